@@ -1,0 +1,243 @@
+"""Routing graph: roads noded at intersections, sites attached by drop segments.
+
+The graph is an undirected :class:`networkx.MultiGraph` whose nodes are
+integers with attributes ``x``, ``y`` (projected metres) and ``kind``
+(``junction``, ``access`` or ``site``; sites also carry ``site_id``).  Edges
+carry ``kind`` (``road`` or ``drop``), ``length_m``, ``road_class``,
+``existing`` (True where the city's own fiber already runs), ``fiber_id`` and
+a projected ``geometry``.  ``G.graph["crs"]`` holds the CRS of every
+coordinate and length, ``G.graph["site_nodes"]`` maps site ids to nodes.
+
+Construction is O((R + S) log R) for R road lines and S sites: spatial
+indexes (:class:`shapely.STRtree`) find intersections and nearest roads, so
+no step compares every pair.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import shapely
+from shapely.geometry import LineString, Point
+from shapely.ops import substring
+
+from planner.costs import CostModel
+from planner.projection import project
+
+#: Coordinates closer than this (metres) are the same node.
+SNAP_M = 0.01
+#: An existing-fiber end within this distance of a road is snapped onto it.
+FIBER_SNAP_M = 10.0
+#: A road piece is existing fiber when this share of it lies within FIBER_BUFFER_M of a fiber line.
+FIBER_COVER = 0.9
+FIBER_BUFFER_M = 3.0
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """Where a site joins the road network."""
+
+    site_id: str
+    road_index: int
+    along_m: float
+    drop_m: float
+    access: Point
+
+
+def _split_distances(lines: np.ndarray) -> dict[int, list[float]]:
+    """Distances along each line where another line meets it (not at its ends)."""
+    tree = shapely.STRtree(lines)
+    left, right = tree.query(lines, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    inter = shapely.intersection(lines[left], lines[right])
+    out: dict[int, list[float]] = defaultdict(list)
+    for a, b, geom in zip(left, right, inter):
+        pts: Iterable[Point]
+        if geom.is_empty:
+            continue
+        parts = getattr(geom, "geoms", [geom])
+        pts = []
+        for part in parts:
+            if part.geom_type == "Point":
+                pts.append(part)
+            else:  # overlapping stretch: split at its ends
+                pts.extend(Point(c) for c in shapely.get_coordinates(part.boundary))
+        for p in pts:
+            for i in (a, b):
+                out[int(i)].append(float(lines[i].project(p)))
+    return out
+
+
+def attach_sites(lines: np.ndarray, sites: gpd.GeoDataFrame) -> list[Attachment]:
+    """Join each site to the nearest point of the nearest road line.
+
+    Parameters
+    ----------
+    lines
+        Projected road lines.
+    sites
+        Projected sites with an ``id`` column and point geometries.
+    """
+    if sites.empty:
+        return []
+    tree = shapely.STRtree(lines)
+    pts = np.asarray(sites.geometry.values)
+    (site_idx, line_idx), dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+    out = []
+    for s, li, d in zip(site_idx, line_idx, dist):
+        line = lines[li]
+        along = float(line.project(pts[s]))
+        out.append(Attachment(str(sites["id"].iloc[s]), int(li), along, float(d), line.interpolate(along)))
+    return out
+
+
+def build_graph(
+    roads: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    crs: str,
+    existing_fiber: gpd.GeoDataFrame | None = None,
+) -> nx.MultiGraph:
+    """Build the routing graph of a city.
+
+    Parameters
+    ----------
+    roads
+        Road centrelines with a ``road_class`` column, any CRS.
+    sites
+        Placed sites (point geometries) with an ``id`` column, any CRS.
+    crs
+        Projected CRS in metres in which lengths are measured.
+    existing_fiber
+        Lines of fiber the city already owns (``fiber_id``, ``status``); road
+        pieces they follow are marked ``existing``.
+
+    Returns
+    -------
+    networkx.MultiGraph
+    """
+    r = project(roads, crs).reset_index(drop=True)
+    lines = np.asarray(r.geometry.values)
+    classes = r["road_class"].to_numpy()
+    cuts = _split_distances(lines)
+
+    s = project(sites, crs).reset_index(drop=True) if len(sites) else sites
+    attachments = attach_sites(lines, s) if len(sites) else []
+    for a in attachments:
+        cuts[a.road_index].append(a.along_m)
+
+    fiber_lines: list[tuple[LineString, str, str]] = []
+    if existing_fiber is not None and len(existing_fiber):
+        f = project(existing_fiber, crs).explode(index_parts=False)
+        tree = shapely.STRtree(lines)
+        for geom, fid, status in zip(f.geometry, f["fiber_id"], f["status"]):
+            fiber_lines.append((geom, str(fid), str(status)))
+            ends = [Point(geom.coords[0]), Point(geom.coords[-1])]
+            (_, idx), dist = tree.query_nearest(ends, return_distance=True, all_matches=False)
+            for p, li, d in zip(ends, idx, dist):
+                if d <= FIBER_SNAP_M:
+                    cuts[int(li)].append(float(lines[li].project(p)))
+
+    G = nx.MultiGraph(crs=str(crs))
+    index: dict[tuple[int, int], int] = {}
+
+    def node_at(x: float, y: float, kind: str) -> int:
+        key = (int(round(x / SNAP_M)), int(round(y / SNAP_M)))
+        n = index.get(key)
+        if n is None:
+            n = len(index)
+            index[key] = n
+            G.add_node(n, x=float(x), y=float(y), kind=kind)
+        elif kind == "access" and G.nodes[n]["kind"] == "junction" and G.degree(n) == 0:
+            G.nodes[n]["kind"] = "access"
+        return n
+
+    fiber_union = shapely.union_all([g for g, _, _ in fiber_lines]).buffer(FIBER_BUFFER_M) if fiber_lines else None
+    fiber_tree = shapely.STRtree([g for g, _, _ in fiber_lines]) if fiber_lines else None
+
+    for i, line in enumerate(lines):
+        length = float(line.length)
+        ds = sorted({round(d, 3) for d in cuts.get(i, []) if SNAP_M < d < length - SNAP_M})
+        bounds = [0.0, *ds, length]
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            if b - a <= SNAP_M:
+                continue
+            piece = substring(line, a, b) if (a > 0 or b < length) else line
+            x0, y0 = piece.coords[0]
+            x1, y1 = piece.coords[-1]
+            u = node_at(x0, y0, "junction")
+            v = node_at(x1, y1, "junction")
+            if u == v:
+                continue
+            existing, fid = False, ""
+            if fiber_union is not None and piece.intersects(fiber_union):
+                covered = piece.intersection(fiber_union).length / piece.length
+                if covered >= FIBER_COVER:
+                    existing = True
+                    j = int(fiber_tree.nearest(piece.interpolate(0.5, normalized=True)))
+                    fid = fiber_lines[j][1]
+            G.add_edge(
+                u,
+                v,
+                kind="road",
+                road_class=str(classes[i]),
+                length_m=float(piece.length),
+                existing=existing,
+                fiber_id=fid,
+                road_index=i,
+                geometry=piece,
+            )
+
+    site_nodes: dict[str, int] = {}
+    for a, geom in zip(attachments, s.geometry if len(sites) else []):
+        access = node_at(a.access.x, a.access.y, "access")
+        n = len(index) + len(site_nodes) + 1_000_000_000
+        G.add_node(n, x=float(geom.x), y=float(geom.y), kind="site", site_id=a.site_id)
+        site_nodes[a.site_id] = n
+        G.add_edge(
+            n,
+            access,
+            kind="drop",
+            road_class="",
+            length_m=a.drop_m,
+            existing=False,
+            fiber_id="",
+            road_index=a.road_index,
+            geometry=LineString([(geom.x, geom.y), (a.access.x, a.access.y)]),
+        )
+    G.graph["site_nodes"] = site_nodes
+    return G
+
+
+def set_weights(G: nx.MultiGraph, model: CostModel, level: str = "base") -> None:
+    """Set edge ``weight`` to the cost in IDR of building along it at a price level.
+
+    Existing fiber weighs 0 (reusing it costs nothing); drops are priced per
+    metre; road edges by the method the model deploys on their road class.
+    """
+    for _, _, data in G.edges(data=True):
+        if data["kind"] == "drop":
+            data["weight"] = model.drop_cost(data["length_m"], level)
+        elif data["existing"]:
+            data["weight"] = 0.0
+        else:
+            data["weight"] = model.backbone_cost(data["road_class"], data["length_m"], level)
+
+
+def edges_frame(G: nx.MultiGraph, edges: Iterable[tuple] | None = None) -> gpd.GeoDataFrame:
+    """Return edges of ``G`` (all, or the given ``(u, v, key)`` triples) as a GeoDataFrame in the graph CRS."""
+    records = []
+    it = G.edges(keys=True, data=True) if edges is None else ((u, v, k, G.edges[u, v, k]) for u, v, k in edges)
+    for u, v, k, d in it:
+        rec = {key: val for key, val in d.items() if key != "geometry"}
+        rec.update(u=u, v=v, key=k, geometry=d["geometry"])
+        records.append(rec)
+    if not records:
+        cols = ["kind", "road_class", "length_m", "existing", "fiber_id", "road_index", "weight", "u", "v", "key"]
+        return gpd.GeoDataFrame({c: [] for c in cols}, geometry=[], crs=G.graph["crs"])
+    return gpd.GeoDataFrame(records, geometry="geometry", crs=G.graph["crs"])

@@ -1,0 +1,159 @@
+"""Write a plan's outputs atomically: all files appear together, or none change.
+
+The files are written into a temporary sibling folder which replaces the
+output folder only when every file is complete; a failure midway removes the
+temporary folder and leaves an earlier result untouched.  An output folder
+holding a *different* scenario is not overwritten unless ``force`` is given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from planner._errors import PlannerError
+from planner.gaps import gaps_table
+from planner.projection import WGS84
+
+#: Files every run writes (others, e.g. rab.xlsx, are added by their writers).
+CORE_FILES: tuple[str, ...] = (
+    "map.html",
+    "backbone.geojson",
+    "facilities.geojson",
+    "costs.csv",
+    "gaps.csv",
+    "summary.json",
+)
+MARKER = ".planner-output"
+
+
+class OutputError(PlannerError, FileExistsError):
+    """An output folder cannot be written without losing something."""
+
+
+def _json_default(obj: Any) -> Any:
+    if hasattr(obj, "item"):
+        return obj.item()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def write_json(data: Any, path: Path) -> None:
+    """Write ``data`` as UTF-8 JSON (no NaN allowed)."""
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
+                    + "\n", encoding="utf-8")
+
+
+def _write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    gdf.to_crs(WGS84).to_file(path, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=7)
+
+
+def _check_target(out: Path, scenario: str, force: bool) -> None:
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutputError(f"{out} exists and is not a folder; choose another --out")
+    if not any(out.iterdir()):
+        return
+    summary = out / "summary.json"
+    if not (out / MARKER).exists() or not summary.exists():
+        raise OutputError(f"{out} holds files that the planner did not write; choose another --out")
+    try:
+        previous = json.loads(summary.read_text(encoding="utf-8")).get("scenario")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        previous = None
+    if previous != scenario and not force:
+        raise OutputError(
+            f"{out} holds the result of scenario '{previous}', not '{scenario}'; "
+            "use another --out, or --force to replace it"
+        )
+
+
+def write_outputs(
+    plan: Any,
+    out: str | Path,
+    *,
+    lang: str = "id",
+    force: bool = False,
+    extra: Callable[[Any, Path, str], None] | None = None,
+) -> Path:
+    """Write every output of ``plan`` into the folder ``out``, atomically.
+
+    Parameters
+    ----------
+    plan
+        A :class:`planner.plan.Plan`.
+    out
+        Output folder; created if missing.
+    lang
+        Language of user-facing outputs (``id`` or ``en``).
+    force
+        Replace a folder that holds another scenario's result.
+    extra
+        Called as ``extra(plan, tmp_dir, lang)`` to add more files before the
+        folder is published.
+
+    Returns
+    -------
+    pathlib.Path
+        The output folder.
+    """
+    from planner.maps import plan_map
+
+    out = Path(out)
+    summary = plan.summary()
+    _check_target(out, summary["scenario"], force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; outputs are ordinary files
+    try:
+        plan_map(plan, lang=lang).save(str(tmp / "map.html"))
+        bb = plan.backbone[[c for c in ("part", "status", "method", "road_class", "length_m", "cost_base",
+                                        "site_id", "fiber_id", "geometry") if c in plan.backbone.columns]]
+        _write_geojson(bb, tmp / "backbone.geojson")
+        gaps = gaps_table(plan.sites)
+        fac = gpd.GeoDataFrame(gaps, geometry=plan.sites.geometry.values, crs=WGS84)
+        _write_geojson(fac, tmp / "facilities.geojson")
+        plan.costs.to_csv(tmp / "costs.csv", index=False)
+        gaps.to_csv(tmp / "gaps.csv", index=False)
+        plan.by_category().to_csv(tmp / "gaps_by_category.csv")
+        plan.by_kelurahan().to_csv(tmp / "gaps_by_kelurahan.csv")
+        if extra is not None:
+            extra(plan, tmp, lang)
+        write_json(summary, tmp / "summary.json")
+        (tmp / MARKER).write_text("written by planner\n", encoding="utf-8")
+        _publish(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _publish(tmp: Path, out: Path) -> None:
+    """Swap the finished folder into place; the old one is removed only afterwards."""
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        out.rename(old)
+    try:
+        tmp.rename(out)
+    except BaseException:
+        if old is not None:
+            old.rename(out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_costs(path: str | Path) -> pd.DataFrame:
+    """Read a ``costs.csv`` written by :func:`write_outputs`."""
+    return pd.read_csv(path)
