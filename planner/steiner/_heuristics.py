@@ -1,0 +1,311 @@
+"""Constructive heuristics and local search on a (reduced) STP instance.
+
+* Shortest-path heuristic of Takahashi & Matsuyama (1980), run from several
+  roots and on randomly perturbed weights (seeded), with vectorised
+  multi-source Dijkstra (``scipy.sparse.csgraph.dijkstra``).
+* "MST + prune" (Rayward-Smith & Clare 1986): minimum spanning tree of the
+  subgraph induced by the tree nodes, then repeated removal of non-terminal
+  leaves.
+* Local search after Uchoa & Werneck (2012) / Polzin & Vahdati Daneshmand:
+  key-path exchange, Steiner-vertex elimination and insertion.
+
+All functions take and return sets of edge ids of an :class:`SGraph`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spanning_tree
+
+__all__ = ["SGraph", "sph", "mst_prune", "local_search", "tree_cost"]
+
+
+class SGraph:
+    """Undirected weighted graph on ``0..n-1`` with edge ids, for the heuristics."""
+
+    def __init__(self, n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, terminals: np.ndarray) -> None:
+        self.n = n
+        self.eu = np.asarray(eu, dtype=np.int64)
+        self.ev = np.asarray(ev, dtype=np.int64)
+        self.ew = np.asarray(ew, dtype=np.float64)
+        self.m = len(self.eu)
+        self.terminals = np.asarray(terminals, dtype=np.int64)
+        self.is_term = np.zeros(n, dtype=bool)
+        self.is_term[self.terminals] = True
+        self.eid = {}
+        for i in range(self.m):
+            a, b = int(self.eu[i]), int(self.ev[i])
+            self.eid[(a, b)] = i
+            self.eid[(b, a)] = i
+        self.A = self.matrix(self.ew)
+        self.nbrs: list[list[int]] = [[] for _ in range(n)]
+        for i in range(self.m):
+            self.nbrs[int(self.eu[i])].append(i)
+            self.nbrs[int(self.ev[i])].append(i)
+
+    def matrix(self, w: np.ndarray) -> sp.csr_matrix:
+        # csgraph treats explicit zeros as missing edges: keep them positive
+        w = np.maximum(w, 1e-300)
+        return sp.csr_matrix(
+            (np.r_[w, w], (np.r_[self.eu, self.ev], np.r_[self.ev, self.eu])), shape=(self.n, self.n)
+        )
+
+    def other(self, e: int, v: int) -> int:
+        a = int(self.eu[e])
+        return int(self.ev[e]) if a == v else a
+
+
+def tree_cost(g: SGraph, edges) -> float:
+    return float(g.ew[list(edges)].sum()) if edges else 0.0
+
+
+def sph(g: SGraph, root: int, A: sp.csr_matrix | None = None) -> set[int]:
+    """Takahashi–Matsuyama shortest-path heuristic from ``root``.
+
+    Complexity ``O(k (m + n log n))`` for ``k`` terminals.
+    """
+    A = g.A if A is None else A
+    in_tree = np.zeros(g.n, dtype=bool)
+    in_tree[root] = True
+    todo = g.is_term.copy()
+    todo[root] = False
+    edges: set[int] = set()
+    tree_list = [root]
+    while todo.any():
+        D, P, _ = dijkstra(A, directed=False, indices=tree_list, min_only=True, return_predecessors=True)
+        cand = np.flatnonzero(todo)
+        # connect several terminals at once when they are reached via disjoint paths?  keep it simple:
+        t = int(cand[np.argmin(D[cand])])
+        v = t
+        while not in_tree[v]:
+            in_tree[v] = True
+            tree_list.append(v)
+            todo[v] = False
+            u = int(P[v])
+            edges.add(g.eid[(u, v)])
+            v = u
+    return edges
+
+
+def _prune(g: SGraph, nodes_deg: dict[int, list[int]], edges: set[int]) -> None:
+    """Remove non-terminal leaves repeatedly (in place)."""
+    stack = [v for v, es in nodes_deg.items() if len(es) <= 1 and not g.is_term[v]]
+    while stack:
+        v = stack.pop()
+        es = nodes_deg.get(v)
+        if es is None or g.is_term[v] or len(es) > 1:
+            continue
+        del nodes_deg[v]
+        for e in es:
+            edges.discard(e)
+            u = g.other(e, v)
+            lst = nodes_deg[u]
+            lst.remove(e)
+            if len(lst) <= 1 and not g.is_term[u]:
+                stack.append(u)
+
+
+def _incidence(g: SGraph, edges) -> dict[int, list[int]]:
+    inc: dict[int, list[int]] = {}
+    for e in edges:
+        inc.setdefault(int(g.eu[e]), []).append(e)
+        inc.setdefault(int(g.ev[e]), []).append(e)
+    return inc
+
+
+def mst_prune(g: SGraph, nodes) -> set[int] | None:
+    """MST of the subgraph induced by ``nodes`` followed by leaf pruning.
+
+    Returns ``None`` if the induced subgraph does not connect the terminals.
+    """
+    nodes = np.unique(np.fromiter(nodes, dtype=np.int64))
+    mask = np.zeros(g.n, dtype=bool)
+    mask[nodes] = True
+    sel = np.flatnonzero(mask[g.eu] & mask[g.ev])
+    pos = np.full(g.n, -1, dtype=np.int64)
+    pos[nodes] = np.arange(len(nodes))
+    k = len(nodes)
+    if k == 0:
+        return set()
+    w = np.maximum(g.ew[sel], 1e-300)
+    M = sp.csr_matrix((w, (pos[g.eu[sel]], pos[g.ev[sel]])), shape=(k, k))
+    ncomp, lab = connected_components(M, directed=False)
+    if ncomp > 1:
+        tl = lab[pos[g.terminals]]
+        if np.any(tl != tl[0]):
+            return None
+    T = minimum_spanning_tree(M).tocoo()
+    edges = {g.eid[(int(nodes[a]), int(nodes[b]))] for a, b in zip(T.row, T.col)}
+    if ncomp > 1:
+        # drop components without terminals
+        comp_t = lab[pos[g.terminals[0]]]
+        edges = {e for e in edges if lab[pos[g.eu[e]]] == comp_t}
+    inc = _incidence(g, edges)
+    _prune(g, inc, edges)
+    return edges
+
+
+def _tree_nodes(g: SGraph, edges) -> set[int]:
+    s = set(int(t) for t in g.terminals)
+    for e in edges:
+        s.add(int(g.eu[e]))
+        s.add(int(g.ev[e]))
+    return s
+
+
+def key_path_exchange(g: SGraph, edges: set[int], deadline: float) -> set[int]:
+    """Replace key paths by shorter connections between the two tree parts."""
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        inc = _incidence(g, edges)
+        key = {v for v, es in inc.items() if g.is_term[v] or len(es) >= 3}
+        seen: set[int] = set()
+        paths = []
+        for s in key:
+            for e0 in inc[s]:
+                if e0 in seen:
+                    continue
+                path_e = [e0]
+                inner = []
+                v = g.other(e0, s)
+                while v not in key:
+                    inner.append(v)
+                    nxt = [e for e in inc[v] if e != path_e[-1]][0]
+                    path_e.append(nxt)
+                    v = g.other(nxt, v)
+                seen.update(path_e)
+                paths.append((float(g.ew[path_e].sum()), path_e, inner))
+        paths.sort(key=lambda x: -x[0])
+        for length, path_e, inner in paths:
+            if time.perf_counter() > deadline:
+                break
+            if any(e not in edges for e in path_e):
+                continue
+            rest = edges.difference(path_e)
+            # components of the remaining forest
+            nodes = _tree_nodes(g, rest) - set(inner)
+            nl = np.fromiter(nodes, dtype=np.int64)
+            sel = np.fromiter(rest, dtype=np.int64, count=len(rest))
+            F = sp.csr_matrix((np.ones(len(sel)), (g.eu[sel], g.ev[sel])), shape=(g.n, g.n))
+            _, lab = connected_components(F, directed=False)
+            a = int(g.eu[path_e[0]]) if int(g.eu[path_e[0]]) in nodes else int(g.ev[path_e[0]])
+            ca = lab[a]
+            side_a = nl[lab[nl] == ca]
+            side_b = nl[lab[nl] != ca]
+            if len(side_b) == 0 or len(side_a) == 0:
+                continue
+            src, dst = (side_a, side_b) if len(side_a) <= len(side_b) else (side_b, side_a)
+            D, P, S = dijkstra(g.A, directed=False, indices=src, min_only=True, return_predecessors=True, limit=length)
+            j = int(dst[np.argmin(D[dst])])
+            if not D[j] < length * (1 - 1e-12):
+                continue
+            new = set(rest)
+            v = j
+            while int(P[v]) >= 0:
+                u = int(P[v])
+                new.add(g.eid[(u, v)])
+                v = u
+            c_new = tree_cost(g, new)
+            if c_new < tree_cost(g, edges) * (1 - 1e-12):
+                # path may touch the tree: clean with MST + prune
+                cand = mst_prune(g, _tree_nodes(g, new))
+                if cand is not None and tree_cost(g, cand) <= c_new:
+                    new = cand
+                edges = new
+                improved = True
+                break
+    return edges
+
+
+def vertex_elimination(g: SGraph, edges: set[int], deadline: float) -> set[int]:
+    """Try removing each Steiner vertex of degree >= 3 and rebuilding the MST."""
+    best_c = tree_cost(g, edges)
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        inc = _incidence(g, edges)
+        nodes = set(inc) | set(int(t) for t in g.terminals)
+        for v in sorted((v for v, es in inc.items() if not g.is_term[v] and len(es) >= 3), key=lambda v: -len(inc[v])):
+            if time.perf_counter() > deadline:
+                break
+            cand = mst_prune(g, nodes - {v})
+            if cand is not None:
+                c = tree_cost(g, cand)
+                if c < best_c * (1 - 1e-12):
+                    edges, best_c, improved = cand, c, True
+                    break
+    return edges
+
+
+def vertex_insertion(g: SGraph, edges: set[int], deadline: float) -> set[int]:
+    """Try inserting a non-tree vertex adjacent to >= 2 tree vertices."""
+    best_c = tree_cost(g, edges)
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        nodes = _tree_nodes(g, edges)
+        intree = np.zeros(g.n, dtype=bool)
+        intree[list(nodes)] = True
+        cnt = np.bincount(np.r_[g.eu[intree[g.ev]], g.ev[intree[g.eu]]], minlength=g.n)
+        cands = np.flatnonzero((cnt >= 2) & ~intree)
+        for v in cands:
+            if time.perf_counter() > deadline:
+                break
+            cand = mst_prune(g, nodes | {int(v)})
+            if cand is not None:
+                c = tree_cost(g, cand)
+                if c < best_c * (1 - 1e-12):
+                    edges, best_c, improved = cand, c, True
+                    nodes = _tree_nodes(g, edges)
+                    intree[list(nodes)] = True
+    return edges
+
+
+def local_search(g: SGraph, edges: set[int], deadline: float) -> set[int]:
+    """Alternate MST-prune, key-path exchange and vertex insertion/elimination."""
+    cur = mst_prune(g, _tree_nodes(g, edges)) or edges
+    c = tree_cost(g, cur)
+    for _ in range(10):
+        if time.perf_counter() > deadline:
+            break
+        cur = key_path_exchange(g, cur, deadline)
+        cur = vertex_insertion(g, cur, deadline)
+        cur = vertex_elimination(g, cur, deadline)
+        c2 = tree_cost(g, cur)
+        if not c2 < c * (1 - 1e-12):
+            break
+        c = c2
+    return cur
+
+
+def heuristic(g: SGraph, deadline: float, seed: int | None, runs: int = 8) -> set[int]:
+    """Multi-start shortest-path heuristic plus local search, best tree wins."""
+    if len(g.terminals) <= 1:
+        return set()
+    rng = np.random.default_rng(0 if seed is None else seed)
+    roots = list(g.terminals)
+    order = [int(roots[i]) for i in rng.permutation(len(roots))]
+    best: set[int] | None = None
+    best_c = np.inf
+    t_start = time.perf_counter()
+    for r in range(runs):
+        now = time.perf_counter()
+        if best is not None and now > deadline:
+            break
+        if r > 0 and best is not None and (now - t_start) / r * 1.2 > deadline - now:
+            break
+        root = order[r % len(order)]
+        if r < max(1, runs // 2):
+            A = None
+        else:
+            A = g.matrix(g.ew * rng.uniform(1.0, 1.25, size=g.m))
+        t = sph(g, root, A)
+        t = local_search(g, t, deadline)
+        c = tree_cost(g, t)
+        if c < best_c * (1 - 1e-12):
+            best, best_c = t, c
+    return best if best is not None else set()

@@ -1,0 +1,170 @@
+"""Benchmark runner: our solver and networkx Mehlhorn on instances with known optima.
+
+Usage::
+
+    python -m planner.steiner.bench DIR --time-limit 10 [--pattern GLOB]
+
+``DIR/optima.csv`` lists ``instance`` (path relative to ``DIR``) and
+``optimum``; every listed instance (matching ``--pattern``) is solved by
+``steiner_tree(method="auto")`` and by networkx ``steiner_tree(method="mehlhorn")``
+in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import fnmatch
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import networkx as nx
+
+from . import steiner_tree
+from .io import read_stp
+
+__all__ = ["run_benchmark", "format_report", "main"]
+
+
+def _gap(cost: float, opt: float) -> float:
+    return 100.0 * (cost - opt) / opt if opt else (0.0 if cost == 0 else float("inf"))
+
+
+def run_benchmark(
+    directory: str | os.PathLike,
+    time_limit: float = 10.0,
+    *,
+    pattern: str | None = None,
+    seed: int = 0,
+    progress: Callable[[dict], None] | None = None,
+) -> list[dict]:
+    """Solve every instance of ``directory/optima.csv`` with ours and networkx.
+
+    Returns one dict per instance with ``instance, nodes, edges, terminals,
+    optimum, cost, gap_pct, lower_bound, lb_gap_pct, optimal, seconds,
+    nx_cost, nx_gap_pct, nx_seconds, valid`` (``valid``: our edges form a tree
+    spanning the terminals whose recomputed cost equals ``cost``).
+    """
+    directory = Path(directory)
+    with open(directory / "optima.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out = []
+    for row in rows:
+        inst = row["instance"]
+        if pattern and not fnmatch.fnmatch(inst, pattern):
+            continue
+        G, terms = read_stp(directory / inst)
+        opt = float(row["optimum"])
+        r = steiner_tree(G, terms, time_limit=time_limit, seed=seed)
+        T = r.tree(G)
+        recost = sum(d["weight"] for _, _, d in T.edges(data=True))
+        valid = (
+            (T.number_of_edges() == 0 and len(set(terms)) <= 1)
+            or (nx.is_tree(T) and all(t in T for t in terms))
+        ) and abs(recost - r.cost) <= 1e-9 * max(1.0, r.cost)
+        t1 = time.perf_counter()
+        NT = nx.algorithms.approximation.steiner_tree(G, terms, weight="weight", method="mehlhorn")
+        nx_s = time.perf_counter() - t1
+        nx_cost = float(sum(d["weight"] for _, _, d in NT.edges(data=True)))
+        rec = {
+            "instance": inst,
+            "nodes": G.number_of_nodes(),
+            "edges": G.number_of_edges(),
+            "terminals": len(set(terms)),
+            "optimum": opt,
+            "cost": r.cost,
+            "gap_pct": _gap(r.cost, opt),
+            "lower_bound": r.lower_bound,
+            "lb_gap_pct": _gap(opt, r.lower_bound) if r.lower_bound > 0 else (0.0 if opt == 0 else 100.0),
+            "optimal": r.optimal,
+            "seconds": r.seconds,
+            "nx_cost": nx_cost,
+            "nx_gap_pct": _gap(nx_cost, opt),
+            "nx_seconds": nx_s,
+            "valid": bool(valid),
+            "bound_ok": r.lower_bound <= opt * (1 + 1e-9) + 1e-9,
+        }
+        out.append(rec)
+        if progress is not None:
+            progress(rec)
+    return out
+
+
+def _line(r: dict) -> str:
+    flag = "" if r["valid"] and r["bound_ok"] else "  INVALID" if not r["valid"] else "  BOUND>OPT"
+    return (
+        f"{r['instance']:<34} {r['nodes']:>6} {r['edges']:>6} {r['terminals']:>5} "
+        f"{r['optimum']:>12.0f} {r['cost']:>12.0f} {r['gap_pct']:>7.3f} {r['lower_bound']:>12.0f} "
+        f"{'yes' if r['optimal'] else 'no':>4} {r['seconds']:>7.2f} {r['nx_gap_pct']:>7.2f} {r['nx_seconds']:>7.3f}{flag}"
+    )
+
+
+_HEADER = (
+    f"{'instance':<34} {'nodes':>6} {'edges':>6} {'terms':>5} {'optimum':>12} {'cost':>12} {'gap%':>7} "
+    f"{'lower_bnd':>12} {'opt':>4} {'sec':>7} {'nxgap%':>7} {'nx_sec':>7}"
+)
+
+
+def format_report(rows: list[dict]) -> str:
+    """Per-instance table plus summary (mean/max gap, share proven, times)."""
+    lines = [_HEADER, "-" * len(_HEADER)]
+    lines += [_line(r) for r in rows]
+    if not rows:
+        return "\n".join(lines + ["(no instances)"])
+    gaps = [r["gap_pct"] for r in rows]
+    nxg = [r["nx_gap_pct"] for r in rows]
+    secs = [r["seconds"] for r in rows]
+    nxs = [r["nx_seconds"] for r in rows]
+    nopt = sum(r["optimal"] for r in rows)
+    hit = sum(r["gap_pct"] <= 1e-9 for r in rows)
+    lines += [
+        "",
+        f"instances:               {len(rows)}",
+        f"valid trees:             {sum(r['valid'] for r in rows)}/{len(rows)}; lower bounds <= optimum: {sum(r['bound_ok'] for r in rows)}/{len(rows)}",
+        f"ours   mean gap %:       {statistics.fmean(gaps):.4f}   max gap %: {max(gaps):.4f}   optimum hit: {hit}/{len(rows)}",
+        f"ours   proven optimal:   {nopt}/{len(rows)} ({100.0 * nopt / len(rows):.1f} %)",
+        f"ours   mean lb gap %:    {statistics.fmean(r['lb_gap_pct'] for r in rows):.4f}",
+        f"ours   seconds:          median {statistics.median(secs):.3f}   max {max(secs):.3f}   total {sum(secs):.1f}",
+        f"nx mehlhorn mean gap %:  {statistics.fmean(nxg):.4f}   max gap %: {max(nxg):.4f}",
+        f"nx mehlhorn seconds:     median {statistics.median(nxs):.4f}   max {max(nxs):.3f}   total {sum(nxs):.1f}",
+        f"time ratio ours/nx:      total {sum(secs) / max(sum(nxs), 1e-9):.1f}x   median {statistics.median(secs) / max(statistics.median(nxs), 1e-9):.1f}x",
+    ]
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(os.path.dirname(r["instance"]), []).append(r)
+    if len(groups) > 1:
+        lines += ["", f"{'group':<24} {'n':>4} {'mean gap%':>10} {'max gap%':>9} {'proven':>7} {'med s':>7} {'max s':>7} {'nx gap%':>8}"]
+        for gname, rs in sorted(groups.items()):
+            lines.append(
+                f"{gname:<24} {len(rs):>4} {statistics.fmean(r['gap_pct'] for r in rs):>10.4f} "
+                f"{max(r['gap_pct'] for r in rs):>9.4f} {sum(r['optimal'] for r in rs):>7} "
+                f"{statistics.median(r['seconds'] for r in rs):>7.2f} {max(r['seconds'] for r in rs):>7.2f} "
+                f"{statistics.fmean(r['nx_gap_pct'] for r in rs):>8.3f}"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m planner.steiner.bench", description=__doc__.split("\n")[0])
+    ap.add_argument("directory", help="directory holding optima.csv and the instance files")
+    ap.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance (default 10)")
+    ap.add_argument("--pattern", default=None, help="glob on the instance path, e.g. 'steinlib/B/*'")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--quiet", action="store_true", help="no per-instance progress on stderr")
+    args = ap.parse_args(argv)
+
+    def prog(r: dict) -> None:
+        if not args.quiet:
+            print(_line(r), file=sys.stderr, flush=True)
+
+    rows = run_benchmark(args.directory, args.time_limit, pattern=args.pattern, seed=args.seed, progress=prog)
+    print(format_report(rows), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
