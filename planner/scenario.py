@@ -23,6 +23,37 @@ Schema (every key optional)::
     [prices.backbone_underground]     # per-item overrides: scale, or low/base/high
     scale = 1.3
 
+    [priority]                        # weight per priority class (see PRIORITY_CLASSES)
+    opd = 100
+    hospital = 50
+    [priority.sites]                  # weight of single sites (overrides their class)
+    "rs-taman-husada" = 80
+
+    [budget]
+    total_idr = 5_000_000_000         # choose sites to maximise total priority within it
+    level = "base"                    # price level the budget is checked at
+
+    [phases]
+    ceilings_idr = [5e9, 5e9, 5e9, 5e9]   # one multi-year rollout phase per ceiling
+    start_year = 2027
+
+    [resilience]
+    critical = ["rs-taman-husada"]    # two edge-disjoint routes to the core each
+    corridor_m = 15                   # routes closer than this share a trench corridor
+
+    [fallback]                        # sites fiber cannot reach get point-to-point radio
+    enabled = true
+    max_link_m = 15000
+    link_idr = {low = 1e7, base = 2.5e7, high = 6e7}   # ASSUMPTION unless sourced
+
+    [tco]                             # own network vs leased lines
+    years = 10
+    maintenance_pct = {low = 3, base = 5, high = 8}    # of capex per year
+    lease_monthly_idr = {low = 1.5e6, base = 3e6, high = 6e6}  # per site
+    lease_install_idr = {low = 0, base = 1.5e6, high = 5e6}    # per site, once
+
+The full schema with defaults and their provenance is in ``docs/scenarios.md``.
+
 Unknown keys, unknown categories, wrong types and negative values are
 rejected with a :class:`~planner._errors.ScenarioError` naming the key.
 """
@@ -31,7 +62,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -40,10 +71,67 @@ from planner._errors import ScenarioError
 from planner.costs import DEFAULT_DEPLOYMENT, LEVELS, METHODS
 from planner.data import CATEGORIES, ROAD_CLASSES
 
-_TOP = ("name", "title", "description", "select", "network", "deployment", "prices")
+_TOP = ("name", "title", "description", "select", "network", "deployment", "prices", "priority", "budget",
+        "phases", "resilience", "fallback", "tco")
 _SELECT = ("categories", "include", "exclude", "core")
 _NETWORK = ("max_drop_m",)
 _PRICE_KEYS = ("scale", *LEVELS)
+_BUDGET = ("total_idr", "level")
+_PHASES = ("ceilings_idr", "start_year")
+_RESILIENCE = ("critical", "corridor_m")
+_FALLBACK = ("enabled", "max_link_m", "link_idr")
+_TCO = ("years", "maintenance_pct", "lease_monthly_idr", "lease_install_idr")
+
+#: Priority classes in default order; schools are split by level (see :func:`priority_class`).
+PRIORITY_CLASSES: tuple[str, ...] = (
+    "opd",
+    "hospital",
+    "puskesmas",
+    "kantor_camat",
+    "kantor_lurah",
+    "sma_smk",
+    "smp",
+    "sd",
+    "clinic",
+)
+#: Default weight per priority class: core and OPD, then hospitals and puskesmas, kantor camat
+#: and lurah, SMA/SMK, SMP, SD, clinics. A policy choice, editable per scenario.
+DEFAULT_PRIORITY: Mapping[str, float] = MappingProxyType(
+    {"opd": 100.0, "hospital": 50.0, "puskesmas": 50.0, "kantor_camat": 20.0, "kantor_lurah": 20.0,
+     "sma_smk": 8.0, "smp": 5.0, "sd": 3.0, "clinic": 1.0}
+)
+#: School subtypes (facilities.csv ``subtype``) per priority class; other subtypes count as ``sd``.
+_SCHOOL_CLASS: Mapping[str, str] = MappingProxyType(
+    {"SMA": "sma_smk", "SMK": "sma_smk", "MA": "sma_smk", "SMLB": "sma_smk", "SMP": "smp", "MTs": "smp",
+     "SD": "sd", "MI": "sd", "SLB": "sd"}
+)
+#: Point-to-point radio link per site (pair of radios, mounting, installation), IDR.
+#: ASSUMPTION: no sourced price; see docs/scenarios.md.
+DEFAULT_FALLBACK_LINK_IDR: Mapping[str, float] = MappingProxyType({"low": 10e6, "base": 25e6, "high": 60e6})
+#: Yearly maintenance of the own network, % of capex. ASSUMPTION.
+DEFAULT_MAINTENANCE_PCT: Mapping[str, float] = MappingProxyType({"low": 3.0, "base": 5.0, "high": 8.0})
+#: Leased intranet line per site per month, IDR. ASSUMPTION.
+DEFAULT_LEASE_MONTHLY_IDR: Mapping[str, float] = MappingProxyType({"low": 1.5e6, "base": 3e6, "high": 6e6})
+#: One-off installation fee of a leased line per site, IDR. ASSUMPTION.
+DEFAULT_LEASE_INSTALL_IDR: Mapping[str, float] = MappingProxyType({"low": 0.0, "base": 1.5e6, "high": 5e6})
+
+
+def priority_class(category: str, subtype: object = "") -> str:
+    """Priority class of a site: its category, schools split into ``sma_smk``, ``smp`` and ``sd``.
+
+    Subtypes naming both SMP and SMA (a combined complex) count as ``sma_smk``;
+    SLB (special schools of every level) count as ``sd``.
+    """
+    if category != "school":
+        return category
+    sub = str(subtype or "")
+    if sub in _SCHOOL_CLASS:
+        return _SCHOOL_CLASS[sub]
+    if "SMA" in sub or "SMK" in sub:
+        return "sma_smk"
+    if "SMP" in sub:
+        return "smp"
+    return "sd"
 
 
 @dataclass(frozen=True)
@@ -68,6 +156,28 @@ class Scenario:
         ``{item: {"scale" | "low" | "base" | "high": value}}``.
     source
         File it was read from, if any.
+    priority
+        Weight per priority class (:data:`PRIORITY_CLASSES`).
+    site_priority
+        Weight of single sites, overriding their class.
+    budget_idr
+        Budget in IDR, or None for no budget (connect every selected site).
+    budget_level
+        Price level (``low``, ``base``, ``high``) the budget is checked at.
+    phase_ceilings
+        Ceiling in IDR of each phase of a multi-year rollout; empty: one phase.
+    start_year
+        Year of the first phase, or None.
+    critical
+        Site ids that need two edge-disjoint routes to the core.
+    corridor_m
+        Two routes closer than this share a trench corridor.
+    fallback_enabled, fallback_max_link_m, fallback_link_idr
+        Point-to-point radio for sites fiber cannot reach: on/off, longest
+        link, price per link per level (an assumption unless sourced).
+    tco_years, maintenance_pct, lease_monthly_idr, lease_install_idr
+        Build-vs-lease comparison: horizon, yearly maintenance (% of capex),
+        lease per site per month and one-off installation per site.
     """
 
     name: str = "default"
@@ -81,6 +191,39 @@ class Scenario:
     deployment: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_DEPLOYMENT))
     price_overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     source: str = ""
+    priority: Mapping[str, float] = field(default_factory=lambda: DEFAULT_PRIORITY)
+    site_priority: Mapping[str, float] = field(default_factory=dict)
+    budget_idr: float | None = None
+    budget_level: str = "base"
+    phase_ceilings: tuple[float, ...] = ()
+    start_year: int | None = None
+    critical: tuple[str, ...] = ()
+    corridor_m: float = 15.0
+    fallback_enabled: bool = True
+    fallback_max_link_m: float = 15_000.0
+    fallback_link_idr: Mapping[str, float] = field(default_factory=lambda: DEFAULT_FALLBACK_LINK_IDR)
+    tco_years: int = 10
+    maintenance_pct: Mapping[str, float] = field(default_factory=lambda: DEFAULT_MAINTENANCE_PCT)
+    lease_monthly_idr: Mapping[str, float] = field(default_factory=lambda: DEFAULT_LEASE_MONTHLY_IDR)
+    lease_install_idr: Mapping[str, float] = field(default_factory=lambda: DEFAULT_LEASE_INSTALL_IDR)
+
+    def site_weight(self, site_id: str, category: str, subtype: object = "") -> float:
+        """Priority weight of one site (its own weight, else its class weight)."""
+        if site_id in self.site_priority:
+            return float(self.site_priority[site_id])
+        return float(self.priority.get(priority_class(category, subtype), 0.0))
+
+    def with_budget(self, budget_idr: float | None) -> Scenario:
+        """Copy with another budget (``planner plan --budget``).
+
+        Raises
+        ------
+        ScenarioError
+            When the budget is negative.
+        """
+        if budget_idr is not None and budget_idr < 0:
+            raise ScenarioError(f"key 'budget.total_idr' must not be negative, got {budget_idr}")
+        return replace(self, budget_idr=None if budget_idr is None else float(budget_idr))
 
 
 def _unknown(keys: Mapping[str, Any], allowed: tuple[str, ...], where: str, path: str) -> None:
@@ -103,6 +246,97 @@ def _number(value: Any, key: str, path: str) -> float:
     if value < 0:
         raise ScenarioError(f"{path}: key '{key}' must not be negative, got {value}")
     return float(value)
+
+
+def _table(data: Mapping[str, Any], key: str, allowed: tuple[str, ...], path: str) -> Mapping[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ScenarioError(f"{path}: key '{key}' must be a table")
+    _unknown(value, allowed, f"{key}.", path)
+    return value
+
+
+def _levels(value: Any, key: str, path: str) -> Mapping[str, float]:
+    """A ``{low, base, high}`` table (or one number for all three), each >= 0, low <= base <= high."""
+    if isinstance(value, dict):
+        _unknown(value, LEVELS, f"{key}.", path)
+        missing = [lvl for lvl in LEVELS if lvl not in value]
+        if missing:
+            raise ScenarioError(f"{path}: key '{key}' needs low, base and high (missing {', '.join(missing)})")
+        out = {lvl: _number(value[lvl], f"{key}.{lvl}", path) for lvl in LEVELS}
+    else:
+        v = _number(value, key, path)
+        out = {lvl: v for lvl in LEVELS}
+    if not out["low"] <= out["base"] <= out["high"]:
+        raise ScenarioError(f"{path}: key '{key}' needs low <= base <= high, got {out}")
+    return MappingProxyType(out)
+
+
+def _whatif(data: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """Validate the what-if tables: priority, budget, phases, resilience, fallback, tco."""
+    kwargs: dict[str, Any] = {}
+    pri = data.get("priority", {})
+    if not isinstance(pri, dict):
+        raise ScenarioError(f"{path}: key 'priority' must be a table")
+    _unknown(pri, (*PRIORITY_CLASSES, "sites"), "priority.", path)
+    weights = dict(DEFAULT_PRIORITY)
+    for cls, w in pri.items():
+        if cls != "sites":
+            weights[cls] = _number(w, f"priority.{cls}", path)
+    kwargs["priority"] = MappingProxyType(weights)
+    sites = pri.get("sites", {})
+    if not isinstance(sites, dict):
+        raise ScenarioError(f"{path}: key 'priority.sites' must be a table of site id = weight")
+    kwargs["site_priority"] = MappingProxyType(
+        {sid: _number(w, f"priority.sites.{sid}", path) for sid, w in sites.items()})
+
+    bud = _table(data, "budget", _BUDGET, path)
+    if "total_idr" in bud:
+        kwargs["budget_idr"] = _number(bud["total_idr"], "budget.total_idr", path)
+    if "level" in bud:
+        if bud["level"] not in LEVELS:
+            raise ScenarioError(f"{path}: key 'budget.level': {bud['level']!r} is not one of {', '.join(LEVELS)}")
+        kwargs["budget_level"] = bud["level"]
+
+    ph = _table(data, "phases", _PHASES, path)
+    if "ceilings_idr" in ph:
+        ceil = ph["ceilings_idr"]
+        if not isinstance(ceil, list) or not ceil:
+            raise ScenarioError(f"{path}: key 'phases.ceilings_idr' must be a non-empty list of IDR amounts")
+        kwargs["phase_ceilings"] = tuple(_number(c, f"phases.ceilings_idr[{i}]", path) for i, c in enumerate(ceil))
+    if "start_year" in ph:
+        y = ph["start_year"]
+        if isinstance(y, bool) or not isinstance(y, int) or not 2000 <= y <= 2100:
+            raise ScenarioError(f"{path}: key 'phases.start_year' must be a year (integer), got {y!r}")
+        kwargs["start_year"] = y
+
+    res = _table(data, "resilience", _RESILIENCE, path)
+    if "critical" in res:
+        kwargs["critical"] = _str_list(res["critical"], "resilience.critical", path)
+    if "corridor_m" in res:
+        kwargs["corridor_m"] = _number(res["corridor_m"], "resilience.corridor_m", path)
+
+    fb = _table(data, "fallback", _FALLBACK, path)
+    if "enabled" in fb:
+        if not isinstance(fb["enabled"], bool):
+            raise ScenarioError(f"{path}: key 'fallback.enabled' must be true or false")
+        kwargs["fallback_enabled"] = fb["enabled"]
+    if "max_link_m" in fb:
+        kwargs["fallback_max_link_m"] = _number(fb["max_link_m"], "fallback.max_link_m", path)
+    if "link_idr" in fb:
+        kwargs["fallback_link_idr"] = _levels(fb["link_idr"], "fallback.link_idr", path)
+
+    tco = _table(data, "tco", _TCO, path)
+    if "years" in tco:
+        y = tco["years"]
+        if isinstance(y, bool) or not isinstance(y, int) or not 1 <= y <= 50:
+            raise ScenarioError(f"{path}: key 'tco.years' must be a whole number of years 1..50, got {y!r}")
+        kwargs["tco_years"] = y
+    for key, attr in (("maintenance_pct", "maintenance_pct"), ("lease_monthly_idr", "lease_monthly_idr"),
+                      ("lease_install_idr", "lease_install_idr")):
+        if key in tco:
+            kwargs[attr] = _levels(tco[key], f"tco.{key}", path)
+    return kwargs
 
 
 def parse_scenario(data: Mapping[str, Any], path: str = "<scenario>") -> Scenario:
@@ -168,6 +402,7 @@ def parse_scenario(data: Mapping[str, Any], path: str = "<scenario>") -> Scenari
         _unknown(change, _PRICE_KEYS, f"prices.{item}.", path)
         overrides[item] = {k: _number(v, f"prices.{item}.{k}", path) for k, v in change.items()}
     kwargs["price_overrides"] = MappingProxyType(overrides)
+    kwargs.update(_whatif(data, path))
     return Scenario(**kwargs)
 
 
@@ -186,5 +421,5 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(f"{p}: not valid TOML: {exc}") from None
     sc = parse_scenario(data, str(p))
     if "name" not in data:
-        sc = Scenario(**{**sc.__dict__, "name": p.stem})
+        sc = replace(sc, name=p.stem)
     return sc
