@@ -49,6 +49,20 @@ class Attachment:
     access: Point
 
 
+def _cluster(points: np.ndarray, tol: float) -> np.ndarray:
+    """Label points so that points closer than ``tol`` (transitively) share a label; O(n log n)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    n = len(points)
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    pairs = cKDTree(points).query_pairs(tol, output_type="ndarray")
+    adj = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    return connected_components(adj, directed=False)[1]
+
+
 def _split_distances(lines: np.ndarray) -> dict[int, list[float]]:
     """Distances along each line where another line meets it (not at its ends)."""
     tree = shapely.STRtree(lines)
@@ -143,72 +157,84 @@ def build_graph(
                 if d <= FIBER_SNAP_M:
                     cuts[int(li)].append(float(lines[li].project(p)))
 
-    G = nx.MultiGraph(crs=str(crs))
-    index: dict[tuple[int, int], int] = {}
-
-    def node_at(x: float, y: float, kind: str) -> int:
-        key = (int(round(x / SNAP_M)), int(round(y / SNAP_M)))
-        n = index.get(key)
-        if n is None:
-            n = len(index)
-            index[key] = n
-            G.add_node(n, x=float(x), y=float(y), kind=kind)
-        elif kind == "access" and G.nodes[n]["kind"] == "junction" and G.degree(n) == 0:
-            G.nodes[n]["kind"] = "access"
-        return n
-
     fiber_union = shapely.union_all([g for g, _, _ in fiber_lines]).buffer(FIBER_BUFFER_M) if fiber_lines else None
     fiber_tree = shapely.STRtree([g for g, _, _ in fiber_lines]) if fiber_lines else None
 
+    # 1. cut every line at its split distances; remember the endpoint of each cut
+    pieces: list[tuple[int, int, int, LineString]] = []
+    ends: list[tuple[float, float]] = []
+    bound_of: dict[int, tuple[list[float], list[int]]] = {}
     for i, line in enumerate(lines):
         length = float(line.length)
         ds = sorted({round(d, 3) for d in cuts.get(i, []) if SNAP_M < d < length - SNAP_M})
         bounds = [0.0, *ds, length]
-        for a, b in zip(bounds[:-1], bounds[1:]):
-            if b - a <= SNAP_M:
-                continue
-            piece = substring(line, a, b) if (a > 0 or b < length) else line
-            x0, y0 = piece.coords[0]
-            x1, y1 = piece.coords[-1]
-            u = node_at(x0, y0, "junction")
-            v = node_at(x1, y1, "junction")
-            if u == v:
-                continue
-            existing, fid = False, ""
-            if fiber_union is not None and piece.intersects(fiber_union):
-                covered = piece.intersection(fiber_union).length / piece.length
-                if covered >= FIBER_COVER:
-                    existing = True
-                    j = int(fiber_tree.nearest(piece.interpolate(0.5, normalized=True)))
-                    fid = fiber_lines[j][1]
-            G.add_edge(
-                u,
-                v,
-                kind="road",
-                road_class=str(classes[i]),
-                length_m=float(piece.length),
-                existing=existing,
-                fiber_id=fid,
-                road_index=i,
-                geometry=piece,
-            )
+        bound_pts: list[int] = []
+        for b in bounds:
+            p = line.interpolate(b) if 0.0 < b < length else Point(line.coords[0 if b == 0.0 else -1])
+            bound_pts.append(len(ends))
+            ends.append((p.x, p.y))
+        bound_of[i] = (bounds, bound_pts)
+        for j, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
+            if b - a > SNAP_M:
+                piece = substring(line, a, b) if (a > 0 or b < length) else line
+                pieces.append((i, bound_pts[j], bound_pts[j + 1], piece))
+
+    # 2. one node per cluster of endpoints closer than SNAP_M (robust, unlike grid rounding)
+    node_of = _cluster(np.asarray(ends, dtype=float).reshape(-1, 2), SNAP_M)
+    G = nx.MultiGraph(crs=str(crs))
+    used = {int(node_of[k]) for _, a, b, _ in pieces for k in (a, b)}
+    for k, n in enumerate(node_of):
+        if int(n) in used and int(n) not in G:
+            G.add_node(int(n), x=ends[k][0], y=ends[k][1], kind="junction")
+
+    def nearest_bound(i: int, d: float) -> int:
+        bounds, pts = bound_of[i]
+        j = int(np.argmin(np.abs(np.asarray(bounds) - d)))
+        return int(node_of[pts[j]])
+
+    for i, start, stop, piece in pieces:
+        u, v = int(node_of[start]), int(node_of[stop])
+        if u == v:  # a closed ring with no other node on it adds nothing to routing
+            continue
+        existing, fid = False, ""
+        if fiber_union is not None and piece.intersects(fiber_union):
+            covered = piece.intersection(fiber_union).length / piece.length
+            if covered >= FIBER_COVER:
+                existing = True
+                j = int(fiber_tree.nearest(piece.interpolate(0.5, normalized=True)))
+                fid = fiber_lines[j][1]
+        G.add_edge(
+            u,
+            v,
+            kind="road",
+            road_class=str(classes[i]),
+            length_m=float(piece.length),
+            existing=existing,
+            fiber_id=fid,
+            road_index=i,
+            geometry=piece,
+        )
 
     site_nodes: dict[str, int] = {}
+    first_site = int(node_of.max()) + 1 if len(node_of) else 0
     for a, geom in zip(attachments, s.geometry if len(sites) else []):
-        access = node_at(a.access.x, a.access.y, "access")
-        n = len(index) + len(site_nodes) + 1_000_000_000
+        access = nearest_bound(a.road_index, round(a.along_m, 3))
+        if G.nodes[access]["kind"] == "junction" and G.degree(access) <= 2:
+            G.nodes[access]["kind"] = "access"
+        n = first_site + len(site_nodes)
         G.add_node(n, x=float(geom.x), y=float(geom.y), kind="site", site_id=a.site_id)
         site_nodes[a.site_id] = n
+        ax, ay = G.nodes[access]["x"], G.nodes[access]["y"]
         G.add_edge(
             n,
             access,
             kind="drop",
             road_class="",
-            length_m=a.drop_m,
+            length_m=float(geom.distance(Point(ax, ay))),
             existing=False,
             fiber_id="",
             road_index=a.road_index,
-            geometry=LineString([(geom.x, geom.y), (a.access.x, a.access.y)]),
+            geometry=LineString([(geom.x, geom.y), (ax, ay)]),
         )
     G.graph["site_nodes"] = site_nodes
     return G
