@@ -66,6 +66,7 @@ class CutModel:
         h.setOptionValue("threads", threads)
         h.setOptionValue("mip_rel_gap", 1e-9)
         h.setOptionValue("mip_abs_gap", 1e-9)
+        h.setOptionValue("presolve", "off")
         self.h = h
         ub = np.ones(2 * m)
         ub[head == root] = 0.0
@@ -146,7 +147,7 @@ class CutModel:
         self.ncuts += len(lo)
         return len(lo)
 
-    def separate(self, y: np.ndarray, deadline: float, max_cuts: int = 10_000) -> list[np.ndarray]:
+    def separate(self, y: np.ndarray, deadline: float, max_cuts: int = 10_000, nested: int = 10) -> list[np.ndarray]:
         """Violated cuts for the LP point ``y`` (max-flow root -> each terminal)."""
         g = self.g
         n = g.n
@@ -170,31 +171,35 @@ class CutModel:
                 W[breadth_first_order(CT, t, directed=True, return_predecessors=False)] = True
                 cuts.append(W)
                 done[W & g.is_term] = True
-        if cuts:
-            return cuts
         thr = (1.0 - 1e-6) * _SCALE
         for t in terms:
             if time.perf_counter() > deadline or len(cuts) >= max_cuts:
                 break
-            if done[t]:
-                continue
-            res = maximum_flow(C, self.root, t)
-            if res.flow_value >= thr:
-                continue
-            F = res.flow
-            R = (C - F).tocsr()
-            R.data[R.data < 0] = 0
-            R.eliminate_zeros()
-            S = np.zeros(n, dtype=bool)
-            S[breadth_first_order(R, self.root, directed=True, return_predecessors=False)] = True
-            W = ~S
-            cuts.append(W)
-            # back cut: nodes that can reach t in the residual graph
-            Wb = np.zeros(n, dtype=bool)
-            Wb[breadth_first_order(R.T.tocsr(), t, directed=True, return_predecessors=False)] = True
-            if (Wb != W).any():
-                cuts.append(Wb)
-            done[W & g.is_term] = True  # terminals inside this cut are likely violated by the same cut
+            Ct = C
+            for nest in range(nested):
+                res = maximum_flow(Ct, self.root, t)
+                if res.flow_value >= thr:
+                    break
+                F = res.flow
+                R = (Ct - F).tocsr()
+                R.data[R.data < 0] = 0
+                R.eliminate_zeros()
+                S = np.zeros(n, dtype=bool)
+                S[breadth_first_order(R, self.root, directed=True, return_predecessors=False)] = True
+                W = ~S
+                cuts.append(W)
+                if nest == 0:
+                    # back cut: nodes that can reach t in the residual graph
+                    Wb = np.zeros(n, dtype=bool)
+                    Wb[breadth_first_order(R.T.tocsr(), t, directed=True, return_predecessors=False)] = True
+                    if (Wb != W).any():
+                        cuts.append(Wb)
+                # nested cuts: saturate the arcs of this cut and look for the next one
+                arcs = self.cut_arcs(W)
+                extra = sp.csr_matrix(
+                    (np.full(len(arcs), _SCALE, dtype=np.int32), (self.tail[arcs], self.head[arcs])), shape=(n, n)
+                )
+                Ct = (Ct.maximum(extra)).astype(np.int32).tocsr()
         # keep only truly violated ones (real values)
         out = []
         for W in cuts:
@@ -211,7 +216,8 @@ class CutModel:
             left = deadline - time.perf_counter()
             if left <= 0.05:
                 return bound, y, False
-            h.setOptionValue("time_limit", max(left, 0.05))
+            # HiGHS measures time_limit against the cumulative run time of this object
+            h.setOptionValue("time_limit", h.getRunTime() + max(left, 0.05))
             h.run()
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 return bound, y, False
@@ -266,7 +272,7 @@ class CutModel:
             left = deadline - time.perf_counter()
             if left <= 0.05:
                 return best_lb, None, False
-            h.setOptionValue("time_limit", left)
+            h.setOptionValue("time_limit", h.getRunTime() + left)
             if incumbent is not None:
                 s = highspy.HighsSolution()
                 s.col_value = list(self.orient(incumbent))
