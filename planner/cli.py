@@ -71,7 +71,7 @@ def _print_summary(s: dict, lang: str) -> None:
     t.add_column("Figure" if en else "Besaran")
     t.add_column("Value" if en else "Nilai", justify="right")
     t.add_row("Existing fiber (km)" if en else "Serat eksisting (km)",
-              fmt_num(s["existing_fiber_km"], 2) + (" (illustrative)" if "illustrative"
+              fmt_num(s["existing_fiber_km"], 2) + ((" (illustrative)" if en else " (ilustratif)") if "illustrative"
                                                       in s["existing_fiber_status"] else ""))
     t.add_row("New backbone (km)" if en else "Backbone baru (km)", fmt_num(s["backbone_km"], 2))
     t.add_row("Reused fiber (km)" if en else "Serat dipakai ulang (km)", fmt_num(s["reused_km"], 2))
