@@ -91,6 +91,27 @@ def _print_summary(s: dict, lang: str) -> None:
     out_console.print(c)
 
 
+@app.command("validate")
+def validate_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Input files or city folders to check.")],
+    kind: Annotated[Optional[str], typer.Option(help="What every file holds (facilities, roads, kelurahan, "
+                                                     "kecamatan, city, existing_fiber, unit_prices, opd); "
+                                                     "default: from the file name.")] = None,
+    area: Annotated[Optional[Path], typer.Option(help="City folder or boundary file giving the study area "
+                                                      "(default: city.toml beside the file).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the problems as JSON.")] = False,
+) -> None:
+    """Check input files; list every problem (file, row, field). Exit 0 when usable, 1 when not."""
+    from planner.validate import format_report, is_usable, issues_json, validate_paths
+
+    try:
+        issues = validate_paths(paths, kind=kind, area=area)
+    except PlannerError as exc:
+        _fail(exc)
+    sys.stdout.write((issues_json(issues) if as_json else format_report(issues)) + "\n")
+    raise typer.Exit(0 if is_usable(issues) else 1)
+
+
 @app.command("steiner")
 def steiner_cmd(
     file: Annotated[Path, typer.Argument(help="SteinLib .stp or PACE .gr file.")],

@@ -12,22 +12,33 @@ A city folder has the layout of ``geodata/bontang/``::
     existing_fiber.geojson fiber the city already owns (optional)
     unit_prices.csv        unit prices in IDR (see :mod:`planner.costs`)
 
-Every problem is reported with the file, the row (or feature) and the field.
+Each file may also be given in another format under the same name
+(``facilities.xlsx``, ``roads.gpkg``, ``kelurahan.shp``, ``existing_fiber.kml`` …;
+see :mod:`planner.importers` and ``docs/inputs.md``), or named in city.toml::
+
+    bbox = [117.35, 0.0, 117.55, 0.25]    # optional study area (lon/lat), for swapped coordinates
+    [files]
+    facilities = "dapodik_dinkes.xlsx"    # relative to the folder; cannot leave it
+
+Every problem is reported with the file, the row (or feature) and the field;
+every problem of a folder is collected before :class:`DataErrors` is raised.
 Inputs are only read, never written.
 """
 
 from __future__ import annotations
 
-import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely.geometry import Point
+import shapely
 
+from planner import importers as imp
 from planner._errors import InputError
 from planner.costs import PriceTable, read_prices
 from planner.projection import WGS84, is_projected
@@ -64,8 +75,15 @@ FACILITY_COLUMNS: tuple[str, ...] = (
     "license",
 )
 
-_TRUE = {"true", "1", "yes", "ya", "y", "t"}
-_FALSE = {"false", "0", "no", "tidak", "n", "f", ""}
+#: The files of a city folder: stem → (required, what it holds).
+CITY_FILES: Mapping[str, tuple[bool, str]] = MappingProxyType({
+    "roads": (True, "road centrelines"),
+    "kelurahan": (True, "kelurahan/desa boundaries"),
+    "kecamatan": (False, "kecamatan boundaries"),
+    "city": (False, "city outline"),
+    "facilities": (True, "sites to connect"),
+    "existing_fiber": (False, "existing fiber routes"),
+})
 
 
 @dataclass(frozen=True)
@@ -79,6 +97,8 @@ class DataIssue:
         (CSV, header excluded) or feature number, None for a whole-file issue.
     severity
         ``"warning"`` (the data is usable, the item is flagged) or ``"error"``.
+    unit
+        What ``row`` counts: ``"row"`` (tables) or ``"feature"`` (vector layers).
     """
 
     file: str
@@ -86,11 +106,12 @@ class DataIssue:
     field: str | None
     message: str
     severity: str = "warning"
+    unit: str = "row"
 
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", {self.unit} {self.row}"
         if self.field:
             where += f", field '{self.field}'"
         return f"{where}: {self.message}"
@@ -133,9 +154,51 @@ class City:
     issues: list[DataIssue] = field(default_factory=list)
 
 
+
+class DataErrors(InputError):
+    """Input data unusable; ``issues`` holds every problem found (errors and warnings)."""
+
+    def __init__(self, issues: list[DataIssue], limit: int = 30) -> None:
+        self.issues = list(issues)
+        errors = [i for i in issues if i.severity == "error"]
+        lines = [f"  - {i}" for i in errors[:limit]]
+        if len(errors) > limit:
+            lines.append(f"  … and {len(errors) - limit} more (run `planner validate` for the full list)")
+        head = f"{len(errors)} problem(s) make the input unusable:" if len(errors) != 1 else "unusable input:"
+        super().__init__(head + "\n" + "\n".join(lines) if len(errors) != 1 else str(errors[0]))
+
+
 def embedded_data_dir(name: str = "bontang") -> Path:
     """Return the folder of an embedded city dataset (``geodata/<name>``)."""
     return Path(__file__).resolve().parents[1] / "geodata" / name
+
+
+def find_input(folder: Path, stem: str, files: dict | None = None) -> Path | None:
+    """Return the file holding ``stem`` data in ``folder``, in any supported format.
+
+    Parameters
+    ----------
+    folder
+        A city folder.
+    stem
+        ``roads``, ``facilities`` … (see :data:`CITY_FILES`).
+    files
+        The ``[files]`` table of city.toml (stem → relative path), if any.
+
+    Raises
+    ------
+    InputError
+        When the file named in city.toml escapes the folder, or when the same
+        data is present in two formats (which one is meant is not certain).
+    """
+    if files and stem in files:
+        return imp.safe_join(folder, files[stem])
+    found = [p for ext in (*imp.TABLE_SUFFIXES, *imp.VECTOR_SUFFIXES)
+             if (p := folder / f"{stem}{ext}").is_file()]
+    if len(found) > 1:
+        raise InputError(f"{folder}: {stem} given twice ({', '.join(p.name for p in found)}); keep one file "
+                         "or name it in city.toml [files]")
+    return found[0] if found else None
 
 
 def load_city(source: str | Path = "bontang") -> City:
@@ -153,9 +216,11 @@ def load_city(source: str | Path = "bontang") -> City:
 
     Raises
     ------
-    InputError
+    DataErrors
         When a required file is missing or unusable; the message names the
-        file, row and field.
+        file, row and field of every problem (``exc.issues`` lists them all).
+    InputError
+        When the folder or city.toml is unusable.
     """
     folder = Path(source)
     if not folder.is_dir():
@@ -163,30 +228,73 @@ def load_city(source: str | Path = "bontang") -> City:
     if not folder.is_dir():
         raise InputError(f"no city data folder at '{source}' (nor an embedded dataset of that name)")
     issues: list[DataIssue] = []
+    city = read_city(folder, issues)
+    if city is None or imp.has_errors(issues):
+        raise DataErrors(issues)
+    return city
+
+
+def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
+    """Read every file of a city folder, collecting every problem in ``issues``.
+
+    Returns the city when the files could be read (it is usable only when
+    ``issues`` holds no error), None when a required part is missing.
+
+    Parameters
+    ----------
+    folder
+        A city folder.
+    issues
+        Receives every problem found.
+    """
     meta = _read_meta(folder / "city.toml")
     crs = meta["crs"]
-    roads = read_roads(folder / "roads.geojson", crs, issues)
-    kelurahan = _read_polygons(folder / "kelurahan.geojson", ("name",), issues)
-    kec_path = folder / "kecamatan.geojson"
-    kecamatan = (
-        _read_polygons(kec_path, ("name",), issues)
-        if kec_path.exists()
-        else kelurahan.dissolve(by="kecamatan", as_index=False)
-        if "kecamatan" in kelurahan
-        else kelurahan.iloc[0:0]
-    )
-    outline_path = folder / "city.geojson"
-    if outline_path.exists():
-        outline = _read_polygons(outline_path, (), issues)
-    else:
+    files = meta.get("files") or {}
+    if not isinstance(files, dict):
+        raise InputError(f"{folder / 'city.toml'}, key 'files': must be a table of name = \"path\"")
+    unknown = [k for k in files if k not in CITY_FILES and k not in ("unit_prices", "opd")]
+    if unknown:
+        raise InputError(f"{folder / 'city.toml'}, key 'files.{unknown[0]}': unknown"
+                         f"{imp.suggest(unknown[0], [*CITY_FILES, 'unit_prices', 'opd'])}")
+    paths = {stem: find_input(folder, stem, files) for stem in CITY_FILES}
+    for stem, (required, what) in CITY_FILES.items():
+        if required and paths[stem] is None:
+            issues.append(DataIssue(str(folder / f"{stem}.*"), None, None,
+                                    f"{what} missing: add {stem}.geojson (or .gpkg, .shp, .zip, .kml, .kmz"
+                                    f"{', .csv, .xlsx' if stem == 'facilities' else ''})", "error"))
+    roads = _read_layer("roads", paths["roads"], crs, issues)
+    kelurahan = _read_layer("kelurahan", paths["kelurahan"], crs, issues)
+    kecamatan = _read_layer("kecamatan", paths["kecamatan"], crs, issues) if paths["kecamatan"] else None
+    if kecamatan is None:
+        kecamatan = (kelurahan.dissolve(by="kecamatan", as_index=False)
+                     if kelurahan is not None and "kecamatan" in kelurahan else
+                     gpd.GeoDataFrame(geometry=[], crs=WGS84))
+    outline = _read_layer("city", paths["city"], crs, issues) if paths["city"] else None
+    if outline is None and kelurahan is not None and len(kelurahan):
         outline = gpd.GeoDataFrame(geometry=[kelurahan.union_all()], crs=WGS84)
-    facilities = read_facilities(folder / "facilities.csv", issues)
-    _check_inside(facilities, outline, crs, folder / "facilities.csv", issues)
-    fiber_path = folder / "existing_fiber.geojson"
-    existing = read_fiber(fiber_path, issues) if fiber_path.exists() else _empty_fiber()
-    opd_path = folder / "opd.csv"
-    opd = pd.read_csv(opd_path, dtype=str, keep_default_na=False) if opd_path.exists() else pd.DataFrame()
-    prices = read_prices(folder / "unit_prices.csv")
+    bbox = imp.bbox_of(meta.get("bbox"), folder / "city.toml")
+    if bbox is None and outline is not None and len(outline):
+        bbox = tuple(float(v) for v in outline.total_bounds)
+    facilities = (read_facilities(paths["facilities"], issues, bbox=bbox, strict=False)
+                  if paths["facilities"] else None)
+    if facilities is not None and outline is not None:
+        check_inside(facilities, outline, crs, paths["facilities"], issues)
+    existing = (_read_layer("existing_fiber", paths["existing_fiber"], crs, issues)
+                if paths["existing_fiber"] else _empty_fiber())
+    opd_path = imp.safe_join(folder, files["opd"]) if "opd" in files else folder / "opd.csv"
+    opd = pd.DataFrame()
+    if opd_path.exists():
+        opd = imp.read_table(opd_path, issues)
+        opd = pd.DataFrame() if opd is None else opd
+    price_path = imp.safe_join(folder, files["unit_prices"]) if "unit_prices" in files else folder / "unit_prices.csv"
+    prices = None
+    try:
+        prices = read_prices(price_path)
+    except InputError as exc:
+        issues.append(DataIssue(str(price_path), None, None, str(exc).removeprefix(f"{price_path}: ")
+                                if str(exc).startswith(f"{price_path}: ") else str(exc), "error"))
+    if any(x is None for x in (roads, kelurahan, facilities, existing, prices)):
+        return None
     return City(
         name=meta["name"],
         code=meta.get("code", ""),
@@ -196,7 +304,7 @@ def load_city(source: str | Path = "bontang") -> City:
         kecamatan=kecamatan,
         outline=outline,
         facilities=facilities,
-        existing_fiber=existing,
+        existing_fiber=existing if existing is not None else _empty_fiber(),
         opd=opd,
         prices=prices,
         folder=folder,
@@ -214,174 +322,128 @@ def _read_meta(path: Path) -> dict:
     for key in ("name", "crs"):
         if key not in meta:
             raise InputError(f"{path}: key '{key}' is missing")
-    if not is_projected(meta["crs"]):
+    try:
+        projected = is_projected(meta["crs"])
+    except Exception:  # pyproj CRSError
+        projected = False
+    if not projected:
         raise InputError(f"{path}, key 'crs': {meta['crs']!r} is not a projected CRS in metres (e.g. a UTM zone)")
     return meta
 
 
-def _read_vector(path: Path) -> gpd.GeoDataFrame:
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    try:
-        gdf = gpd.read_file(path, engine="pyogrio")
-    except Exception as exc:  # pyogrio raises several DataSource errors
-        raise InputError(f"{path}: cannot be read as a vector file ({exc})") from None
-    if gdf.crs is None:
-        raise InputError(f"{path}: no CRS declared; declare one (GeoJSON is lon/lat WGS 84 by definition)")
-    return gdf.to_crs(WGS84)
+def _read_layer(stem: str, path: Path | None, crs: str, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
+    if path is None:
+        return None
+    df, geom = imp.read_any(path, issues)
+    if df is None:
+        return None
+    if stem == "roads":
+        return imp.normalise_roads(df, geom, path, crs, issues)
+    if stem == "existing_fiber":
+        return imp.normalise_fiber(df, geom, path, issues)
+    required = ("name",) if stem in ("kelurahan", "kecamatan") else ()
+    return imp.normalise_polygons(df, geom, path, required, issues)
+
+
+def _raise_on_errors(issues: list[DataIssue], start: int) -> None:
+    new = issues[start:]
+    if imp.has_errors(new):
+        raise DataErrors(new)
 
 
 def read_roads(path: Path, crs: str, issues: list[DataIssue]) -> gpd.GeoDataFrame:
     """Read a road centreline layer; every feature needs a known ``road_class``.
 
     Zero-length and empty lines are dropped with a warning in ``issues``.
+
+    Raises
+    ------
+    DataErrors
+        When the layer is unusable (every problem listed).
     """
-    gdf = _read_vector(path)
-    if "road_class" not in gdf.columns:
-        raise InputError(f"{path}: column 'road_class' is missing (values: {', '.join(ROAD_CLASSES)})")
-    bad_type = ~gdf.geom_type.isin(["LineString", "MultiLineString"])
-    if bad_type.any():
-        i = int(np.flatnonzero(bad_type.to_numpy())[0])
-        raise InputError(
-            f"{path}, feature {i + 1}, field 'geometry': {gdf.geom_type.iloc[i]} found; roads must be lines"
-        )
-    unknown = ~gdf["road_class"].isin(ROAD_CLASSES)
-    if unknown.any():
-        i = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise InputError(
-            f"{path}, feature {i + 1}, field 'road_class': {gdf['road_class'].iloc[i]!r} is not one of "
-            f"{', '.join(ROAD_CLASSES)}"
-        )
-    gdf = gdf.explode(index_parts=False).reset_index(drop=True)
-    length = gdf.to_crs(crs).length
-    empty = gdf.geometry.is_empty | (length <= 0)
-    for i in np.flatnonzero(empty.to_numpy()):
-        issues.append(DataIssue(str(path), int(i) + 1, "geometry", "zero-length or empty road line, ignored"))
-    return gdf[~empty].reset_index(drop=True)
-
-
-def _read_polygons(path: Path, required: tuple[str, ...], issues: list[DataIssue]) -> gpd.GeoDataFrame:
-    gdf = _read_vector(path)
-    for col in required:
-        if col not in gdf.columns:
-            raise InputError(f"{path}: column '{col}' is missing")
-    invalid = ~gdf.geometry.is_valid
-    for i in np.flatnonzero(invalid.to_numpy()):
-        issues.append(DataIssue(str(path), int(i) + 1, "geometry", "invalid polygon, repaired with make_valid"))
-    if invalid.any():
-        gdf = gdf.copy()
-        gdf.loc[invalid, "geometry"] = gdf.loc[invalid].geometry.make_valid()
-    return gdf
-
-
-def _parse_bool(value: str, path: Path, row: int, col: str) -> bool:
-    v = str(value).strip().lower()
-    if v in _TRUE:
-        return True
-    if v in _FALSE:
-        return False
-    raise InputError(f"{path}, row {row}, field '{col}': {value!r} is not true/false")
-
-
-def read_facilities(path: Path, issues: list[DataIssue]) -> gpd.GeoDataFrame:
-    """Read ``facilities.csv`` (one row per site) into a GeoDataFrame in WGS 84.
-
-    Unplaced sites (``placed=false``) are kept with an empty geometry so that
-    they are listed in every output as not connectable, never dropped.
-    """
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc}); save it as UTF-8") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"{path}: cannot be read as CSV ({exc})") from None
-    missing = [c for c in FACILITY_COLUMNS if c not in df.columns]
-    if missing:
-        raise InputError(f"{path}: column(s) missing: {', '.join(missing)}")
-    dup = df["id"].duplicated(keep=False) & df["id"].ne("")
-    if dup.any():
-        rows = [int(r) + 1 for r in np.flatnonzero(dup.to_numpy())]
-        raise InputError(f"{path}, rows {rows}, field 'id': duplicate id {df['id'][dup].iloc[0]!r}")
-    geoms: list[Point | None] = []
-    placed: list[bool] = []
-    core: list[bool] = []
-    for i, rec in enumerate(df.to_dict("records"), start=1):
-        if not rec["id"].strip():
-            raise InputError(f"{path}, row {i}, field 'id': empty")
-        if rec["category"] not in CATEGORIES:
-            raise InputError(
-                f"{path}, row {i}, field 'category': {rec['category']!r} is not one of {', '.join(CATEGORIES)}"
-            )
-        if rec["location_quality"] not in LOCATION_QUALITIES:
-            raise InputError(
-                f"{path}, row {i}, field 'location_quality': {rec['location_quality']!r} is not one of "
-                f"{', '.join(LOCATION_QUALITIES)}"
-            )
-        is_placed = _parse_bool(rec["placed"], path, i, "placed")
-        core.append(_parse_bool(rec["is_core"], path, i, "is_core"))
-        placed.append(is_placed)
-        if not is_placed:
-            geoms.append(None)
-            continue
-        lon = _parse_coord(rec["lon"], path, i, "lon", -180, 180)
-        lat = _parse_coord(rec["lat"], path, i, "lat", -90, 90)
-        geoms.append(Point(lon, lat))
-    if sum(core) > 1:
-        rows = [i + 1 for i, c in enumerate(core) if c]
-        raise InputError(f"{path}, rows {rows}, field 'is_core': more than one core site")
-    out = gpd.GeoDataFrame(df, geometry=geoms, crs=WGS84)
-    out["placed"] = placed
-    out["is_core"] = core
-    out["row"] = np.arange(1, len(out) + 1)
+    start = len(issues)
+    out = _read_layer("roads", Path(path), crs, issues)
+    _raise_on_errors(issues, start)
     return out
 
 
-def _parse_coord(value: str, path: Path, row: int, col: str, lo: float, hi: float) -> float:
-    try:
-        v = float(str(value).strip())
-    except ValueError:
-        raise InputError(
-            f"{path}, row {row}, field '{col}': {value!r} is not a number (use a dot as decimal mark)"
-        ) from None
-    if not math.isfinite(v) or not lo <= v <= hi:
-        raise InputError(f"{path}, row {row}, field '{col}': {value} is outside {lo}..{hi}")
-    return v
+def read_fiber(path: Path, issues: list[DataIssue]) -> gpd.GeoDataFrame:
+    """Read existing fiber lines; a ``status`` column (e.g. as-built, illustrative) is required.
+
+    Raises
+    ------
+    DataErrors
+        When the layer is unusable (every problem listed).
+    """
+    start = len(issues)
+    out = _read_layer("existing_fiber", Path(path), "EPSG:32650", issues)
+    _raise_on_errors(issues, start)
+    return out
 
 
-def _check_inside(
+def read_facilities(
+    path: Path,
+    issues: list[DataIssue],
+    *,
+    bbox: tuple[float, float, float, float] | None = None,
+    strict: bool = True,
+) -> gpd.GeoDataFrame | None:
+    """Read a facilities file (CSV, XLSX or a point layer) into a GeoDataFrame in WGS 84.
+
+    Unplaced sites (``placed=false`` or no coordinates) are kept with an empty
+    geometry so that they are listed in every output as not connectable, never dropped.
+
+    Parameters
+    ----------
+    path
+        The file.
+    issues
+        Receives every problem found.
+    bbox
+        Study-area bounds (lon/lat) used to detect swapped coordinates.
+    strict
+        Raise :class:`DataErrors` when an error was found (else return what was read).
+    """
+    start = len(issues)
+    path = Path(path)
+    df, geom = imp.read_any(path, issues)
+    out = None if df is None else imp.normalise_facilities(df, path, issues, geometry=geom, bbox=bbox)
+    if strict:
+        _raise_on_errors(issues, start)
+    return out
+
+
+def check_inside(
     facilities: gpd.GeoDataFrame, outline: gpd.GeoDataFrame, crs: str, path: Path, issues: list[DataIssue]
 ) -> None:
-    """Flag placed sites outside the city outline (they stay usable, flagged)."""
+    """Flag placed sites outside the city outline (they stay usable, flagged ``OUTSIDE_CITY``).
+
+    Sites already flagged ``OUTSIDE_CITY`` in the file are not reported again.
+    """
     placed = facilities[facilities["placed"]]
     if placed.empty or outline.empty:
         return
     shape = outline.to_crs(crs).union_all()
-    dist = placed.to_crs(crs).distance(shape)
-    for idx, d in dist.items():
-        if d > 0:
-            row = int(facilities.at[idx, "row"])
-            flags = facilities.at[idx, "flags"]
-            if "OUTSIDE_CITY" not in flags:
-                issues.append(
-                    DataIssue(str(path), row, "lon/lat", f"site lies {d:,.0f} m outside the city outline, unflagged")
-                )
+    pts = placed.to_crs(crs)
+    xy = shapely.get_coordinates(np.asarray(pts.geometry.values))
+    shapely.prepare(shape)
+    inside = shapely.contains_xy(shape, xy[:, 0], xy[:, 1])
+    out_idx = pts.index[~inside]
+    if len(out_idx) == 0:
+        return
+    dist = pts.loc[out_idx].distance(shape)
+    unit = "row" if path.suffix.lower() in imp.TABLE_SUFFIXES else "feature"
+    flagged = facilities.loc[out_idx, "flags"].str.contains("OUTSIDE_CITY", regex=False)
+    new = dist[(dist > 0) & ~flagged]
+    for idx, d in new.items():
+        issues.append(DataIssue(str(path), int(facilities.at[idx, "row"]), "lon/lat",
+                                f"site lies {d:,.0f} m outside the city outline, unflagged: check the coordinates "
+                                "(flag OUTSIDE_CITY added; it is planned with a long drop or left unconnected)",
+                                "warning", unit))
+    if len(new):
+        f = facilities.loc[new.index, "flags"]
+        facilities.loc[new.index, "flags"] = f.where(f.eq(""), f + "|") + "OUTSIDE_CITY"
 
 
 def _empty_fiber() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"fiber_id": [], "status": []}, geometry=[], crs=WGS84)
-
-
-def read_fiber(path: Path, issues: list[DataIssue]) -> gpd.GeoDataFrame:
-    """Read existing fiber lines; a ``status`` column (e.g. as-built, illustrative) is required."""
-    gdf = _read_vector(path)
-    if "status" not in gdf.columns:
-        raise InputError(f"{path}: column 'status' is missing (as-built, illustrative, planned …)")
-    bad = ~gdf.geom_type.isin(["LineString", "MultiLineString"])
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"{path}, feature {i + 1}, field 'geometry': {gdf.geom_type.iloc[i]}; fiber must be lines")
-    if "fiber_id" not in gdf.columns:
-        gdf["fiber_id"] = [f"fiber-{i + 1}" for i in range(len(gdf))]
-    return gdf

@@ -72,14 +72,18 @@ def test_bad_category_names_file_row_field(city_copy):
         load_city(city_copy)
 
 
-def test_comma_decimal_is_an_error_naming_the_field(city_copy):
+def test_comma_decimal_is_fixed_and_flagged_naming_the_field(city_copy):
     path = city_copy / "facilities.csv"
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     i = int(df.index[df["placed"] == "true"][0])
+    expected = float(df.loc[i, "lat"])
     df.loc[i, "lat"] = df.loc[i, "lat"].replace(".", ",")
     df.to_csv(path, index=False)
-    with pytest.raises(InputError, match=rf"row {i + 1}, field 'lat'"):
-        load_city(city_copy)
+    city = load_city(city_copy)
+    assert any(f"row {i + 1}, field 'lat'" in str(w) and "comma" in str(w) for w in city.issues)
+    site = city.facilities.iloc[i]
+    assert float(site["lat"]) == pytest.approx(expected)
+    assert "COMMA_DECIMAL" in site["flags"]
 
 
 def test_negative_price_is_rejected(city_copy):

@@ -1,0 +1,255 @@
+"""``planner validate``: check input files and report every problem with file, row and field.
+
+The checks are those :func:`planner.data.load_city` runs before planning (the
+same code), applied to single files or whole city folders:
+
+- a folder is read as a city (every file, plus the cross-checks: sites
+  outside the city outline, swapped coordinates against the study area);
+- a file is read as the kind of data its name says (``facilities*``,
+  ``roads*``/``jalan*``, ``kelurahan*``/``desa*``, ``kecamatan*``,
+  ``city*``/``kota*``/``batas*``, ``*fiber*``/``serat*``, ``unit_prices*``/``harga*``,
+  ``opd*``) or ``--kind``; a ``city.toml`` in the same folder supplies the CRS
+  and the study area.
+
+The result is a list of :class:`~planner.data.DataIssue`; the input is usable
+when none is an error.  Files are only read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from planner import importers as imp
+from planner._errors import InputError
+from planner.costs import BASES, LEVELS, read_prices
+from planner.data import CITY_FILES, DataIssue, _read_layer, _read_meta, check_inside, read_city, read_facilities
+from planner.projection import WGS84
+
+#: Kinds of file ``planner validate`` knows.
+KINDS: tuple[str, ...] = (*CITY_FILES, "unit_prices", "opd")
+#: Name fragments that tell the kind of a file (checked in this order).
+_KIND_WORDS: tuple[tuple[str, str], ...] = (
+    ("fiber", "existing_fiber"), ("fibre", "existing_fiber"), ("serat", "existing_fiber"),
+    ("price", "unit_prices"), ("harga", "unit_prices"),
+    ("opd", "opd"),
+    ("facilit", "facilities"), ("fasilitas", "facilities"), ("site", "facilities"), ("lokasi", "facilities"),
+    ("sekolah", "facilities"), ("puskesmas", "facilities"), ("kantor", "facilities"),
+    ("road", "roads"), ("jalan", "roads"),
+    ("kecamatan", "kecamatan"),
+    ("kelurahan", "kelurahan"), ("desa", "kelurahan"),
+    ("city", "city"), ("kota", "city"), ("batas", "city"), ("outline", "city"),
+)
+
+
+def guess_kind(path: Path) -> str | None:
+    """Return the kind of data a file holds, from its name; None when the name does not tell.
+
+    Parameters
+    ----------
+    path
+        An input file.
+    """
+    stem = imp.normalise_name(path.name.split(".")[0])
+    for word, kind in _KIND_WORDS:
+        if word in stem:
+            return kind
+    return None
+
+
+def validate_paths(
+    paths: Sequence[str | Path],
+    *,
+    kind: str | None = None,
+    area: str | Path | None = None,
+) -> list[DataIssue]:
+    """Check files and city folders; return every problem found.
+
+    Parameters
+    ----------
+    paths
+        Files or city folders.
+    kind
+        Kind of every file (one of :data:`KINDS`); default: from each name.
+    area
+        A city folder or boundary file giving the study area (CRS and extent)
+        for single files; default: a ``city.toml`` beside the file.
+
+    Returns
+    -------
+    list of DataIssue
+    """
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"--kind {kind!r} is not one of {', '.join(KINDS)}{imp.suggest(kind, KINDS)}")
+    issues: list[DataIssue] = []
+    for p in map(Path, paths):
+        try:
+            if p.is_dir():
+                read_city(p, issues)
+            else:
+                validate_file(p, issues, kind=kind, area=Path(area) if area else None)
+        except InputError as exc:
+            issues.append(DataIssue(str(p), None, None, str(exc).removeprefix(f"{p}: "), "error"))
+    return issues
+
+
+def _study_area(path: Path, area: Path | None,
+                issues: list[DataIssue]) -> tuple[str | None, gpd.GeoDataFrame | None, tuple | None]:
+    """Return (projected CRS, outline, bbox) for checks of a single file, as far as known."""
+    folder = area if area is not None and area.is_dir() else path.parent
+    crs = outline = bbox = None
+    toml = folder / "city.toml"
+    if toml.exists():
+        meta = _read_meta(toml)
+        crs = meta["crs"]
+        bbox = imp.bbox_of(meta.get("bbox"), toml)
+        for stem in ("city", "kelurahan"):
+            for ext in imp.VECTOR_SUFFIXES:
+                f = folder / f"{stem}{ext}"
+                if f.is_file() and f.resolve() != path.resolve():
+                    outline = imp.read_vector(f, [])
+                    break
+            if outline is not None:
+                break
+    if area is not None and area.is_file():
+        sub: list[DataIssue] = []
+        outline = imp.read_vector(area, sub)
+        issues.extend(sub)
+    if bbox is None and outline is not None and len(outline):
+        bbox = tuple(float(v) for v in outline.total_bounds)
+    return crs, outline, bbox
+
+
+def validate_file(path: Path, issues: list[DataIssue], *, kind: str | None = None,
+                  area: Path | None = None) -> None:
+    """Check one file as data of ``kind``; problems are appended to ``issues``.
+
+    Parameters
+    ----------
+    path
+        The file.
+    issues
+        Receives every problem found.
+    kind
+        One of :data:`KINDS`; default: from the file name.
+    area
+        City folder or boundary file giving the study area.
+    """
+    kind = kind or guess_kind(path)
+    if kind is None:
+        issues.append(DataIssue(str(path), None, None, "cannot tell what this file holds from its name; name it "
+                                "facilities.csv, roads.geojson, kelurahan.geojson … or pass --kind "
+                                f"({', '.join(KINDS)})", "error"))
+        return
+    crs, outline, bbox = _study_area(path, area, issues)
+    if kind == "facilities":
+        f = read_facilities(path, issues, bbox=bbox, strict=False)
+        if f is not None and outline is not None and len(outline):
+            check_inside(f, outline, crs or _utm_for(outline), path, issues)
+        if f is not None and f["is_core"].sum() == 0:
+            issues.append(DataIssue(str(path), None, "is_core", "no core site: mark the network core (e.g. the "
+                                    "Diskominfo / command-centre site) is_core=true, or set select.core in the "
+                                    "scenario"))
+        return
+    if kind == "unit_prices":
+        check_prices(path, issues)
+        return
+    if kind == "opd":
+        imp.read_table(path, issues)
+        return
+    if crs is None:
+        sub: list[DataIssue] = []
+        gdf = imp.read_vector(path, sub) if path.suffix.lower() in imp.VECTOR_SUFFIXES else None
+        crs = _utm_for(gdf) if gdf is not None and len(gdf) else "EPSG:32650"
+    _read_layer(kind, path, crs, issues)
+
+
+def _utm_for(gdf: gpd.GeoDataFrame) -> str:
+    try:
+        return str(gdf.to_crs(WGS84).estimate_utm_crs())
+    except Exception:  # empty or degenerate extent
+        return "EPSG:32650"
+
+
+def check_prices(path: Path, issues: list[DataIssue]) -> None:
+    """Check a unit-price table, reporting every bad row before the cost model's own checks.
+
+    Parameters
+    ----------
+    path
+        ``unit_prices.csv``.
+    issues
+        Receives every problem found.
+    """
+    t = imp.read_table(path, issues)
+    if t is None:
+        return
+    start = len(issues)
+    for col in ("item", "low", "base", "high", "basis", "currency"):
+        if col not in t.columns:
+            imp.resolve_columns(t, {col: (col,)}, (col,), path, issues)
+    if len(issues) > start:
+        return
+    nums = {}
+    for lvl in LEVELS:
+        v = pd.to_numeric(t[lvl], errors="coerce")
+        nums[lvl] = v
+        for i in (~(v >= 0)).to_numpy().nonzero()[0]:
+            issues.append(DataIssue(str(path), int(i) + 1, lvl, f"{t[lvl].iloc[i]!r} is not a price >= 0 in IDR "
+                                    "(digits only, no thousands separator)", "error"))
+    order = ~((nums["low"] <= nums["base"]) & (nums["base"] <= nums["high"]))
+    valid = pd.concat(nums, axis=1).ge(0).all(axis=1)
+    for i in (order & valid).to_numpy().nonzero()[0]:
+        issues.append(DataIssue(str(path), int(i) + 1, "low/base/high", "need low <= base <= high", "error"))
+    for i in (~t["basis"].isin(BASES)).to_numpy().nonzero()[0]:
+        issues.append(DataIssue(str(path), int(i) + 1, "basis", f"{t['basis'].iloc[i]!r} is not one of "
+                                f"{', '.join(BASES)}", "error"))
+    if len(issues) == start:
+        try:
+            read_prices(path)
+        except InputError as exc:
+            issues.append(DataIssue(str(path), None, None, str(exc).removeprefix(f"{path}: "), "error"))
+
+
+def is_usable(issues: Iterable[DataIssue]) -> bool:
+    """Return True when no issue is an error."""
+    return not imp.has_errors(issues)
+
+
+def format_report(issues: Sequence[DataIssue], *, limit: int = 20) -> str:
+    """Return the issues as text: errors first, at most ``limit`` of each message kind per file.
+
+    Parameters
+    ----------
+    issues
+        As returned by :func:`validate_paths`.
+    limit
+        Lines shown per (file, severity, field) group; the rest are counted.
+    """
+    groups: dict[tuple[str, str, str | None], list[DataIssue]] = defaultdict(list)
+    for i in issues:
+        groups[(i.severity, i.file, i.field)].append(i)
+    lines = []
+    for sev in ("error", "warning"):
+        for (s, _file, _field), items in groups.items():
+            if s != sev:
+                continue
+            lines.extend(f"{sev}: {i}" for i in items[:limit])
+            if len(items) > limit:
+                lines.append(f"{sev}: {items[0].file}, field '{items[0].field}': … and {len(items) - limit} more")
+    n_err = sum(i.severity == "error" for i in issues)
+    n_warn = len(issues) - n_err
+    verdict = "NOT usable: fix the errors above" if n_err else "usable"
+    lines.append(f"{n_err} error(s), {n_warn} warning(s): {verdict}")
+    return "\n".join(lines)
+
+
+def issues_json(issues: Sequence[DataIssue]) -> str:
+    """Return the issues as a JSON array of objects (file, row, unit, field, severity, message)."""
+    return json.dumps([{"file": i.file, "row": i.row, "unit": i.unit, "field": i.field, "severity": i.severity,
+                        "message": i.message} for i in issues], ensure_ascii=False, indent=1)
