@@ -1,4 +1,19 @@
-"""Folium map of a plan: boundaries, roads, existing fiber, planned backbone, sites and a comparison panel.
+"""Folium maps of a plan: boundaries, roads, existing fiber, planned backbone, sites and comparisons.
+
+Two pages are written by :func:`write_maps`:
+
+``map.html``
+    Bontang today (the existing, possibly illustrative fiber), the planned
+    network (coloured by phase when the plan is phased) and, as a switchable
+    layer, a *target level* — "Setara Sidoarjo": every OPD and every kelurahan
+    office on own fiber, designed by the same solver (:func:`target_plan`).
+``map_compare.html``
+    The plan and the target side by side (``folium.plugins.DualMap``, the two
+    maps pan and zoom together).
+
+Both pages work with no network: Leaflet and Leaflet.Sync are inlined from an
+installed package (:mod:`planner._assets`); web tiles are an optional layer,
+off by default, and boundaries, roads and the network are vector layers.
 
 Every name or attribute that comes from input data is HTML-escaped before it
 enters the page, so a facility called ``<script>…`` is shown as text.
@@ -6,15 +21,19 @@ enters the page, so a facility called ``<script>…`` is shown as text.
 
 from __future__ import annotations
 
+import dataclasses
 import html
-import json
 import math
+from pathlib import Path
 from typing import Any
 
 import folium
 import geopandas as gpd
-from branca.element import Element, MacroElement, Template
+from branca.element import Element
+from folium.plugins import DualMap
 
+from planner._assets import inline_assets
+from planner._errors import InputError
 from planner._i18n import CATEGORY_LABELS, QUALITY_LABELS, STATUS_LABELS, label
 from planner.data import CATEGORIES
 from planner.projection import WGS84
@@ -27,6 +46,13 @@ STATUS_COLORS = {
     "unplaced": "#000000",
 }
 METHOD_COLORS = {"underground": "#6a3d9a", "aerial": "#1f78b4", "existing": "#ff7f00", "drop": "#33a02c"}
+#: Colour of phase 1, 2, … (cycled when there are more phases).
+PHASE_COLORS = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#999999")
+#: Colour of the target-level network.
+TARGET_COLOR = "#c51b7d"
+#: Categories of the target level "Setara Sidoarjo" (every OPD, kecamatan and kelurahan office).
+TARGET_CATEGORIES: tuple[str, ...] = ("opd", "kantor_camat", "kantor_lurah")
+TARGET_NAME = "setara_sidoarjo"
 
 _T = {
     "boundaries": ("Batas kelurahan", "Kelurahan boundaries"),
@@ -67,6 +93,19 @@ _T = {
     "length": ("Panjang", "Length"),
     "prices_note": ("Harga: lihat costs.csv (kolom basis: sourced/derived/assumption)",
                     "Prices: see costs.csv (basis column: sourced/derived/assumption)"),
+    "phase": ("Tahap", "Phase"),
+    "site_cost": ("Biaya lokasi (drop + perangkat, dasar)", "Site cost (drop + equipment, base)"),
+    "site_cost_note": ("backbone bersama tidak dibagi per lokasi", "shared backbone not split per site"),
+    "target": ("Setara Sidoarjo: setiap OPD dan setiap kelurahan terhubung serat milik sendiri",
+               "Sidoarjo level: every OPD and every kelurahan on own fiber"),
+    "target_short": ("Target setara Sidoarjo", "Sidoarjo-level target"),
+    "target_sites": ("lokasi: OPD, kantor camat dan kantor lurah yang terpetakan",
+                     "sites: mapped OPD, kecamatan and kelurahan offices"),
+    "osm": ("OpenStreetMap (butuh internet)", "OpenStreetMap (needs internet)"),
+    "method": ("Metode", "Method"),
+    "road_class": ("Kelas jalan", "Road class"),
+    "compare_title": ("Perbandingan: rencana (kiri) dan target setara Sidoarjo (kanan)",
+                      "Comparison: plan (left) and Sidoarjo-level target (right)"),
 }
 
 
@@ -112,44 +151,152 @@ def _lines_geojson(gdf: gpd.GeoDataFrame, props: list[str]) -> dict:
     return {"type": "FeatureCollection", "features": feats}
 
 
-def _popup(rec: dict, lang: str) -> str:
-    rows = [
-        (_t("category", lang), label(CATEGORY_LABELS, rec["category"], lang)
-         + (f" ({rec['subtype']})" if rec.get("subtype") else "")),
-        (_t("status", lang), label(STATUS_LABELS, rec["status"], lang)),
-        (_t("reason", lang), rec["reason"]),
-        (_t("kelurahan", lang), rec.get("kelurahan")),
-        (_t("drop", lang), f"{fmt_num(rec['drop_m'], 0)} m"),
-        (_t("dist", lang), f"{fmt_num(rec['road_dist_m'], 0)} m"),
-        (_t("quality", lang), label(QUALITY_LABELS, rec["location_quality"], lang)),
-        (_t("flags", lang), rec.get("flags")),
-        (_t("source", lang), rec.get("source")),
-    ]
-    body = "".join(f"<tr><th style='text-align:left;padding-right:6px'>{_esc(k)}</th><td>{_esc(v)}</td></tr>"
-                   for k, v in rows)
-    return f"<b>{_esc(rec['name'])}</b><br><small>{_esc(rec['id'])}</small><table>{body}</table>"
+# --------------------------------------------------------------------------- phases and site costs
 
 
-def plan_map(plan: Any, lang: str = "id") -> folium.Map:
-    """Return a Folium map of ``plan`` (a :class:`planner.plan.Plan`).
+def _phases(plan: Any) -> list[int]:
+    """Phase numbers (> 0) of the plan's backbone; empty when the plan is not phased."""
+    bb = plan.backbone
+    if "phase" not in bb.columns or not len(bb):
+        return []
+    values = {int(v) for v in bb["phase"].dropna() if float(v) > 0}
+    return sorted(values)
+
+
+def _phase_color(phase: int) -> str:
+    return PHASE_COLORS[(phase - 1) % len(PHASE_COLORS)]
+
+
+def _site_phase(plan: Any) -> dict[str, int]:
+    """``{site_id: phase}`` from ``plan.sites['phase']`` or else from the site's drop edge."""
+    if not _phases(plan):
+        return {}
+    sites = plan.sites
+    if "phase" in sites.columns:
+        return {sid: int(ph) for sid, ph in zip(sites["id"], sites["phase"])
+                if ph is not None and not (isinstance(ph, float) and math.isnan(ph)) and float(ph) > 0}
+    drops = plan.backbone[(plan.backbone["part"] == "drop") & (plan.backbone["site_id"].astype(str) != "")]
+    return {str(sid): int(ph) for sid, ph in zip(drops["site_id"], drops["phase"])
+            if not (isinstance(ph, float) and math.isnan(ph)) and float(ph) > 0}
+
+
+def _site_costs(plan: Any) -> dict[str, float]:
+    """Base cost attributable to each connected site: its drop cable plus its equipment.
+
+    The drop is the cost of the site's drop edge(s) in the design; equipment is
+    the price table's ``equipment_site`` (``equipment_core`` for the core) unit
+    price, with the scenario's overrides.  The shared backbone is not split.
+    """
+    bb = plan.backbone
+    drops = bb[bb["part"] == "drop"]
+    drop_cost = drops.groupby(drops["site_id"].astype(str))["cost_base"].sum().to_dict()
+    try:
+        prices = plan.city.prices.with_overrides(plan.scenario.price_overrides)
+        equip_site = prices.get("equipment_site").at("base")
+        equip_core = prices.get("equipment_core").at("base")
+    except (InputError, AttributeError, KeyError):
+        return {}
+    out: dict[str, float] = {}
+    for rec in plan.sites[plan.sites["status"] == "connected"].to_dict("records"):
+        core = bool(rec.get("is_core"))
+        out[rec["id"]] = float(drop_cost.get(rec["id"], 0.0)) + (equip_core if core else equip_site)
+    return out
+
+
+# --------------------------------------------------------------------------- the target level
+
+
+def target_scenario(scenario: Any) -> Any:
+    """The "Setara Sidoarjo" target: ``scenario``'s costs and core, selecting every OPD, camat and lurah office.
+
+    Parameters
+    ----------
+    scenario
+        The plan's :class:`planner.scenario.Scenario` (prices, deployment, core and
+        drop limit are kept; the site selection is replaced).
+
+    Returns
+    -------
+    planner.scenario.Scenario
+    """
+    from planner.scenario import Scenario
+
+    base = scenario if scenario is not None else Scenario()
+    changes: dict[str, Any] = {
+        "name": TARGET_NAME,
+        "title": _T["target"][0],
+        "description": "Target pembanding: setiap OPD dan setiap kelurahan terhubung serat milik sendiri "
+                       "(tingkat yang dilaporkan Kabupaten Sidoarjo)",
+        "categories": TARGET_CATEGORIES,
+        "include": (),
+        "exclude": (),
+    }
+    fields = {f.name for f in dataclasses.fields(base)}
+    return dataclasses.replace(base, **{k: v for k, v in changes.items() if k in fields})
+
+
+def is_target(plan: Any) -> bool:
+    """True when ``plan`` already selects exactly the target level's sites."""
+    sc = plan.scenario
+    return tuple(sorted(sc.categories)) == tuple(sorted(TARGET_CATEGORIES)) and not sc.include and not sc.exclude
+
+
+def target_plan(plan: Any, *, time_limit: float = 30.0, seed: int = 0) -> Any:
+    """Design the "Setara Sidoarjo" target network on ``plan``'s city with the same cost model.
 
     Parameters
     ----------
     plan
-        The plan to draw.
-    lang
-        ``"id"`` (Bahasa Indonesia, default) or ``"en"``.
-    """
-    city = plan.city
-    minx, miny, maxx, maxy = city.outline.to_crs(WGS84).total_bounds
-    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=12, tiles=None,
-                   control_scale=True)
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (butuh internet)" if lang == "id"
-                     else "OpenStreetMap (needs internet)", show=False).add_to(m)
+        A :class:`planner.plan.Plan`.
+    time_limit
+        Seconds the Steiner solver may use.
+    seed
+        Seed of the solver's randomised parts.
 
-    kel = city.kelurahan
+    Returns
+    -------
+    planner.plan.Plan
+        ``plan`` itself when it already is the target level.
+    """
+    if is_target(plan):
+        return plan
+    from planner.plan import make_plan
+
+    return make_plan(plan.city, target_scenario(plan.scenario), time_limit=time_limit, seed=seed)
+
+
+# --------------------------------------------------------------------------- layers
+
+
+#: Compact layer control (without Bootstrap the page falls back to the browser's larger default font).
+_CONTROL_CSS = (
+    "<style>.leaflet-control-layers{font:12px/1.35 sans-serif}"
+    ".leaflet-control-layers-expanded{max-height:60vh;max-width:340px;overflow:auto}</style>"
+)
+
+
+def _minimal_assets(m: folium.Map) -> None:
+    """Keep only the JS/CSS this map uses: Leaflet, and jQuery (folium's popups call ``$``); no Bootstrap or icons."""
+    m.default_js = [(n, u) for n, u in folium.Map.default_js if n in ("leaflet", "jquery")]
+    m.default_css = [(n, u) for n, u in folium.Map.default_css if n == "leaflet_css"]
+
+
+def _new_map(plan: Any, m: folium.Map | None = None, lang: str = "id") -> folium.Map:
+    if m is None:
+        minx, miny, maxx, maxy = plan.city.outline.to_crs(WGS84).total_bounds
+        m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=12, tiles=None,
+                       control_scale=True)
+    _minimal_assets(m)
+    m.get_root().header.add_child(Element(_CONTROL_CSS), name="planner_control_css")
+    folium.TileLayer("OpenStreetMap", name=_t("osm", lang), show=False).add_to(m)
+    return m
+
+
+def _context_layers(m: folium.Map, plan: Any, lang: str) -> None:
+    """Kelurahan boundaries, roads and the existing fiber ("today")."""
+    city = plan.city
     folium.GeoJson(
-        _lines_geojson(kel, ["name", "kecamatan"]),
+        _lines_geojson(city.kelurahan, ["name", "kecamatan"]),
         name=_t("boundaries", lang),
         style_function=lambda _f: {"color": "#555555", "weight": 1.2, "fillColor": "#f2efe9", "fillOpacity": 0.35},
         tooltip=folium.GeoJsonTooltip(fields=["name", "kecamatan"], aliases=["Kelurahan", "Kecamatan"]),
@@ -160,22 +307,37 @@ def plan_map(plan: Any, lang: str = "id") -> folium.Map:
         style_function=lambda f: {"color": "#9e9e9e", "weight": 2.0 if f["properties"]["road_class"] == "arteri"
                                   else 1.0, "opacity": 0.8},
     ).add_to(m)
-
     fiber = city.existing_fiber
     if len(fiber):
         statuses = ", ".join(sorted(set(fiber["status"].astype(str))))
         name = f"{_t('existing', lang)} ({_esc(statuses)})"
         if "illustrative" in statuses:
             name = f"{_t('existing', lang)} — {_t('illustrative', lang)}"
+        km = fiber.to_crs(city.crs).length.sum() / 1000
         folium.GeoJson(
             _lines_geojson(fiber, ["fiber_id", "status"]),
-            name=name,
+            name=f"{_t('today', lang)}: {name} ({fmt_num(km, 1)} km)",
             style_function=lambda _f: {"color": METHOD_COLORS["existing"], "weight": 6, "dashArray": "8 6"},
             tooltip=folium.GeoJsonTooltip(fields=["fiber_id", "status"], aliases=["Serat", "Status"]),
         ).add_to(m)
 
+
+def _edge_tooltip(lang: str, with_phase: bool) -> folium.GeoJsonTooltip:
+    fields = ["method", "road_class", "length_m", "cost_base"]
+    aliases = [_t("method", lang), _t("road_class", lang), _t("length", lang) + " (m)",
+               _t("cost_edge", lang) + " (Rp)"]
+    if with_phase:
+        fields.insert(0, "phase")
+        aliases.insert(0, _t("phase", lang))
+    return folium.GeoJsonTooltip(fields=fields, aliases=aliases)
+
+
+def _network_layers(m: folium.Map, plan: Any, lang: str) -> None:
+    """The planned network: one layer per method and, when phased, one per phase."""
     bb = plan.backbone.copy()
     bb["length_m"] = bb["length_m"].astype(float)
+    phases = _phases(plan)
+    props = ["road_class", "method", "status", "length_m", "cost_base"] + (["phase"] if phases else [])
     layers = [
         (_t("new_ug", lang), (bb["part"] == "backbone") & (bb["method"] == "underground"), "underground", 4),
         (_t("new_aerial", lang), (bb["part"] == "backbone") & (bb["method"] == "aerial"), "aerial", 3),
@@ -184,20 +346,89 @@ def plan_map(plan: Any, lang: str = "id") -> folium.Map:
     ]
     for name, mask, color_key, weight in layers:
         sub = bb[mask]
-        fg = folium.FeatureGroup(name=f"{name} ({fmt_num(sub['length_m'].sum() / 1000, 2)} km)")
+        # with phases, the phase layers below carry the colours; method layers stay switchable
+        fg = folium.FeatureGroup(name=f"{name} ({fmt_num(sub['length_m'].sum() / 1000, 2)} km)",
+                                 show=not phases or color_key == "existing")
         if len(sub):
             folium.GeoJson(
-                _lines_geojson(sub, ["road_class", "method", "status", "length_m", "cost_base"]),
+                _lines_geojson(sub, props),
                 style_function=lambda _f, c=METHOD_COLORS[color_key], w=weight: {"color": c, "weight": w},
-                tooltip=folium.GeoJsonTooltip(
-                    fields=["method", "road_class", "length_m", "cost_base"],
-                    aliases=["Metode" if lang == "id" else "Method", "Kelas jalan" if lang == "id" else "Road class",
-                             _t("length", lang) + " (m)", _t("cost_edge", lang) + " (Rp)"],
-                ),
+                tooltip=_edge_tooltip(lang, bool(phases)),
+            ).add_to(fg)
+        fg.add_to(m)
+    for ph in phases:
+        sub = bb[(bb["phase"].astype(float) == float(ph)) & (bb["status"] == "new")]
+        km = sub.loc[sub["part"] == "backbone", "length_m"].sum() / 1000
+        fg = folium.FeatureGroup(name=f"{_t('phase', lang)} {ph} ({fmt_num(km, 2)} km; "
+                                      f"{_t('cost_edge', lang).lower()} {fmt_idr(sub['cost_base'].sum())})")
+        if len(sub):
+            folium.GeoJson(
+                _lines_geojson(sub, props),
+                style_function=lambda f, c=_phase_color(ph): {
+                    "color": c, "weight": 1.5 if f["properties"]["method"] == "drop" else 4},
+                tooltip=_edge_tooltip(lang, True),
             ).add_to(fg)
         fg.add_to(m)
 
+
+def _target_layer(m: folium.Map, target: Any, lang: str, show: bool) -> None:
+    bb = target.backbone
+    s = target.summary()
+    name = (f"{_t('target', lang)} ({fmt_num(s['backbone_km'], 1)} km; {s['sites_connected']} "
+            f"{_t('target_sites', lang).split(':')[0]}; {fmt_idr(s['cost_idr']['base'])})")
+    fg = folium.FeatureGroup(name=name, show=show)
+    if len(bb):
+        sub = bb[bb["status"] == "new"].copy()
+        sub["length_m"] = sub["length_m"].astype(float)
+        folium.GeoJson(
+            _lines_geojson(sub, ["road_class", "method", "status", "length_m", "cost_base"]),
+            style_function=lambda f: {"color": TARGET_COLOR, "weight": 1.5 if f["properties"]["method"] == "drop"
+                                      else 4, "opacity": 0.85},
+            tooltip=_edge_tooltip(lang, False),
+        ).add_to(fg)
+    conn = target.sites[(target.sites["status"] == "connected") & target.sites["placed"]]
+    costs = _site_costs(target)
+    for rec in conn.to_dict("records"):
+        geom = rec["geometry"]
+        folium.CircleMarker(
+            location=[geom.y, geom.x], radius=4, color=TARGET_COLOR, weight=1.5, fill=True,
+            fill_color="#ffffff", fill_opacity=1.0,
+            popup=folium.Popup(_popup(rec, lang, cost=costs.get(rec["id"])), max_width=360),
+            tooltip=_esc(rec["name"]),
+        ).add_to(fg)
+    fg.add_to(m)
+
+
+def _popup(rec: dict, lang: str, phase: int | None = None, cost: float | None = None) -> str:
+    rows = [
+        (_t("category", lang), label(CATEGORY_LABELS, rec["category"], lang)
+         + (f" ({rec['subtype']})" if rec.get("subtype") else "")),
+        (_t("status", lang), label(STATUS_LABELS, rec["status"], lang)),
+    ]
+    if phase is not None:
+        rows.append((_t("phase", lang), phase))
+    rows += [
+        (_t("reason", lang), rec["reason"]),
+        (_t("kelurahan", lang), rec.get("kelurahan")),
+        (_t("drop", lang), f"{fmt_num(rec['drop_m'], 0)} m"),
+        (_t("dist", lang), f"{fmt_num(rec['road_dist_m'], 0)} m"),
+    ]
+    if cost is not None:
+        rows.append((_t("site_cost", lang), f"{fmt_idr(cost)} ({_t('site_cost_note', lang)})"))
+    rows += [
+        (_t("quality", lang), label(QUALITY_LABELS, rec["location_quality"], lang)),
+        (_t("flags", lang), rec.get("flags")),
+        (_t("source", lang), rec.get("source")),
+    ]
+    body = "".join(f"<tr><th style='text-align:left;padding-right:6px'>{_esc(k)}</th><td>{_esc(v)}</td></tr>"
+                   for k, v in rows)
+    return f"<b>{_esc(rec['name'])}</b><br><small>{_esc(rec['id'])}</small><table>{body}</table>"
+
+
+def _site_layers(m: folium.Map, plan: Any, lang: str) -> None:
     sites = plan.sites
+    phase_of = _site_phase(plan)
+    costs = _site_costs(plan)
     for cat in CATEGORIES:
         sub = sites[(sites["category"] == cat) & sites["placed"]]
         if sub.empty:
@@ -216,19 +447,141 @@ def plan_map(plan: Any, lang: str = "id") -> folium.Map:
                 fill=True,
                 fill_color=STATUS_COLORS.get(rec["status"], "#8c8c8c"),
                 fill_opacity=0.9,
-                popup=folium.Popup(_popup(rec, lang), max_width=360),
+                popup=folium.Popup(_popup(rec, lang, phase=phase_of.get(rec["id"]), cost=costs.get(rec["id"])),
+                                   max_width=360),
                 tooltip=_esc(rec["name"]),
             ).add_to(fg)
         fg.add_to(m)
 
-    m.get_root().html.add_child(Element(_legend_html(plan, lang)))
-    m.get_root().html.add_child(Element(_panel_html(plan, lang)))
+
+def plan_map(plan: Any, lang: str = "id", *, target: Any = None) -> folium.Map:
+    """Return a Folium map of ``plan`` (a :class:`planner.plan.Plan`).
+
+    Parameters
+    ----------
+    plan
+        The plan to draw.
+    lang
+        ``"id"`` (Bahasa Indonesia, default) or ``"en"``.
+    target
+        A target-level plan (:func:`target_plan`) drawn as a switchable layer,
+        off by default, and summarised in the panel; None: no target layer.
+
+    Returns
+    -------
+    folium.Map
+        Its page still links Leaflet from the web: save it with
+        :func:`save_offline` (or :func:`write_maps`) for a page that works offline.
+    """
+    city = plan.city
+    minx, miny, maxx, maxy = city.outline.to_crs(WGS84).total_bounds
+    m = _new_map(plan, lang=lang)
+    _context_layers(m, plan, lang)
+    _network_layers(m, plan, lang)
+    _site_layers(m, plan, lang)
+    if target is not None and target is not plan:
+        _target_layer(m, target, lang, show=False)
+    m.get_root().html.add_child(Element(_legend_html(plan, lang, target=target)))
+    m.get_root().html.add_child(Element(_panel_html(plan, lang, target=target)))
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
 
-def _legend_html(plan: Any, lang: str) -> str:
+def compare_map(plan: Any, target: Any, lang: str = "id") -> DualMap:
+    """Side-by-side maps that pan and zoom together: ``plan`` (left) and ``target`` (right).
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    target
+        The target-level plan (:func:`target_plan`).
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    folium.plugins.DualMap
+    """
+    minx, miny, maxx, maxy = plan.city.outline.to_crs(WGS84).total_bounds
+    dm = DualMap(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=12, tiles=None, control_scale=True)
+    for side, p, is_right in ((dm.m1, plan, False), (dm.m2, target, True)):
+        _new_map(p, side, lang)
+        _context_layers(side, p, lang)
+        if is_right:
+            _target_layer(side, target, lang, show=True)
+        else:
+            _network_layers(side, p, lang)
+        folium.LayerControl(collapsed=True).add_to(side)
+        side.fit_bounds([[miny, minx], [maxy, maxx]])
+    root = dm.get_root()
+    root.html.add_child(Element(_legend_html(plan, lang, target=target)))
+    s_plan, s_target = plan.summary(), target.summary()
+    for left, title, s, color in (("0%", f"{_t('plan', lang)}: {s_plan['scenario_title']}", s_plan,
+                                   METHOD_COLORS["underground"]),
+                                  ("50%", _t("target", lang), s_target, TARGET_COLOR)):
+        root.html.add_child(Element(
+            f"<div class='planner-compare-title' style='position:absolute;top:10px;left:calc({left} + 56px);"
+            f"z-index:9999;background:white;padding:6px 10px;border:1px solid #888;border-left:6px solid {color};"
+            f"border-radius:4px;font:13px/1.4 sans-serif;max-width:38%'><b>{_esc(title)}</b><br>"
+            f"{_esc(_t('today', lang))}: {fmt_num(s['existing_fiber_km'], 1)} km · "
+            f"{fmt_num(s['backbone_km'], 1)} {_esc(_t('km_new', lang))} · {s['sites_connected']} "
+            f"{_esc(_t('sites', lang))} {s['sites_total']} · {_esc(_t('cost', lang))}: "
+            f"{fmt_idr(s['cost_idr']['base'])}</div>"))
+    return dm
+
+
+def save_offline(m: folium.Map | DualMap, path: str | Path) -> Path:
+    """Write ``m`` as one HTML file that renders with no network (assets inlined).
+
+    Parameters
+    ----------
+    m
+        A map from :func:`plan_map` or :func:`compare_map`.
+    path
+        File to write.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    path = Path(path)
+    path.write_text(inline_assets(m.get_root().render()), encoding="utf-8")
+    return path
+
+
+def write_maps(plan: Any, folder: str | Path, lang: str = "id", *, target: Any = None,
+               time_limit: float = 30.0) -> list[Path]:
+    """Write ``map.html`` and ``map_compare.html`` (both offline) into ``folder``.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    folder
+        Existing output folder.
+    lang
+        ``"id"`` or ``"en"``.
+    target
+        The target-level plan; default: designed here with :func:`target_plan`.
+    time_limit
+        Solver time limit for the target design.
+
+    Returns
+    -------
+    list[pathlib.Path]
+        The files written.
+    """
+    folder = Path(folder)
+    if target is None:
+        target = target_plan(plan, time_limit=time_limit)
+    files = [save_offline(plan_map(plan, lang, target=target), folder / "map.html")]
+    files.append(save_offline(compare_map(plan, target, lang), folder / "map_compare.html"))
+    return files
+
+
+def _legend_html(plan: Any, lang: str, target: Any = None) -> str:
     items = []
     for key, color in STATUS_COLORS.items():
         if key == "unplaced":
@@ -236,14 +589,18 @@ def _legend_html(plan: Any, lang: str) -> str:
         items.append(f"<div><span style='display:inline-block;width:11px;height:11px;border-radius:6px;"
                      f"background:{color};margin-right:5px'></span>{_esc(label(STATUS_LABELS, key, lang))}</div>")
     lines = [
-        ("underground", _t("new_ug", lang), ""), ("aerial", _t("new_aerial", lang), ""),
-        ("existing", _t("existing", lang) + " / " + _t("reused", lang).lower(), "8 6"),
-        ("drop", _t("drops", lang), ""),
+        (METHOD_COLORS["underground"], _t("new_ug", lang), ""),
+        (METHOD_COLORS["aerial"], _t("new_aerial", lang), ""),
+        (METHOD_COLORS["existing"], _t("existing", lang) + " / " + _t("reused", lang).lower(), "8 6"),
+        (METHOD_COLORS["drop"], _t("drops", lang), ""),
     ]
-    for key, text, dash in lines:
+    lines += [(_phase_color(ph), f"{_t('phase', lang)} {ph}", "") for ph in _phases(plan)]
+    if target is not None and target is not plan:
+        lines.append((TARGET_COLOR, _t("target_short", lang), ""))
+    for color, text, dash in lines:
         style = "dashed" if dash else "solid"
         items.append(f"<div><span style='display:inline-block;width:22px;border-top:4px {style} "
-                     f"{METHOD_COLORS[key]};margin-right:5px;vertical-align:middle'></span>{_esc(text)}</div>")
+                     f"{color};margin-right:5px;vertical-align:middle'></span>{_esc(text)}</div>")
     fiber = plan.city.existing_fiber
     if len(fiber) and "illustrative" in set(fiber["status"].astype(str)):
         items.append(f"<div><i>{_esc(_t('existing', lang))}: {_esc(_t('illustrative', lang))}</i></div>")
@@ -255,7 +612,7 @@ def _legend_html(plan: Any, lang: str) -> str:
     )
 
 
-def _panel_html(plan: Any, lang: str) -> str:
+def _panel_html(plan: Any, lang: str, target: Any = None) -> str:
     s = plan.summary()
     cost = s["cost_idr"]
     solver = s["solver"]
@@ -276,6 +633,15 @@ def _panel_html(plan: Any, lang: str) -> str:
         f"<b>{_esc(_t('cost', lang))}:</b> {fmt_idr(cost['base'])}",
         f"{_esc(_t('range', lang))}: {fmt_idr(cost['low'])} – {fmt_idr(cost['high'])}",
         f"Solver: {_esc(gap)}",
+    ]
+    if target is not None and target is not plan:
+        t = target.summary()
+        t_gap = "" if t["solver"]["optimal"] else f"; {_t('gap', lang)} {fmt_num(t['solver']['gap_pct'], 2)}%"
+        rows.append(
+            f"<b style='color:{TARGET_COLOR}'>{_esc(_t('target_short', lang))}:</b> "
+            f"{fmt_num(t['backbone_km'], 1)} {_esc(_t('km_new', lang))}, {t['sites_connected']} "
+            f"{_esc(_t('target_sites', lang))}, {fmt_idr(t['cost_idr']['base'])}{html.escape(t_gap)}")
+    rows += [
         f"<small>{n_unplaced} {_esc(_t('unplaced_note', lang))}</small>",
         f"<small>{_esc(_t('prices_note', lang))}</small>",
     ]
@@ -287,7 +653,14 @@ def _panel_html(plan: Any, lang: str) -> str:
     )
 
 
-__all__ = ["fmt_idr", "fmt_num", "plan_map"]
-
-# keep json/MacroElement/Template imports purposeful for later extensions of the map
-_ = (json, MacroElement, Template)
+__all__ = [
+    "TARGET_CATEGORIES",
+    "compare_map",
+    "fmt_idr",
+    "fmt_num",
+    "plan_map",
+    "save_offline",
+    "target_plan",
+    "target_scenario",
+    "write_maps",
+]

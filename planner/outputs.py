@@ -105,7 +105,7 @@ def write_outputs(
     pathlib.Path
         The output folder.
     """
-    from planner.maps import plan_map
+    from planner.maps import write_maps
 
     out = Path(out)
     summary = plan.summary()
@@ -116,7 +116,7 @@ def write_outputs(
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; outputs are ordinary files
     try:
-        plan_map(plan, lang=lang).save(str(tmp / "map.html"))
+        write_maps(plan, tmp, lang=lang)  # map.html + map_compare.html, offline (assets inlined)
         bb = plan.backbone[[c for c in ("part", "status", "method", "road_class", "length_m", "cost_base",
                                         "site_id", "fiber_id", "geometry") if c in plan.backbone.columns]]
         _write_geojson(bb, tmp / "backbone.geojson")

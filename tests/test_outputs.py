@@ -43,7 +43,8 @@ def test_map_has_every_layer_and_no_nan(bontang_outputs):
                   "Backbone baru: udara", "dipakai ulang", "Kabel drop", "Kantor lurah", "Puskesmas", "Sekolah",
                   "Legenda", "Eksisting vs rencana"):
         assert layer in html, layer
-    assert "NaN" not in html and "None" not in html and ">nan<" not in html
+    body = html.split("</head>", 1)[1]  # the head holds the inlined Leaflet/jQuery code, which says NaN
+    assert "NaN" not in body and "None" not in body and ">nan<" not in body
 
 
 def test_refuses_to_overwrite_another_scenario(bontang_plan, bontang_outputs):
