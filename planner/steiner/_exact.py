@@ -33,6 +33,39 @@ from ._heuristics import SGraph
 __all__ = ["CutModel"]
 
 _SCALE = 1_000_000
+_BANNER_DONE = False
+
+
+def _new_highs() -> highspy.Highs:
+    """A silent ``highspy.Highs``; the one-time copyright banner HiGHS writes to
+    C-level stdout on first construction is swallowed so that callers printing
+    JSON on stdout are not disturbed."""
+    global _BANNER_DONE
+    if _BANNER_DONE:
+        h = highspy.Highs()
+    else:
+        import os
+        import sys
+
+        try:
+            sys.stdout.flush()
+            fd = sys.stdout.fileno()
+            saved = os.dup(fd)
+        except (AttributeError, OSError, ValueError):
+            saved = None
+        try:
+            if saved is not None:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, fd)
+                os.close(devnull)
+            h = highspy.Highs()
+        finally:
+            if saved is not None:
+                os.dup2(saved, fd)
+                os.close(saved)
+        _BANNER_DONE = True
+    h.setOptionValue("output_flag", False)
+    return h
 
 
 @dataclass
@@ -61,13 +94,21 @@ class CutModel:
         tail[1::2], head[1::2] = g.ev, g.eu
         self.tail, self.head = tail, head
         self.cost = np.repeat(g.ew, 2)
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = _new_highs()
         h.setOptionValue("threads", threads)
         h.setOptionValue("mip_rel_gap", 1e-9)
         h.setOptionValue("mip_abs_gap", 1e-9)
         h.setOptionValue("presolve", "off")
         self.h = h
+        self.deadline = float("inf")
+
+        def _interrupt(e) -> None:
+            if time.perf_counter() > self.deadline:
+                e.interrupt()
+
+        h.cbMipInterrupt += _interrupt
+        h.cbSimplexInterrupt += _interrupt
+        h.cbIpmInterrupt += _interrupt
         ub = np.ones(2 * m)
         ub[head == root] = 0.0
         inf = highspy.kHighsInf
@@ -111,6 +152,7 @@ class CutModel:
                 add(-inf, 1.0, [2 * e, 2 * e + 1], [1.0, 1.0])
         self._add_rows(rows_lo, rows_hi, starts, idx, val)
         self.ncuts = 0
+        self._rot = 0
 
     def _add_rows(self, lo, hi, starts, idx, val) -> None:
         if not lo:
@@ -157,23 +199,31 @@ class CutModel:
         keep = cap > 0
         C = sp.csr_matrix((cap[keep], (t_[keep], h_[keep])), shape=(n, n))
         C.sum_duplicates()
-        # terminals that are not even reachable in the support graph: component cuts
+        # terminals not even reachable in the support graph: cheap component (back) cuts
         reach = np.zeros(n, dtype=bool)
         reach[breadth_first_order(C, self.root, directed=True, return_predecessors=False)] = True
         cuts: list[np.ndarray] = []
         terms = [int(t) for t in g.terminals if t != self.root]
-        CT = C.T.tocsr()
-        done = np.zeros(n, dtype=bool)
-        for t in terms:
-            if not reach[t] and not done[t]:
-                # W = nodes that reach t in the support graph (back cut)
+        unreached = [t for t in terms if not reach[t]]
+        if unreached:
+            cuts.append(~reach)
+            CT = C.T.tocsr()
+            for t in unreached:
                 W = np.zeros(n, dtype=bool)
                 W[breadth_first_order(CT, t, directed=True, return_predecessors=False)] = True
                 cuts.append(W)
-                done[W & g.is_term] = True
+        # max-flow for the reachable terminals, within a time budget, rotating the start
+        now = time.perf_counter()
+        sep_deadline = min(deadline, now + max(0.3, 0.3 * (deadline - now)))
+        reached = [t for t in terms if reach[t]]
+        if reached:
+            off = self._rot % len(reached)
+            reached = reached[off:] + reached[:off]
         thr = (1.0 - 1e-6) * _SCALE
-        for t in terms:
-            if time.perf_counter() > deadline or len(cuts) >= max_cuts:
+        for i, t in enumerate(reached):
+            if time.perf_counter() > sep_deadline or len(cuts) >= max_cuts:
+                self._rot += i
+                self._partial = True
                 break
             Ct = C
             for nest in range(nested):
@@ -218,17 +268,19 @@ class CutModel:
                 return bound, y, False
             # HiGHS measures time_limit against the cumulative run time of this object
             h.setOptionValue("time_limit", h.getRunTime() + max(left, 0.05))
+            self.deadline = deadline
             h.run()
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 return bound, y, False
             bound = h.getInfo().objective_function_value
             y = np.asarray(h.getSolution().col_value)
+            self._partial = False
             cuts = self.separate(y, deadline)
-            if time.perf_counter() > deadline and not cuts:
-                # separation may have been cut short: not proven complete
-                return bound, y, False
+            while not cuts and self._partial and time.perf_counter() < deadline:
+                self._partial = False
+                cuts = self.separate(y, deadline)
             if not cuts:
-                return bound, y, True
+                return bound, y, not self._partial
             self.add_cuts(cuts)
 
     def reduced_cost_fix(self, lb: float, ub: float) -> int:
@@ -239,6 +291,9 @@ class CutModel:
         if len(fix):
             self.h.changeColsBounds(len(fix), fix.astype(np.int32), np.zeros(len(fix)), np.zeros(len(fix)))
         return len(fix)
+
+    def full_start(self, edges: set[int]) -> np.ndarray:
+        return self.orient(edges)
 
     def orient(self, edges: set[int]) -> np.ndarray:
         """0/1 arc vector of a tree given by edge ids, oriented away from the root."""
@@ -273,9 +328,10 @@ class CutModel:
             if left <= 0.05:
                 return best_lb, None, False
             h.setOptionValue("time_limit", h.getRunTime() + left)
+            self.deadline = deadline
             if incumbent is not None:
                 s = highspy.HighsSolution()
-                s.col_value = list(self.orient(incumbent))
+                s.col_value = list(self.full_start(incumbent))
                 s.value_valid = True
                 h.setSolution(s)
             h.run()
@@ -287,7 +343,7 @@ class CutModel:
                 best_lb = max(best_lb, info.mip_dual_bound)
             if info.primal_solution_status == 0:
                 return best_lb, None, False
-            y = np.asarray(h.getSolution().col_value)
+            y = np.asarray(h.getSolution().col_value)[: 2 * g.m]
             sel = y > 0.5
             edges = {int(a) // 2 for a in np.flatnonzero(sel)}
             # connectivity check
@@ -304,3 +360,91 @@ class CutModel:
             for c in np.unique(lab[g.terminals[~reach[g.terminals]]]):
                 sets.append(lab == c)
             self.add_cuts(sets)
+
+
+class FlowModel(CutModel):
+    """Multi-commodity flow formulation (one commodity per non-root terminal).
+
+    Its LP relaxation equals the directed-cut LP (Wong 1984) but needs no
+    separation; used when ``(k - 1) * 2m`` is small enough. Flow variables
+    are continuous; only the arc variables are binary.
+    """
+
+    def __init__(self, g: SGraph, root: int | None = None, threads: int = 1) -> None:
+        super().__init__(g, root, threads)
+        h = self.h
+        m2 = 2 * g.m
+        self.commodities = [int(t) for t in g.terminals if t != self.root]
+        K = len(self.commodities)
+        ub = np.ones(m2)
+        ub[self.head == self.root] = 0.0
+        empty_i = np.array([], dtype=np.int32)
+        empty_f = np.array([], dtype=np.float64)
+        h.addCols(K * m2, np.zeros(K * m2), np.zeros(K * m2), np.tile(ub, K), 0, empty_i, empty_i, empty_f)
+        n = g.n
+        # flow conservation rows, one per (commodity, node): out - in = b
+        rows_i, rows_j, vals = [], [], []
+        lo = np.zeros(K * n)
+        arcs = np.arange(m2)
+        for c, t in enumerate(self.commodities):
+            base = m2 * (c + 1)
+            rows_i.append(c * n + self.tail)
+            rows_j.append(base + arcs)
+            vals.append(np.ones(m2))
+            rows_i.append(c * n + self.head)
+            rows_j.append(base + arcs)
+            vals.append(-np.ones(m2))
+            lo[c * n + self.root] = 1.0
+            lo[c * n + t] = -1.0
+        A = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows_i), np.concatenate(rows_j))), shape=(K * n, m2 * (K + 1)))
+        A.sort_indices()
+        h.addRows(K * n, lo, lo.copy(), A.nnz, A.indptr[:-1].astype(np.int32), A.indices.astype(np.int32), A.data)
+        # coupling f^t_a <= y_a
+        r = np.arange(K * m2)
+        B = sp.csr_matrix(
+            (np.r_[np.ones(K * m2), -np.ones(K * m2)], (np.r_[r, r], np.r_[m2 + r, np.tile(arcs, K)])),
+            shape=(K * m2, m2 * (K + 1)),
+        )
+        B.sort_indices()
+        h.addRows(K * m2, np.full(K * m2, -highspy.kHighsInf), np.zeros(K * m2), B.nnz, B.indptr[:-1].astype(np.int32), B.indices.astype(np.int32), B.data)
+        self.ncols = m2 * (K + 1)
+
+    def solve_lp(self, deadline: float) -> tuple[float | None, np.ndarray | None, bool]:
+        h = self.h
+        left = deadline - time.perf_counter()
+        if left <= 0.05:
+            return None, None, False
+        h.setOptionValue("time_limit", h.getRunTime() + left)
+        self.deadline = deadline
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None, None, False
+        y = np.asarray(h.getSolution().col_value)[: 2 * self.g.m]
+        return h.getInfo().objective_function_value, y, True
+
+    def reduced_cost_fix(self, lb: float, ub: float) -> int:
+        sol = self.h.getSolution()
+        rc = np.asarray(sol.col_dual)[: 2 * self.g.m]
+        tol = 1e-9 * max(abs(ub), 1.0)
+        fix = np.flatnonzero(lb + rc > ub + tol)
+        if len(fix):
+            self.h.changeColsBounds(len(fix), fix.astype(np.int32), np.zeros(len(fix)), np.zeros(len(fix)))
+        return len(fix)
+
+    def full_start(self, edges: set[int]) -> np.ndarray:
+        g = self.g
+        y = self.orient(edges)
+        m2 = 2 * g.m
+        # parent arc of every node in the oriented tree
+        parent = {}
+        for a in np.flatnonzero(y > 0.5):
+            parent[int(self.head[a])] = int(a)
+        x = np.zeros(self.ncols)
+        x[:m2] = y
+        for c, t in enumerate(self.commodities):
+            v = t
+            while v != self.root:
+                a = parent[v]
+                x[m2 * (c + 1) + a] = 1.0
+                v = int(self.tail[a])
+        return x

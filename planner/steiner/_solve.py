@@ -11,12 +11,15 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spanning_tree
 
-from ._exact import CutModel
+from ._exact import CutModel, FlowModel
 from ._graph import Problem, build_problem
 from ._heuristics import SGraph, heuristic, local_search, sph, tree_cost
 from ._reduce import Reduced, reduce_problem
+from ._bound import dual_ascent, reduced_cost_elimination
 
 DEFAULT_TIME_LIMIT = 60.0
+#: use the multi-commodity flow model when (k - 1) * 2m is at most this
+FLOW_MAX = 100_000
 
 
 class Outcome:
@@ -163,8 +166,58 @@ def _close(lb: float, cost: float) -> bool:
     return cost - lb <= 1e-9 * max(abs(cost), 1.0) if cost != 0 else lb >= -1e-12
 
 
+def _level_problem(red: Reduced, keep_edge: np.ndarray) -> Problem:
+    """A :class:`Problem` on the reduced graph restricted to ``keep_edge``."""
+    sel = np.flatnonzero(keep_edge)
+    return Problem(
+        labels=list(range(red.n)),
+        eu=red.eu[sel],
+        ev=red.ev[sel],
+        ew=red.ew[sel],
+        eref=[(int(i),) for i in sel],
+        terminals=red.terminals.copy(),
+        multigraph=False,
+    )
+
+
+class _Chain:
+    """Stack of reductions; maps a solution of the last level back to original edges."""
+
+    def __init__(self, p: Problem) -> None:
+        self.p = p
+        self.levels: list[tuple[Reduced, np.ndarray | None]] = []
+        self.offset = 0.0
+
+    def push(self, red: Reduced, sel: np.ndarray | None) -> None:
+        # sel: edge ids of the previous level kept when building this level's problem
+        self.levels.append((red, sel))
+        self.offset += red.offset
+
+    @property
+    def last(self) -> Reduced:
+        return self.levels[-1][0]
+
+    def to_orig(self, edges) -> tuple[list[int], float]:
+        ids = set(int(e) for e in edges)
+        for red, sel in reversed(self.levels):
+            ids = red.expand(ids)
+            if sel is not None:
+                ids = {int(sel[i]) for i in ids}
+        out = finalize(self.p, ids)
+        return out, float(self.p.ew[out].sum())
+
+
+def _sgraph(red: Reduced) -> SGraph:
+    return SGraph(red.n, red.eu, red.ev, red.ew, red.terminals)
+
+
+def _root(g: SGraph) -> int:
+    deg = np.bincount(np.r_[g.eu, g.ev], minlength=g.n)
+    return int(g.terminals[np.argmax(deg[g.terminals])])
+
+
 def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) -> Outcome:
-    """Reductions + heuristics + LP bound (+ MIP when ``mode`` allows it).
+    """Reductions + heuristics + dual ascent (+ LP and MIP unless ``mode == "heuristic"``).
 
     ``mode`` is ``"auto"``, ``"heuristic"`` or ``"exact"``.
     """
@@ -180,74 +233,116 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
         T = math.inf if mode == "exact" else DEFAULT_TIME_LIMIT
     else:
         T = max(float(time_limit), 0.01)
-    deadline = t0 + T
+    finite = math.isfinite(T)
+    deadline = t0 + 0.97 * T - 0.03 if finite else math.inf
     integral = _integral(p)
     info: dict = {}
 
-    red = reduce_problem(p, time_budget=min(0.15 * T, 3.0) if math.isfinite(T) else 30.0)
+    def frac(x: float, cap: float = math.inf) -> float:
+        """Deadline after a fraction x of the total budget (capped for T = inf)."""
+        return min(t0 + x * T, deadline) if finite else time.perf_counter() + cap
+
+    chain = _Chain(p)
+    red = reduce_problem(p, time_budget=min(0.15 * T, 3.0) if finite else 30.0)
+    chain.push(red, None)
     info["reduced"] = dict(red.stats)
-    if len(red.terminals) <= 1 or red.m == 0:
-        ids = finalize(p, red.expand([]))
-        cost = float(p.ew[ids].sum())
-        return Outcome(ids, cost, cost, True, mode, info)
-    g = SGraph(red.n, red.eu, red.ev, red.ew, red.terminals)
+    best_ids: list[int] = []
+    best_cost = math.inf
+    lb = 0.0
 
-    def to_orig(edges: set[int]) -> tuple[list[int], float]:
-        ids = finalize(p, red.expand(edges))
-        return ids, float(p.ew[ids].sum())
+    def offer(edges) -> None:
+        nonlocal best_ids, best_cost
+        ids, c = chain.to_orig(edges)
+        if c < best_cost * (1 - 1e-12) or not best_ids:
+            best_ids, best_cost = ids, c
 
-    h_deadline = t0 + (0.9 * T if mode == "heuristic" else min(0.3 * T, T)) if math.isfinite(T) else t0 + 30.0
-    best = heuristic(g, h_deadline, seed)
-    best_c = tree_cost(g, best)
-    lb_red = 0.0
-    proven = False
-    if mode != "heuristic" or True:
-        lp_deadline = deadline - 0.02 * T if math.isfinite(T) else math.inf
-        if mode == "heuristic":
-            lp_deadline = deadline - 0.05 * T
-        model = CutModel(g)
-        bound, y, complete = model.solve_lp(lp_deadline)
+    def closed() -> bool:
+        lbr = _round_lb(p, lb, integral)
+        return best_cost - lbr <= 1e-9 * max(abs(best_cost), 1.0)
+
+    def trivial_level() -> bool:
+        r = chain.last
+        return len(r.terminals) <= 1 or r.m == 0
+
+    if trivial_level():
+        offer([])
+        return Outcome(best_ids, best_cost, best_cost, True, mode, info)
+
+    g = _sgraph(red)
+    offer(heuristic(g, frac(0.2 if mode != "heuristic" else 0.5, 30.0), seed))
+
+    # dual ascent + reduced-cost elimination, repeated while it shrinks the graph
+    for rnd in range(4):
+        if time.perf_counter() > deadline:
+            break
+        root = _root(g)
+        lb_l, rc, da_complete = dual_ascent(g, root, frac(0.5, 60.0))
+        lb = max(lb, chain.offset + lb_l)
+        info.setdefault("da", []).append(chain.offset + lb_l)
+        if closed():
+            break
+        # dual-ascent guided shortest-path heuristic on saturated arcs
+        sat = np.minimum(rc[0::2], rc[1::2]) <= 1e-12 * max(float(g.ew.max()), 1.0)
+        cand = sph(g, root, g.matrix(g.ew * np.where(sat, 1.0, 10.0)))
+        cand = local_search(g, cand, frac(0.4, 10.0))
+        offer(cand)
+        if closed():
+            break
+        ub_l = best_cost - chain.offset
+        edge_bad, node_bad = reduced_cost_elimination(g, root, lb_l, rc, ub_l)
+        edge_bad |= node_bad[g.eu] | node_bad[g.ev]
+        info.setdefault("rc_elim", []).append(int(edge_bad.sum()))
+        if edge_bad.sum() < max(1, 0.02 * g.m):
+            break
+        keep = ~edge_bad
+        lvl = _level_problem(chain.last, keep)
+        # guard against numerical trouble: the terminals must stay connected
+        if len(lvl.terminals) > 1:
+            A = sp.csr_matrix((np.ones(lvl.m), (lvl.eu, lvl.ev)), shape=(lvl.n, lvl.n))
+            _, lab = connected_components(A, directed=False)
+            if np.any(lab[lvl.terminals] != lab[lvl.terminals[0]]):
+                break
+        red2 = reduce_problem(lvl, time_budget=min(0.05 * T, 1.0) if finite else 10.0)
+        chain.push(red2, np.flatnonzero(keep))
+        if trivial_level():
+            offer([])
+            lb = max(lb, best_cost)  # the reduced problem is solved exactly
+            break
+        g = _sgraph(red2)
+        offer(heuristic(g, frac(0.35, 10.0), seed, runs=4))
+
+    info["final_graph"] = (chain.last.n, chain.last.m, len(chain.last.terminals))
+    if not closed() and not trivial_level() and mode != "heuristic" and time.perf_counter() < deadline:
+        k_red = len(g.terminals)
+        model = FlowModel(g, _root(g)) if (k_red - 1) * 2 * g.m <= FLOW_MAX else CutModel(g, _root(g))
+        info["model"] = type(model).__name__
+        bound, y, complete = model.solve_lp(deadline)
         info["lp_complete"] = complete
         info["cuts"] = model.ncuts
         if bound is not None:
-            lb_red = max(lb_red, bound)
-        if y is not None:
+            lb = max(lb, chain.offset + bound)
+        if y is not None and not closed():
             x = y[0::2] + y[1::2]
-            # LP-guided shortest-path heuristic
             for r in range(2):
-                if time.perf_counter() > lp_deadline:
+                if time.perf_counter() > deadline:
                     break
                 w2 = g.ew * (1.0 - np.clip(x, 0.0, 1.0)) + 1e-3 * g.ew * (1 + r)
                 cand = sph(g, model.root, g.matrix(w2))
-                cand = local_search(g, cand, lp_deadline)
-                c = tree_cost(g, cand)
-                if c < best_c * (1 - 1e-12):
-                    best, best_c = cand, c
-        gap_closed = best_c - lb_red <= 1e-9 * max(best_c, 1.0) or (
-            integral and math.ceil(red.offset + lb_red - 1e-6 - 1e-9 * abs(lb_red)) >= red.offset + best_c - 1e-6
-        )
-        if gap_closed:
-            proven = True
-        elif mode in ("auto", "exact") and complete and time.perf_counter() < deadline - 0.05:
-            nfix = model.reduced_cost_fix(lb_red, best_c)
-            info["rc_fixed"] = nfix
-            mlb, msol, mproven = model.solve_mip(deadline - 0.01 * T if math.isfinite(T) else math.inf, best)
-            lb_red = max(lb_red, mlb)
+                cand = local_search(g, cand, deadline)
+                offer(cand)
+        if not closed() and complete and time.perf_counter() < deadline - 0.05:
+            ub_l = best_cost - chain.offset
+            info["rc_fixed"] = model.reduced_cost_fix(bound, ub_l)
+            # warm start: best tree of this level if we have one, else none
+            inc = None
+            mlb, msol, mproven = model.solve_mip(deadline, inc)
+            lb = max(lb, chain.offset + mlb)
             if msol is not None:
-                c = tree_cost(g, msol)
-                if c < best_c * (1 - 1e-12) or mproven:
-                    if c <= best_c * (1 + 1e-12):
-                        best, best_c = msol, c
+                offer(msol)
                 if mproven:
-                    lb_red = max(lb_red, min(c, best_c))
-                    proven = best_c <= c * (1 + 1e-9)
-    ids, cost = to_orig(best)
-    lb = red.offset + lb_red
-    lb = _round_lb(p, lb, integral)
-    if proven or _close(lb, cost):
-        lb = min(max(lb, cost), cost) if proven else lb
-    lb = min(lb, cost)
-    optimal = _close(lb, cost)
+                    lb = max(lb, min(best_cost, chain.offset + tree_cost(g, msol)))
+    lbr = min(_round_lb(p, lb, integral), best_cost)
+    optimal = _close(lbr, best_cost)
     if optimal:
-        lb = cost
-    return Outcome(ids, cost, lb, optimal, mode, info)
+        lbr = best_cost
+    return Outcome(best_ids, best_cost, lbr, optimal, mode, info)
