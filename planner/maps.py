@@ -606,7 +606,7 @@ def _legend_html(plan: Any, lang: str, target: Any = None) -> str:
         items.append(f"<div><i>{_esc(_t('existing', lang))}: {_esc(_t('illustrative', lang))}</i></div>")
     items.append(f"<div><i>{_esc(_t('quality_note', lang))}</i></div>")
     return (
-        "<div id='planner-legend' style='position:fixed;bottom:24px;left:12px;z-index:9999;background:white;"
+        "<div id='planner-legend' style='position:fixed;bottom:52px;left:12px;z-index:9999;background:white;"
         "padding:8px 10px;border:1px solid #888;border-radius:4px;font:12px/1.4 sans-serif;max-width:260px'>"
         f"<b>{_esc(_t('legend', lang))}</b>{''.join(items)}</div>"
     )
