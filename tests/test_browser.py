@@ -121,6 +121,12 @@ def test_page_renders_offline_without_errors(browser, bontang_outputs, name):
     png = browser.get_screenshot_as_png()
     assert _colours(png) > 50, f"{name}: the screenshot is (nearly) blank"
     _keep(png, name.replace(".html", ".png"))
+    if name == "map.html":  # a site's popup opens and shows status, cost and data quality
+        text = js("var k = Object.keys(window).filter(function (n) { return n.indexOf('circle_marker_') === 0; });"
+                  "window[k[0]].openPopup();"
+                  "var c = document.querySelector('.leaflet-popup-content'); return c ? c.innerText : '';")
+        assert "Status" in text and "Kualitas lokasi" in text, text
+        assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
 
 
 def test_the_network_is_really_blocked(browser, tmp_path):
