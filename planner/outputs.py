@@ -22,6 +22,7 @@ import pandas as pd
 from planner._errors import PlannerError
 from planner.gaps import gaps_table
 from planner.projection import WGS84
+from planner.rab import DEFAULT_CONTINGENCY_RATE, DEFAULT_PPN_RATE, rab_total_idr
 
 #: Files every run writes (others, e.g. rab.xlsx, are added by their writers).
 CORE_FILES: tuple[str, ...] = (
@@ -32,6 +33,8 @@ CORE_FILES: tuple[str, ...] = (
     "gaps.csv",
     "summary.json",
 )
+#: Proposal files every run writes beside the core files.
+PROPOSAL_FILES: tuple[str, ...] = ("map.png", "rab.xlsx", "peers.csv", "peers.png", "report.html")
 MARKER = ".planner-output"
 
 
@@ -83,6 +86,9 @@ def write_outputs(
     lang: str = "id",
     force: bool = False,
     extra: Callable[[Any, Path, str], None] | None = None,
+    ppn_rate: float = DEFAULT_PPN_RATE,
+    contingency_rate: float = DEFAULT_CONTINGENCY_RATE,
+    peers_path: str | Path | None = None,
 ) -> Path:
     """Write every output of ``plan`` into the folder ``out``, atomically.
 
@@ -99,6 +105,11 @@ def write_outputs(
     extra
         Called as ``extra(plan, tmp_dir, lang)`` to add more files before the
         folder is published.
+    ppn_rate, contingency_rate
+        PPN and contingency of the RAB (``rab.xlsx``, ``report.html`` and
+        ``summary.json``'s ``rab_total_idr``).
+    peers_path
+        Peer table for the comparison; default ``geodata/peers/peers.csv``.
 
     Returns
     -------
@@ -109,6 +120,8 @@ def write_outputs(
 
     out = Path(out)
     summary = plan.summary()
+    summary["rab_total_idr"] = rab_total_idr(plan, ppn_rate=ppn_rate, contingency_rate=contingency_rate)
+    summary["rab_rates"] = {"ppn": ppn_rate, "contingency": contingency_rate}
     _check_target(out, summary["scenario"], force)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
@@ -127,6 +140,8 @@ def write_outputs(
         gaps.to_csv(tmp / "gaps.csv", index=False)
         plan.by_category().to_csv(tmp / "gaps_by_category.csv")
         plan.by_kelurahan().to_csv(tmp / "gaps_by_kelurahan.csv")
+        write_proposal(plan, tmp, lang=lang, ppn_rate=ppn_rate, contingency_rate=contingency_rate,
+                       peers_path=peers_path)
         if extra is not None:
             extra(plan, tmp, lang)
         write_json(summary, tmp / "summary.json")
@@ -136,6 +151,30 @@ def write_outputs(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def write_proposal(
+    plan: Any,
+    folder: Path,
+    *,
+    lang: str = "id",
+    ppn_rate: float = DEFAULT_PPN_RATE,
+    contingency_rate: float = DEFAULT_CONTINGENCY_RATE,
+    peers_path: str | Path | None = None,
+) -> None:
+    """Write the proposal files (:data:`PROPOSAL_FILES`) of ``plan`` into ``folder``.
+
+    The static map and the peer chart are written first; the report embeds them.
+    """
+    from planner.peers import write_peers
+    from planner.rab import write_rab
+    from planner.report import write_report
+    from planner.static_map import write_static_map
+
+    write_static_map(plan, folder / "map.png", lang=lang)
+    write_rab(plan, folder / "rab.xlsx", lang=lang, ppn_rate=ppn_rate, contingency_rate=contingency_rate)
+    table = write_peers(plan, folder, lang=lang, peers_path=peers_path)
+    write_report(plan, folder, lang=lang, peers_table=table, ppn_rate=ppn_rate, contingency_rate=contingency_rate)
 
 
 def _publish(tmp: Path, out: Path) -> None:

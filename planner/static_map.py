@@ -1,0 +1,200 @@
+"""Print-quality static map of a plan (``map.png``), drawn with matplotlib from vector data only.
+
+No web tiles are used, so the map renders offline: kelurahan boundaries and
+names, roads by class, the existing fiber (marked illustrative when it is),
+the new backbone by deployment method, reused fiber, drop cables and the sites
+coloured by status, with a legend, a scale bar, a north arrow, a title and a
+data-source note.  Everything is drawn in the city's projected CRS (metres),
+so the scale bar is true.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from planner._i18n import STATUS_LABELS, label
+
+_STATUS_COLORS = {
+    "connected": "#1a9850",
+    "not_selected": "#8c8c8c",
+    "no_road_link": "#d73027",
+    "drop_too_long": "#fc8d59",
+}
+_METHOD_COLORS = {"underground": "#6a3d9a", "aerial": "#1f78b4", "existing": "#ff7f00", "drop": "#33a02c"}
+_ROAD_WIDTH = {"arteri": 1.1, "lokal": 0.6, "lain": 0.35}
+
+_T = {
+    "title": ("Rencana backbone fiber optik {city}", "Fiber-optic backbone plan, {city}"),
+    "subtitle": ("Skenario: {scenario} — {new:.1f} km backbone baru, {conn} dari {total} lokasi terhubung",
+                 "Scenario: {scenario} — {new:.1f} km new backbone, {conn} of {total} sites connected"),
+    "kelurahan": ("Batas kelurahan", "Kelurahan boundary"),
+    "roads": ("Jalan (RBI)", "Roads (RBI)"),
+    "existing": ("Serat eksisting", "Existing fiber"),
+    "illustrative": ("Serat eksisting (rute ILUSTRATIF, bukan as-built)", "Existing fiber (ILLUSTRATIVE route, not as-built)"),
+    "new_ug": ("Backbone baru: tanam (duct)", "New backbone: underground duct"),
+    "new_aerial": ("Backbone baru: udara (tiang)", "New backbone: aerial on poles"),
+    "reused": ("Serat eksisting dipakai ulang", "Existing fiber reused"),
+    "drops": ("Kabel drop ke gedung", "Drop cables"),
+    "core": ("Inti jaringan (NOC)", "Network core (NOC)"),
+    "unplaced": ("{n} lokasi tanpa koordinat tidak tampil (lihat gaps.csv)",
+                 "{n} sites without coordinates are not shown (see gaps.csv)"),
+    "north": ("U", "N"),
+    "source": ("Sumber data: batas kelurahan BIG 2022; jalan RBI (tanpa nama jalan); lokasi: RBI, Dapodik 2019, "
+               "BPJS 2019 (lihat geodata/bontang/README.md). Proyeksi {crs}. Harga & biaya: rab.xlsx.",
+               "Data: kelurahan boundaries BIG 2022; roads RBI (no road names); sites: RBI, Dapodik 2019, BPJS 2019 "
+               "(see geodata/bontang/README.md). Projection {crs}. Prices and costs: rab.xlsx."),
+}
+
+
+def _t(key: str, lang: str, **kw: Any) -> str:
+    id_text, en_text = _T[key]
+    return (id_text if lang == "id" else en_text).format(**kw)
+
+
+def static_map_figure(plan: Any, lang: str = "id", figsize: tuple[float, float] = (11.7, 8.3)) -> Any:
+    """Draw the plan on a new :class:`matplotlib.figure.Figure` (A4 landscape by default).
+
+    Parameters
+    ----------
+    plan
+        A :class:`planner.plan.Plan`.
+    lang
+        ``id`` or ``en``.
+    figsize
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    try:
+        from matplotlib.figure import Figure
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+        from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
+    except ImportError as exc:  # pragma: no cover - matplotlib is a dependency
+        raise ImportError("the static map needs matplotlib: pip install matplotlib") from exc
+
+    city = plan.city
+    crs = city.crs
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.add_subplot(1, 1, 1)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    handles: list[Any] = []
+
+    kel = city.kelurahan.to_crs(crs)
+    kel.plot(ax=ax, facecolor="#f7f7f2", edgecolor="#7f7f7f", linewidth=0.6, zorder=1)
+    handles.append(Patch(facecolor="#f7f7f2", edgecolor="#7f7f7f", label=_t("kelurahan", lang)))
+    if len(city.outline):
+        city.outline.to_crs(crs).boundary.plot(ax=ax, color="#4d4d4d", linewidth=1.0, zorder=2)
+
+    roads = city.roads.to_crs(crs)
+    for rc, width in _ROAD_WIDTH.items():
+        sub = roads[roads["road_class"] == rc] if "road_class" in roads.columns else roads.iloc[0:0]
+        if len(sub):
+            sub.plot(ax=ax, color="#b5b5b5", linewidth=width, zorder=3)
+    handles.append(Line2D([], [], color="#b5b5b5", linewidth=0.8, label=_t("roads", lang)))
+
+    fiber = city.existing_fiber
+    if len(fiber):
+        illustrative = "status" in fiber.columns and (fiber["status"].astype(str) == "illustrative").any()
+        fiber.to_crs(crs).plot(ax=ax, color=_METHOD_COLORS["existing"], linewidth=2.2, linestyle=(0, (3, 2)),
+                               zorder=6)
+        handles.append(Line2D([], [], color=_METHOD_COLORS["existing"], linewidth=2.2, linestyle=(0, (3, 2)),
+                              label=_t("illustrative" if illustrative else "existing", lang)))
+
+    bb = plan.backbone.to_crs(crs)
+    layers = [
+        ((bb["part"] == "backbone") & (bb["method"] == "underground"), _METHOD_COLORS["underground"], 2.4, "new_ug"),
+        ((bb["part"] == "backbone") & (bb["method"] == "aerial"), _METHOD_COLORS["aerial"], 1.8, "new_aerial"),
+        ((bb["part"] == "backbone") & (bb["status"] == "reused"), _METHOD_COLORS["existing"], 2.6, "reused"),
+        (bb["part"] == "drop", _METHOD_COLORS["drop"], 0.8, "drops"),
+    ]
+    for mask, color, width, key in layers:
+        sub = bb[mask]
+        if len(sub):
+            sub.plot(ax=ax, color=color, linewidth=width, zorder=5 if key != "drops" else 4)
+            handles.append(Line2D([], [], color=color, linewidth=width, label=_t(key, lang)))
+
+    sites = plan.sites[plan.sites["placed"].astype(bool)] if "placed" in plan.sites.columns else plan.sites
+    sites = sites[sites.geometry.notna()].to_crs(crs)
+    for status, color in _STATUS_COLORS.items():
+        sub = sites[sites["status"] == status]
+        if len(sub):
+            sub.plot(ax=ax, color=color, markersize=14, edgecolor="white", linewidth=0.4, zorder=7)
+            handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor=color, markeredgecolor="white",
+                                  markersize=6, label=f"{label(STATUS_LABELS, status, lang)} ({len(sub)})"))
+    core = sites[sites["is_core"].astype(bool)] if "is_core" in sites.columns else sites.iloc[0:0]
+    if len(core):
+        core.plot(ax=ax, color="#000000", marker="*", markersize=180, edgecolor="white", linewidth=0.6, zorder=8)
+        handles.append(Line2D([], [], marker="*", linestyle="", markerfacecolor="#000000", markeredgecolor="white",
+                              markersize=12, label=_t("core", lang)))
+
+    # kelurahan names (after drawing, so the labels sit above everything but the sites)
+    if "name" in kel.columns:
+        for name, pt in zip(kel["name"], kel.geometry.representative_point()):
+            ax.annotate(str(name), (pt.x, pt.y), ha="center", va="center", fontsize=6.5, color="#404040",
+                        zorder=9, fontstyle="italic",
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.6})
+
+    # frame: the city plus every placed site
+    xs = [kel.total_bounds] + ([sites.total_bounds] if len(sites) else [])
+    minx = min(b[0] for b in xs)
+    miny = min(b[1] for b in xs)
+    maxx = max(b[2] for b in xs)
+    maxy = max(b[3] for b in xs)
+    pad = 0.03 * max(maxx - minx, maxy - miny)
+    ax.set_xlim(minx - pad, maxx + pad)
+    ax.set_ylim(miny - pad, maxy + pad)
+
+    span = maxx - minx
+    bar = next((b for b in (500, 1000, 2000, 5000, 10000, 20000, 50000) if b >= span / 6), 50000)
+    ax.add_artist(AnchoredSizeBar(ax.transData, bar, f"{bar / 1000:g} km", loc="lower left", pad=0.6,
+                                  borderpad=0.8, sep=4, frameon=True, size_vertical=span / 400,
+                                  fontproperties={"size": 8}))
+    ax.annotate(_t("north", lang), xy=(0.96, 0.95), xytext=(0.96, 0.86), xycoords="axes fraction",
+                ha="center", va="center", fontsize=12, fontweight="bold",
+                arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5, "mutation_scale": 18})
+
+    unplaced = int((plan.sites["status"] == "unplaced").sum())
+    if unplaced:
+        handles.append(Line2D([], [], linestyle="", label=_t("unplaced", lang, n=unplaced)))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7.5, frameon=False,
+              borderaxespad=0.2)
+
+    sel = plan.sites[plan.sites["selected"]]
+    fig.suptitle(_t("title", lang, city=city.name), fontsize=14, fontweight="bold")
+    ax.set_title(_t("subtitle", lang, scenario=plan.scenario.title or plan.scenario.name, new=plan.backbone_km,
+                    conn=int((sel["status"] == "connected").sum()), total=len(sel)), fontsize=9)
+    fig.text(0.01, 0.005, _t("source", lang, crs=crs), fontsize=6, color="#404040", ha="left", va="bottom",
+             wrap=True)
+    return fig
+
+
+def write_static_map(plan: Any, path: str | Path, lang: str = "id", dpi: int = 200) -> Path:
+    """Write the plan's static map as a PNG.
+
+    Parameters
+    ----------
+    plan
+        A :class:`planner.plan.Plan`.
+    path
+        Output file (``.png``).
+    lang
+        ``id`` or ``en``.
+    dpi
+        Resolution; 200 gives a sharp A4 print.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    path = Path(path)
+    fig = static_map_figure(plan, lang=lang)
+    fig.savefig(path, dpi=dpi, format="png", bbox_inches="tight", pad_inches=0.15, metadata={"Software": "planner"})
+    return path
+
+
+__all__ = ["static_map_figure", "write_static_map"]

@@ -1,0 +1,52 @@
+"""report.html: self-contained, escaped, with the RAB recap and the comparison."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+from planner.plan import Plan
+from planner.report import report_html
+
+PNG = b"\x89PNG\r\n\x1a\nfake"
+
+
+def test_report_is_self_contained(bontang_outputs: Path) -> None:
+    page = (bontang_outputs / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "<script" not in page.lower()  # no code at all
+    assert "<link" not in page.lower()
+    assert page.count('src="data:image/png;base64,') == 2
+
+
+def test_report_shows_recap_figures(bontang_outputs: Path) -> None:
+    page = (bontang_outputs / "report.html").read_text(encoding="utf-8")
+    summary = json.loads((bontang_outputs / "summary.json").read_text(encoding="utf-8"))
+    base = "Rp " + f"{summary['cost_idr']['base']:,}".replace(",", ".")
+    total = "Rp " + f"{summary['rab_total_idr']['base']:,}".replace(",", ".")
+    assert base in page and total in page
+    assert "Kota Bontang (rencana)" in page and "Kota Tarakan" in page
+    assert "PPN" in page and "ilustratif" in page.lower()
+
+
+def test_html_in_names_is_escaped(bontang_plan: Plan) -> None:
+    sites = bontang_plan.sites.copy()
+    i = sites.index[sites["selected"] & (sites["status"] != "connected")][0]
+    sites.loc[i, "name"] = "<script>alert(1)</script>"
+    sites.loc[i, "kelurahan"] = '"><img src=x onerror=alert(2)>'
+    scen = dataclasses.replace(bontang_plan.scenario, title="<b>judul</b>")
+    plan = dataclasses.replace(bontang_plan, sites=sites, scenario=scen)
+    page = report_html(plan, "id", map_png=PNG, peers_png=PNG)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>" not in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "&lt;b&gt;judul&lt;/b&gt;" in page
+
+
+def test_english_report(bontang_plan: Plan) -> None:
+    page = report_html(bontang_plan, "en", map_png=PNG, peers_png=PNG)
+    assert '<html lang="en">' in page
+    assert "Cost summary (RAB)" in page and "Kota Bontang (planned)" in page
