@@ -46,8 +46,8 @@ STATUS_COLORS = {
     "unplaced": "#000000",
 }
 METHOD_COLORS = {"underground": "#6a3d9a", "aerial": "#1f78b4", "existing": "#ff7f00", "drop": "#33a02c"}
-#: Colour of phase 1, 2, … (cycled when there are more phases).
-PHASE_COLORS = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#999999")
+#: Colour of phase 1, 2, … (cycled when there are more phases); distinct from the method and target colours.
+PHASE_COLORS = ("#e41a1c", "#01665e", "#8c510a", "#08306b", "#b8860b", "#252525", "#808000", "#9e9ac8")
 #: Colour of the target-level network.
 TARGET_COLOR = "#c51b7d"
 #: Categories of the target level "Setara Sidoarjo" (every OPD, kecamatan and kelurahan office).
@@ -318,7 +318,8 @@ def _context_layers(m: folium.Map, plan: Any, lang: str) -> None:
             _lines_geojson(fiber, ["fiber_id", "status"]),
             name=f"{_t('today', lang)}: {name} ({fmt_num(km, 1)} km)",
             style_function=lambda _f: {"color": METHOD_COLORS["existing"], "weight": 6, "dashArray": "8 6"},
-            tooltip=folium.GeoJsonTooltip(fields=["fiber_id", "status"], aliases=["Serat", "Status"]),
+            tooltip=folium.GeoJsonTooltip(fields=["fiber_id", "status"],
+                                          aliases=["Serat" if lang == "id" else "Fiber", "Status"]),
         ).add_to(m)
 
 
