@@ -29,6 +29,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import pandas as pd
 from branca.element import Element
 from folium.plugins import DualMap
 
@@ -154,13 +155,18 @@ def _lines_geojson(gdf: gpd.GeoDataFrame, props: list[str]) -> dict:
 # --------------------------------------------------------------------------- phases and site costs
 
 
+def _phase_numbers(values: Any) -> pd.Series:
+    """Phase numbers as floats; text, blanks and missing values become NaN."""
+    return pd.to_numeric(pd.Series(values), errors="coerce")
+
+
 def _phases(plan: Any) -> list[int]:
     """Phase numbers (> 0) of the plan's backbone; empty when the plan is not phased."""
     bb = plan.backbone
     if "phase" not in bb.columns or not len(bb):
         return []
-    values = {int(v) for v in bb["phase"].dropna() if float(v) > 0}
-    return sorted(values)
+    nums = _phase_numbers(bb["phase"].to_numpy())
+    return sorted({int(v) for v in nums[nums > 0]})
 
 
 def _phase_color(phase: int) -> str:
@@ -173,11 +179,12 @@ def _site_phase(plan: Any) -> dict[str, int]:
         return {}
     sites = plan.sites
     if "phase" in sites.columns:
-        return {sid: int(ph) for sid, ph in zip(sites["id"], sites["phase"])
-                if ph is not None and not (isinstance(ph, float) and math.isnan(ph)) and float(ph) > 0}
-    drops = plan.backbone[(plan.backbone["part"] == "drop") & (plan.backbone["site_id"].astype(str) != "")]
-    return {str(sid): int(ph) for sid, ph in zip(drops["site_id"], drops["phase"])
-            if not (isinstance(ph, float) and math.isnan(ph)) and float(ph) > 0}
+        ids, nums = sites["id"].astype(str).to_numpy(), _phase_numbers(sites["phase"].to_numpy())
+    else:
+        bb = plan.backbone
+        drops = bb[(bb["part"] == "drop") & (bb["site_id"].astype(str) != "")]
+        ids, nums = drops["site_id"].astype(str).to_numpy(), _phase_numbers(drops["phase"].to_numpy())
+    return {sid: int(ph) for sid, ph in zip(ids, nums) if ph > 0}
 
 
 def _site_costs(plan: Any) -> dict[str, float]:
@@ -358,7 +365,7 @@ def _network_layers(m: folium.Map, plan: Any, lang: str) -> None:
             ).add_to(fg)
         fg.add_to(m)
     for ph in phases:
-        sub = bb[(bb["phase"].astype(float) == float(ph)) & (bb["status"] == "new")]
+        sub = bb[(_phase_numbers(bb["phase"].to_numpy()).to_numpy() == ph) & (bb["status"] == "new")]
         km = sub.loc[sub["part"] == "backbone", "length_m"].sum() / 1000
         fg = folium.FeatureGroup(name=f"{_t('phase', lang)} {ph} ({fmt_num(km, 2)} km; "
                                       f"{_t('cost_edge', lang).lower()} {fmt_idr(sub['cost_base'].sum())})")

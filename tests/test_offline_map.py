@@ -110,6 +110,9 @@ def test_phases_are_coloured_when_present(small_plan, tmp_path):
         page = plan_map(phased, lang="en").get_root().render()
         assert "Phase 1 (" in page and "Phase 2 (" in page
         assert PHASE_COLORS[0] in page and PHASE_COLORS[1] in page
+        assert "Phase</th><td>" in page  # the sites' popups say their phase
+        phased.backbone = original.assign(phase=["2"] * len(original))  # text from a file is read as a number
+        assert "Phase 2 (" in plan_map(phased, lang="en").get_root().render()
         phased.backbone = original.assign(phase=0)  # a phase column without phases: drawn as unphased
         assert "Phase 1" not in plan_map(phased, lang="en").get_root().render()
     finally:
