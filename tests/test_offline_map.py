@@ -66,6 +66,9 @@ def test_written_maps_have_no_web_script_or_stylesheet(bontang_outputs):
         assert "Leaflet 1.9" in page and ".leaflet-pane" in page, name  # Leaflet JS and CSS inline
     compare = (bontang_outputs / "map_compare.html").read_text(encoding="utf-8")
     assert ".sync(" in compare and "Setara Sidoarjo" in compare
+    report = bontang_outputs / "report.html"
+    if report.exists():  # the proposal report must be self-contained too
+        assert not REMOTE_TAG.search(report.read_text(encoding="utf-8"))
     main = (bontang_outputs / "map.html").read_text(encoding="utf-8")
     assert "bootstrap" not in main.lower()  # default JS/CSS trimmed to what the map uses
     assert "Setara Sidoarjo: setiap OPD dan setiap kelurahan terhubung serat milik sendiri" in main
