@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out/bontang
 
-.PHONY: setup demo test bench clean
+.PHONY: setup setup-browser demo test bench clean
 
 setup: $(STAMP)
 
@@ -18,8 +18,17 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/planner plan --out $(OUT) --force
 
+# Headless Chromium for tests/test_browser.py, from Debian; where it cannot be installed the test skips and says so.
+setup-browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing chromium and chromium-driver (Debian) for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium chromium-driver || echo "setup-browser: could not install chromium; tests/test_browser.py will skip"; \
+	else echo "setup-browser: chromium missing and not root; tests/test_browser.py will skip"; fi
+
 # pytest exits 5 when it collects no test: say so instead of failing silently
-test: $(STAMP)
+test: $(STAMP) setup-browser
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
