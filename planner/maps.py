@@ -97,8 +97,10 @@ _T = {
     "phase": ("Tahap", "Phase"),
     "site_cost": ("Biaya lokasi (drop + perangkat, dasar)", "Site cost (drop + equipment, base)"),
     "site_cost_note": ("backbone bersama tidak dibagi per lokasi", "shared backbone not split per site"),
-    "target": ("Setara Sidoarjo: setiap OPD dan setiap kelurahan terhubung serat milik sendiri",
-               "Sidoarjo level: every OPD and every kelurahan on own fiber"),
+    "target": ("Setara Sidoarjo: setiap OPD dan setiap kelurahan terhubung serat milik sendiri "
+               "(capaian Sidoarjo belum terverifikasi sumber publik, lihat geodata/peers)",
+               "Sidoarjo level: every OPD and every kelurahan on own fiber "
+               "(Sidoarjo's reach not confirmed by a public source, see geodata/peers)"),
     "target_short": ("Target setara Sidoarjo", "Sidoarjo-level target"),
     "target_sites": ("lokasi: OPD, kantor camat dan kantor lurah yang terpetakan",
                      "sites: mapped OPD, kecamatan and kelurahan offices"),
@@ -233,7 +235,8 @@ def target_scenario(scenario: Any) -> Any:
         "name": TARGET_NAME,
         "title": _T["target"][0],
         "description": "Target pembanding: setiap OPD dan setiap kelurahan terhubung serat milik sendiri "
-                       "(tingkat yang dilaporkan Kabupaten Sidoarjo)",
+                       "(tingkat yang dikaitkan dengan Kabupaten Sidoarjo; sumber publik belum "
+                       "mengonfirmasi jaringan milik Pemkab Sidoarjo, lihat geodata/peers/README.md)",
         "categories": TARGET_CATEGORIES,
         "include": (),
         "exclude": (),
