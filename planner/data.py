@@ -279,12 +279,17 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
                   if paths["facilities"] else None)
     if facilities is not None and outline is not None:
         check_inside(facilities, outline, crs, paths["facilities"], issues)
+    if facilities is not None and kelurahan is not None:
+        fill_kelurahan(facilities, kelurahan, paths["facilities"], issues)
     existing = (_read_layer("existing_fiber", paths["existing_fiber"], crs, issues)
                 if paths["existing_fiber"] else _empty_fiber())
     opd_path = imp.safe_join(folder, files["opd"]) if "opd" in files else folder / "opd.csv"
     opd = pd.DataFrame()
-    if opd_path.exists():
-        opd = imp.read_table(opd_path, issues)
+    if opd_path.exists():  # the OPD list is informative only: its problems are warnings
+        sub: list[DataIssue] = []
+        opd = imp.read_table(opd_path, sub)
+        issues.extend(DataIssue(i.file, i.row, i.field, i.message + " (OPD list ignored)", "warning", i.unit)
+                      if i.severity == "error" else i for i in sub)
         opd = pd.DataFrame() if opd is None else opd
     price_path = imp.safe_join(folder, files["unit_prices"]) if "unit_prices" in files else folder / "unit_prices.csv"
     prices = None
@@ -443,6 +448,34 @@ def check_inside(
     if len(new):
         f = facilities.loc[new.index, "flags"]
         facilities.loc[new.index, "flags"] = f.where(f.eq(""), f + "|") + "OUTSIDE_CITY"
+
+
+def fill_kelurahan(
+    facilities: gpd.GeoDataFrame, kelurahan: gpd.GeoDataFrame, path: Path, issues: list[DataIssue]
+) -> None:
+    """Fill empty ``kelurahan``/``kecamatan`` of placed sites from the boundary they lie in.
+
+    Point-in-polygon is certain, so the value is filled; each filled row gets
+    flag ``KELURAHAN_FROM_MAP`` and one warning says how many rows were filled.
+    """
+    need = facilities["placed"] & facilities["kelurahan"].astype(str).str.strip().eq("")
+    if not need.any() or "name" not in kelurahan or kelurahan.empty:
+        return
+    pts = facilities.loc[need, ["geometry"]]
+    cols = ["name"] + (["kecamatan"] if "kecamatan" in kelurahan else [])
+    hit = gpd.sjoin(pts, kelurahan[cols + ["geometry"]].to_crs(pts.crs), how="inner", predicate="within")
+    hit = hit[~hit.index.duplicated(keep="first")]
+    if hit.empty:
+        return
+    facilities.loc[hit.index, "kelurahan"] = hit["name"].astype(str)
+    if "kecamatan" in hit:
+        empty_kec = facilities.loc[hit.index, "kecamatan"].astype(str).str.strip().eq("")
+        idx = empty_kec[empty_kec].index
+        facilities.loc[idx, "kecamatan"] = hit.loc[idx, "kecamatan"].astype(str)
+    f = facilities.loc[hit.index, "flags"]
+    facilities.loc[hit.index, "flags"] = f.where(f.eq(""), f + "|") + "KELURAHAN_FROM_MAP"
+    issues.append(DataIssue(str(path), None, "kelurahan", f"{len(hit):,} site(s) without a kelurahan: filled from "
+                            "the kelurahan boundary they lie in (flag KELURAHAN_FROM_MAP)"))
 
 
 def _empty_fiber() -> gpd.GeoDataFrame:

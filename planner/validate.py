@@ -28,7 +28,8 @@ import pandas as pd
 from planner import importers as imp
 from planner._errors import InputError
 from planner.costs import BASES, LEVELS, read_prices
-from planner.data import CITY_FILES, DataIssue, _read_layer, _read_meta, check_inside, read_city, read_facilities
+from planner.data import (CITY_FILES, DataIssue, _read_layer, _read_meta, check_inside, embedded_data_dir, read_city,
+                          read_facilities)
 from planner.projection import WGS84
 
 #: Kinds of file ``planner validate`` knows.
@@ -88,6 +89,8 @@ def validate_paths(
         raise InputError(f"--kind {kind!r} is not one of {', '.join(KINDS)}{imp.suggest(kind, KINDS)}")
     issues: list[DataIssue] = []
     for p in map(Path, paths):
+        if not p.exists() and embedded_data_dir(str(p)).is_dir():
+            p = embedded_data_dir(str(p))
         try:
             if p.is_dir():
                 read_city(p, issues)

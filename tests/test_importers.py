@@ -154,7 +154,9 @@ def test_city_in_other_formats_loads(tmp_path):
     assert len(city.facilities) == 4 and city.facilities["placed"].all()
     assert set(city.roads["road_class"]) == {"arteri", "lokal", "lain"}
     assert list(city.existing_fiber["status"]) == ["as-built"]
-    assert city.issues == []
+    assert [(i.field, i.severity) for i in city.issues] == [("kelurahan", "warning")]
+    assert list(city.facilities["kelurahan"]) == ["Uji Satu", "Uji Dua", "Uji Dua", "Uji Satu"]
+    assert city.facilities["flags"].str.contains("KELURAHAN_FROM_MAP").all()
 
 
 def test_city_with_the_same_data_twice_is_refused(tmp_path):

@@ -71,9 +71,10 @@ CORPUS: dict[str, tuple[list[str], int, set[tuple[str, int | None, str | None]],
     "existing_fiber_good.kmz": ([], 0, set(), []),
     "existing_fiber_no_status.geojson": ([], 1, {(E, None, "status")}, ["did you mean 'stat'?"]),
     "unit_prices_negative.csv": ([], 1, {(E, 1, "low"), (E, 3, "base")}, ["'-5' is not a price >= 0"]),
-    "city_formats": ([], 0, set(), []),
+    "city_formats": ([], 0, {(W, None, "kelurahan")}, ["4 site(s) without a kelurahan", "KELURAHAN_FROM_MAP"]),
     "city_bad": ([], 1, {(E, 2, "kelas_jalan"), (E, 5, "kelas_jalan"), (E, 2, "id"), (E, 1, "category"),
-                         (W, 2, "lat/lon"), (W, 5, "lat/lon")}, ["did you mean 'hospital'?"]),
+                         (W, 2, "lat/lon"), (W, 5, "lat/lon"), (W, None, "kelurahan")},
+                 ["did you mean 'hospital'?"]),
 }
 
 
