@@ -77,9 +77,9 @@ def bench_facilities(sizes: list[int], folder: Path, xlsx: bool) -> list[tuple[s
                                          .union_all().envelope], crs="EPSG:4326")
     for n in sizes:
         df = facilities_table(n)
-        formats = [("csv", lambda p: df.to_csv(p, index=False))]
+        formats = [("csv", lambda p, d=df: d.to_csv(p, index=False))]
         if xlsx:
-            formats.append(("xlsx", lambda p: df.to_excel(p, index=False)))
+            formats.append(("xlsx", lambda p, d=df: d.to_excel(p, index=False)))
         for ext, write in formats:
             path = folder / f"facilities_{n}.{ext}"
             write(path)
@@ -119,7 +119,7 @@ def print_ratios(rows: list[tuple[str, int, float]]) -> None:
     print("\nscaling (time ratio vs size ratio; linear ≈ equal, quadratic ≈ size ratio squared):")
     for name, pts in by.items():
         pts.sort()
-        for (n0, t0), (n1, t1) in zip(pts, pts[1:]):
+        for (n0, t0), (n1, t1) in zip(pts, pts[1:], strict=False):
             print(f"  {name:22s} {n0:>8,} → {n1:>8,}: size x{n1 / n0:.1f}, time x{t1 / max(t0, 1e-9):.1f}")
 
 

@@ -115,7 +115,8 @@ ROAD_CLASS_REFUSED: Mapping[str, str] = MappingProxyType({
     "construction": "a road under construction", "abandoned": "an abandoned road", "pematang": "an embankment",
 })
 #: Columns read as the road class, in order of preference.
-ROAD_CLASS_COLUMNS: tuple[str, ...] = ("road_class", "kelas_jalan", "kelas_jala", "kelas", "fungsi_jalan", "highway", "remark")
+ROAD_CLASS_COLUMNS: tuple[str, ...] = ("road_class", "kelas_jalan", "kelas_jala", "kelas", "fungsi_jalan", "highway",
+                                       "remark")
 #: Columns read as the fiber status.
 FIBER_STATUS_COLUMNS: tuple[str, ...] = ("status", "keterangan_status", "kondisi")
 
@@ -396,6 +397,10 @@ def check_kml(data: bytes, path: Path, issues: list) -> bool:
     return True
 
 
+_KML_DISPLAY_FIELDS = frozenset({"timestamp", "begin", "end", "altitudemode", "tessellate", "extrude",
+                                  "visibility", "draworder", "icon", "snippet"})
+
+
 def _read_layers(path: Path, src: str, issues: list, display: Path) -> gpd.GeoDataFrame | None:
     import pyogrio
 
@@ -418,6 +423,8 @@ def _read_layers(path: Path, src: str, issues: list, display: Path) -> gpd.GeoDa
             return None
         if len(names) > 1:
             gdf["layer"] = name
+        if src.lower().endswith((".kml", ".kmz")):  # LIBKML display fields, never data
+            gdf = gdf.drop(columns=[c for c in gdf.columns if c.lower() in _KML_DISPLAY_FIELDS])
         frames.append(gdf)
     if len(names) > 1 and not src.lower().endswith((".kml", ".kmz")):
         _issue(issues, display, None, None, f"{len(names)} layers; only the first ('{names[0]}') is read")
@@ -749,8 +756,8 @@ def normalise_facilities(
             resolve_columns(df, {canon: FACILITY_ALIASES[canon]}, (canon,), path, issues)
     coord_names = set(LAT_NAMES) | set(LON_NAMES) | set(COORD_NAMES) | {"row", "geometry"}
     extra = [c for c in df.columns if c not in cols.values() and normalise_name(c) not in coord_names]
-    for c in extra:
-        if normalise_name(c) not in out.columns:
+    for c in extra:  # kept for the outputs, except columns with nothing in them (KML styling fields)
+        if normalise_name(c) not in out.columns and df[c].astype(str).str.strip().ne("").any():
             out[c] = df[c]
     flags = out["flags"].fillna("").astype(str)
 
@@ -762,7 +769,9 @@ def normalise_facilities(
     lat_name, lon_name = "lat", "lon"
     no_coords_column = False
     if geometry is not None:
-        geom = gpd.GeoSeries(geometry.reset_index(drop=True), crs=geometry.crs)
+        geom = gpd.GeoSeries(geometry.reset_index(drop=True), crs=geometry.crs or WGS84)
+        if not geom.crs.equals(WGS84):
+            geom = geom.to_crs(WGS84)
         gtype = geom.geom_type.fillna("")
         empty = geom.isna() | geom.is_empty
         poly = gtype.isin(["Polygon", "MultiPolygon"]) & ~empty
