@@ -173,6 +173,7 @@ def test_failed_plan_writes_nothing_and_keeps_the_earlier_result(tmp_path):
     before = _digest(out)
     again = runner.invoke(app, ["plan", "--data", str(DATA / "city_bad"), "--out", str(out), "--force"])
     assert again.exit_code == 2
+    assert "earlier results" in again.output and "unchanged" in again.output
     assert _digest(out) == before
 
 
