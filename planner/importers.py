@@ -304,8 +304,13 @@ def read_table(path: Path, issues: list) -> pd.DataFrame | None:
             text = decode_text(path, issues)
             if text is None:
                 return None
-            df = pd.read_csv(io.StringIO(text), sep=_sniff_delimiter(text), dtype=str,
-                             keep_default_na=False, skipinitialspace=True)
+            sep = _sniff_delimiter(text)
+            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True)
+            header = text.split("\n", 1)[0]
+            other = max((d for d in ",;\t|" if d != sep), key=header.count)
+            if df.shape[1] == 1 and header.count(other) > 0:  # the sniffer guessed wrong
+                df = pd.read_csv(io.StringIO(text), sep=other, dtype=str, keep_default_na=False,
+                                 skipinitialspace=True)
     except (pd.errors.ParserError, ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
         _issue(issues, path, None, None, f"cannot be read as a table ({exc}); export it again as CSV or XLSX",
                "error")

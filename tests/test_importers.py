@@ -249,3 +249,13 @@ def test_bbox_of_validates(tmp_path):
         imp.bbox_of([117.5, 0.0, 117.4, 0.2], tmp_path)
     with pytest.raises(InputError, match="key 'bbox'"):
         imp.bbox_of(["a"], tmp_path)
+
+
+def test_semicolon_csv_with_commas_in_text(tmp_path):
+    p = tmp_path / "facilities.csv"
+    p.write_text("id;name;category;lat;lon\na;Kantor, Satu;school;0,1;117,4\n", encoding="utf-8")
+    issues: list = []
+    f = read_facilities(p, issues)
+    assert f["name"].tolist() == ["Kantor, Satu"]
+    assert (float(f["lat"].iloc[0]), float(f["lon"].iloc[0])) == pytest.approx((0.1, 117.4))
+    assert {(i.row, i.field) for i in issues} == {(1, "lat"), (1, "lon")}
