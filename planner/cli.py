@@ -36,6 +36,8 @@ def plan(
     time_limit: Annotated[float, typer.Option(help="Seconds the Steiner solver may use.")] = 30.0,
     seed: Annotated[int, typer.Option(help="Seed of the solver's randomised parts.")] = 0,
     force: Annotated[bool, typer.Option(help="Replace an output folder holding another scenario.")] = False,
+    budget: Annotated[Optional[float], typer.Option(
+        help="Budget in IDR: connect the sites of highest priority it buys (overrides the scenario's).")] = None,
 ) -> None:
     """Plan the minimum-cost fiber backbone and write map, tables and summary."""
     from planner.data import load_city
@@ -50,6 +52,8 @@ def plan(
         with console.status("membaca data / reading data") as status:
             city = load_city(data)
             sc = load_scenario(scenario) if scenario else Scenario()
+            if budget is not None:
+                sc = sc.with_budget(budget)
             p = make_plan(city, sc, time_limit=time_limit, seed=seed, progress=status.update)
             status.update("menulis keluaran / writing outputs")
             write_outputs(p, out, lang=lang, force=force)
@@ -61,7 +65,110 @@ def plan(
     for issue in city.issues:
         console.print(f"[yellow]warning:[/] {issue}", highlight=False)
     _print_summary(s, lang)
+    _print_whatif(s, lang)
     console.print(f"outputs in [bold]{out}[/] ({time.perf_counter() - t0:.1f} s)")
+
+
+def _print_whatif(s: dict, lang: str) -> None:
+    """Budget, phases, resilience and fallback figures of a plan summary, when present."""
+    from planner.maps import fmt_idr, fmt_num
+
+    en = lang == "en"
+    b = s.get("budget")
+    if b:
+        gap = b.get("gap_pct")
+        out_console.print(
+            ("Budget " if en else "Anggaran ") + fmt_idr(b["budget_idr"] or sum(b["ceilings_idr"])) + ": "
+            + ("priority " if en else "prioritas ") + f"{fmt_num(b['priority_connected'], 0)} / "
+            f"{fmt_num(b['priority_candidates'], 0)}"
+            + (f" ({'bound' if en else 'batas atas'} {fmt_num(b['priority_bound'], 0)}, gap {fmt_num(gap, 1)}%; "
+               f"greedy {fmt_num(b['greedy_priority'], 0)})" if gap is not None else ""), highlight=False)
+    if s.get("phases"):
+        t = Table(title="Phases" if en else "Tahapan")
+        for col in (("phase", "year", "ceiling", "cost base", "km new", "sites") if en else
+                    ("tahap", "tahun", "pagu", "biaya dasar", "km baru", "lokasi")):
+            t.add_column(col)
+        for ph in s["phases"]:
+            t.add_row(str(ph["phase"]), str(ph["year"] or "-"), fmt_idr(ph["ceiling_idr"]),
+                      fmt_idr(ph["cost_idr"]["base"]), fmt_num(ph["backbone_km"], 2), str(ph["sites"]))
+        out_console.print(t)
+    if s.get("left_out"):
+        lo = s["left_out"]
+        out_console.print(("Left out: " if en else "Tidak terdanai: ") + f"{len(lo)} "
+                          + ("sites; cheapest to add: " if en else "lokasi; termurah untuk ditambah: ")
+                          + ", ".join(f"{x['name']} (+{fmt_idr(x['extra_cost_idr'])})" for x in lo[:3]),
+                          highlight=False)
+    r = s.get("resilience")
+    if r:
+        for sid, v in r["sites"].items():
+            out_console.print(f"{sid}: {'routes' if en else 'jalur'} = {v.get('connectivity')}"
+                              + (f", {'shared corridor' if en else 'koridor bersama'} "
+                                 f"{fmt_num(v.get('shared_corridor_m') or 0, 0)} m" if v.get("connectivity") else "")
+                              + (f" — {v['note']}" if v.get("note") else ""), highlight=False)
+        out_console.print(("Resilience extra: " if en else "Tambahan biaya ketahanan: ")
+                          + fmt_idr(r["extra_cost_idr"]["base"]), highlight=False)
+    fb = s.get("fallback")
+    if fb and fb["sites"]:
+        for x in fb["sites"]:
+            out_console.print(f"{x['name']}: {x['reason']}", highlight=False)
+    t = s.get("tco")
+    if t:
+        be = t["break_even_year"]["base"]
+        out_console.print((f"Build vs lease ({t['years']} y, base): own " if en else
+                           f"Bangun vs sewa ({t['years']} th, dasar): milik sendiri ")
+                          + fmt_idr(t["own_idr"]["base"]) + (" vs lease " if en else " vs sewa ")
+                          + fmt_idr(t["lease_idr"]["base"]) + "; break-even "
+                          + (str(be) if be is not None else "-") + (" y (assumed prices)" if en
+                                                                   else " th (harga asumsi)"), highlight=False)
+
+
+@app.command("compare")
+def compare_cmd(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario TOML files.")],
+    out: Annotated[Path, typer.Option(help="Folder for compare.csv and compare.json.")] = Path("out/compare"),
+    data: Annotated[str, typer.Option(help="City data folder, or the name of an embedded dataset.")] = "bontang",
+    time_limit: Annotated[float, typer.Option(help="Seconds the solver may use per scenario.")] = 30.0,
+    seed: Annotated[int, typer.Option(help="Seed of the solver's randomised parts.")] = 0,
+    lang: Annotated[str, typer.Option(help="Language of the table: id or en.")] = "id",
+) -> None:
+    """Plan several scenarios and print one comparison table; write compare.csv and compare.json."""
+    from planner.compare import compare_scenarios, write_comparison
+    from planner.data import load_city
+    from planner.maps import fmt_idr, fmt_num
+    from planner.scenario import load_scenario
+
+    try:
+        scs = [load_scenario(p) for p in scenarios]
+        names = [s.name for s in scs]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise PlannerError(f"scenario names repeat: {', '.join(dup)}; give each file a distinct 'name'")
+        with console.status("membaca data / reading data") as status:
+            city = load_city(data)
+            table = compare_scenarios(city, scs, time_limit=time_limit, seed=seed, progress=status.update)
+        csv_path, _ = write_comparison(table, out)
+    except PlannerError as exc:
+        _fail(exc)
+    en = lang == "en"
+    t = Table(title=("Scenario comparison (costs in Rp billion)" if en
+                     else "Perbandingan skenario (biaya dalam Rp miliar)"))
+    cols = (("scenario", "km new", "km reused", "sites", "OPD·RS·PKM·cmt·lrh·sch·cln", "low", "base", "high",
+             "gap %") if en else
+            ("skenario", "km baru", "km ulang", "lokasi", "OPD·RS·PKM·cmt·lrh·sek·kln", "rendah", "dasar", "tinggi",
+             "gap %"))
+    for c in cols:
+        t.add_column(c, justify="left" if c in ("scenario", "skenario") else "right")
+    for r in table.to_dict("records"):
+        pg = r["priority_gap_pct"]
+        gap = pg if pg is not None and pg == pg else r["gap_pct"]
+        t.add_row(r["scenario"], fmt_num(r["km_new"], 1), fmt_num(r["km_reused"], 1),
+                  f"{r['sites_connected']}/{r['sites_selected']}",
+                  "·".join(str(r[f"connected_{c}"]) for c in ("opd", "hospital", "puskesmas", "kantor_camat",
+                                                             "kantor_lurah", "school", "clinic")),
+                  *(fmt_num(r[f"cost_{lvl}_idr"] / 1e9, 2) for lvl in ("low", "base", "high")),
+                  fmt_num(gap, 1))
+    out_console.print(t)
+    console.print(f"written [bold]{csv_path}[/] and compare.json", highlight=False)
 
 
 def _print_summary(s: dict, lang: str) -> None:

@@ -57,6 +57,10 @@ class Plan:
         The Steiner solver's result on the cost-weighted graph.
     timings
         Seconds per step.
+    whatif
+        Budget, phases, resilience, fallback and build-vs-lease figures
+        (:mod:`planner.phases`, :mod:`planner.resilience`,
+        :mod:`planner.fallback`, :mod:`planner.tco`), merged into :meth:`summary`.
     """
 
     city: City
@@ -69,6 +73,7 @@ class Plan:
     solver: SteinerResult
     fixed_cost_base: float
     timings: dict[str, float] = field(default_factory=dict)
+    whatif: dict[str, Any] = field(default_factory=dict)
 
     @property
     def cost_idr(self) -> dict[str, int]:
@@ -163,6 +168,7 @@ class Plan:
             .to_dict(),
             "data_warnings": [str(i) for i in self.city.issues],
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
+            **self.whatif,
         }
 
 
@@ -305,11 +311,40 @@ def make_plan(
     say(f"menyelesaikan pohon Steiner / solving the Steiner tree ({len(terminals)} terminals)")
     t1 = time.perf_counter()
     sub = G.subgraph(core_comp)
-    result = steiner_tree(sub, terminals, weight="weight", time_limit=time_limit, seed=seed)
+    sites["priority"] = [scenario.site_weight(r["id"], r["category"], r["subtype"])
+                         for r in sites[["id", "category", "subtype"]].to_dict("records")]
+    sites["phase"] = 0
+    whatif: dict[str, Any] = {}
+    edge_phase: dict = {}
+    if scenario.budget_idr is not None or scenario.phase_ceilings:
+        from planner.phases import budgeted_design
+
+        prio = dict(zip(sites["id"], sites["priority"]))
+        bd = budgeted_design(sub, core_node, terminals, {n: prio[G.nodes[n]["site_id"]] for n in terminals},
+                             scenario, model, time_limit=time_limit, seed=seed)
+        result, edge_phase, terminals = bd.solver, bd.edge_phase, bd.terminals
+        out_mask = sites["id"].isin(list(bd.left_out))
+        sites.loc[out_mask, "status"] = "over_budget"
+        sites["extra_cost_idr"] = sites["id"].map(bd.left_out).round(0)
+        sites.loc[out_mask, "reason"] = [
+            f"Di luar anggaran: tambahan ±Rp {bd.left_out[i]:,.0f} ({scenario.budget_level}) untuk menyambungkannya"
+            .replace(",", ".") for i in sites.loc[out_mask, "id"]]
+        if scenario.phase_ceilings:
+            sites["phase"] = sites["id"].map(bd.site_phase).fillna(0).astype(int)
+            sites.loc[sites["id"] == core_id, "phase"] = 1
+        whatif.update(bd.summary)
+    else:
+        result = steiner_tree(sub, terminals, weight="weight", time_limit=time_limit, seed=seed)
     timings["solve"] = time.perf_counter() - t1
 
     say("menghitung biaya dan celah / costing and gaps")
     tree_edges = [tuple(e) for e in result.edges]
+    protection: set = set()
+    if scenario.critical:
+        from planner.whatif_plan import protect_design
+
+        tree_edges, protection, edge_phase, whatif["resilience"] = protect_design(
+            G, tree_edges, core_node, sites, scenario, model, edge_phase)
     tree = nx.MultiGraph()
     tree.add_nodes_from(terminals)
     for u, v, k in tree_edges:
@@ -322,6 +357,12 @@ def make_plan(
         for k, e, rc in zip(bb["kind"], bb["existing"], bb["road_class"])
     ]
     bb["cost_base"] = bb["weight"].astype(float).round(0)
+    bb = bb.drop(columns=[c for c in ("split_of",) if c in bb.columns])
+    if "second_entry" in bb.columns:
+        bb["second_entry"] = bb["second_entry"].fillna(False).astype(bool)
+    bb["role"] = ["protection" if (u, v, k) in protection else "tree" for u, v, k in zip(bb["u"], bb["v"], bb["key"])]
+    bb["phase"] = [int(edge_phase.get((u, v, k), edge_phase.get((v, u, k), 0))) if scenario.phase_ceilings else 0
+                   for u, v, k in zip(bb["u"], bb["v"], bb["key"])]
     site_of = {n: sid for sid, n in site_nodes.items()}
     bb["site_id"] = [
         site_of.get(u, site_of.get(v, "")) if k == "drop" else "" for u, v, k in zip(bb["u"], bb["v"], bb["kind"])
@@ -341,6 +382,9 @@ def make_plan(
         core=1,
     )
     costs = price_quantities(q, model)
+    from planner.whatif_plan import finish_whatif
+
+    costs = finish_whatif(city, scenario, model, G, tree, bb, sites, costs, whatif, core_id)
     fixed = float(
         costs.loc[costs["item"].isin(["equipment_site", "equipment_core"]), "base"].sum()
     )
@@ -359,6 +403,7 @@ def make_plan(
         solver=result,
         fixed_cost_base=fixed,
         timings=timings,
+        whatif=whatif,
     )
 
 

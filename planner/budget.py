@@ -1,0 +1,783 @@
+"""Budgeted site choice: which sites to connect to maximise total priority within a budget.
+
+Problem
+-------
+Given the routing graph (edge ``weight`` = cost of building along it), a
+root (the core), candidate sites with priority weights ``p_t`` and a budget
+``B``, find a tree containing the root that maximises the total priority of
+the sites it reaches while its full cost (cable and civil works, drops,
+splice closures at branch points, arterial crossings, equipment per site and
+at the core) stays within ``B``: a budgeted prize-collecting Steiner tree
+problem (Johnson, Minkoff & Phillips 2000), NP-hard.
+
+Method
+------
+1. The graph is reduced exactly: non-candidate leaves are removed
+   repeatedly and chains of degree-2 nodes are contracted into one edge
+   (their cost summed, the original edges kept).
+2. A greedy (:func:`greedy_budget`) adds, one at a time, the site with the
+   highest priority per rupiah of its marginal cost (shortest path from the
+   current tree, drop, equipment, closures, crossings) while the budget
+   allows. It is the baseline and the MILP's starting solution.
+3. The MILP (:func:`solve_budget`) on the reduced graph, solved with HiGHS:
+   bidirected arcs ``x_a``, site choice ``s_t``, tree nodes ``w_v``,
+   closure and crossing indicators, and a multi-commodity flow (one
+   commodity per candidate site, ``f^t_a <= x_a``) that forces each chosen
+   site to be joined to the root. The objective maximises priority with a
+   tie-break towards lower cost that can never outweigh the smallest
+   priority difference. HiGHS reports the dual bound, hence the proven
+   gap in priority.
+
+Costs are those of :mod:`planner.plan` at one price level: the chosen tree,
+priced as a plan, stays within the budget at that level.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+
+from planner._errors import InfeasibleError, InputError
+
+Node = Hashable
+Edge = tuple[Node, Node, int]
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Prices of the design items that are not edge weights, at one price level (IDR).
+
+    Attributes
+    ----------
+    closure
+        One splice closure (a non-site tree node of degree >= 3).
+    crossing
+        One arterial crossing (see :func:`crossing_nodes`).
+    site
+        Equipment of one connected site.
+    core
+        Equipment of the core (paid once; 0 when already paid).
+    """
+
+    closure: float
+    crossing: float
+    site: float
+    core: float
+
+
+@dataclass
+class BudgetResult:
+    """A budgeted design.
+
+    Attributes
+    ----------
+    sites
+        Candidate site nodes connected (forced ones included).
+    edges
+        Tree edges ``(u, v, key)`` of the input graph.
+    cost
+        Full cost of the design at the budget's price level (see :func:`design_cost`).
+    priority
+        Total priority of ``sites`` (forced sites excluded).
+    bound
+        Proven upper bound on the priority any design within the budget can reach.
+    optimal
+        Whether ``priority`` is proven optimal.
+    method
+        ``milp`` or ``greedy``.
+    seconds
+        Wall-clock time.
+    greedy_priority, greedy_cost
+        The greedy baseline on the same input.
+    info
+        Size of the reduced graph and of the MILP, HiGHS status.
+    """
+
+    sites: set[Node]
+    edges: list[Edge]
+    cost: float
+    priority: float
+    bound: float
+    optimal: bool
+    method: str
+    seconds: float
+    greedy_priority: float = 0.0
+    greedy_cost: float = 0.0
+    info: dict = field(default_factory=dict)
+
+    @property
+    def gap(self) -> float:
+        """Relative gap in priority ``(bound - priority) / bound``; 0 when the bound is 0."""
+        if self.bound <= 0:
+            return 0.0
+        return max(self.bound - self.priority, 0.0) / self.bound
+
+
+def _is_side(d: Mapping) -> bool:
+    return d.get("kind") == "road" and d.get("road_class") != "arteri" and not d.get("existing", False)
+
+
+def crossing_candidates(G: nx.MultiGraph) -> set[Node]:
+    """Nodes where a design may cross an arterial: at least two arterial road pieces meet there."""
+    out = set()
+    for n, data in G.nodes(data=True):
+        if data.get("kind") == "site":
+            continue
+        if sum(1 for *_, d in G.edges(n, data=True) if d.get("road_class") == "arteri") >= 2:
+            out.add(n)
+    return out
+
+
+def crossing_nodes(G: nx.MultiGraph, edges: Iterable[Edge], candidates: set[Node] | None = None) -> set[Node]:
+    """Arterial crossings of a design, by the rule of :mod:`planner.plan`: a node on an arterial
+    (two arterial pieces meet) where the design uses at least two new non-arterial road pieces."""
+    cand = crossing_candidates(G) if candidates is None else candidates
+    side: dict[Node, int] = {}
+    for u, v, k in edges:
+        if _is_side(G.edges[u, v, k]):
+            for n in (u, v):
+                if n in cand:
+                    side[n] = side.get(n, 0) + 1
+    return {n for n, c in side.items() if c >= 2}
+
+
+def closure_nodes(G: nx.MultiGraph, edges: Iterable[Edge]) -> set[Node]:
+    """Splice closures of a design: non-site nodes where three or more design edges meet."""
+    deg: dict[Node, int] = {}
+    for u, v, _k in edges:
+        deg[u] = deg.get(u, 0) + 1
+        deg[v] = deg.get(v, 0) + 1
+    return {n for n, c in deg.items() if c >= 3 and G.nodes[n].get("kind") != "site"}
+
+
+def design_cost(
+    G: nx.MultiGraph,
+    edges: Iterable[Edge],
+    n_sites: int,
+    rates: Rates,
+    *,
+    weight: str = "weight",
+    free_edges: frozenset | set = frozenset(),
+    paid_nodes: frozenset | set = frozenset(),
+    candidates: set[Node] | None = None,
+) -> float:
+    """Full cost of a design: edge weights, closures, crossings, equipment of ``n_sites`` sites and the core.
+
+    Edges in ``free_edges`` (built before) and closures/crossings at ``paid_nodes`` cost nothing;
+    ``candidates`` are the crossing candidates of ``G`` (:func:`crossing_candidates`), computed when omitted.
+    """
+    edges = list(edges)
+    cost = sum(G.edges[e][weight] for e in edges if e not in free_edges)
+    cost += rates.closure * len(closure_nodes(G, edges) - set(paid_nodes))
+    cost += rates.crossing * len(crossing_nodes(G, edges, candidates) - set(paid_nodes))
+    return cost + rates.site * n_sites + rates.core
+
+
+# --------------------------------------------------------------------------- reduction
+
+
+@dataclass
+class _Reduced:
+    """Reduced graph: nodes 0..n-1, edges with cost and the original edges they stand for."""
+
+    nodes: list[Node]
+    index: dict[Node, int]
+    eu: np.ndarray
+    ev: np.ndarray
+    cost: np.ndarray
+    side_u: np.ndarray  # the original edge at the u end is a new non-arterial road piece
+    side_v: np.ndarray
+    orig: list[list[Edge]]
+
+
+def _reduce(G: nx.MultiGraph, keep: set[Node], weight: str, free_edges: set) -> _Reduced:
+    """Remove non-kept leaves repeatedly, then contract chains of non-kept degree-2 nodes."""
+    H = nx.MultiGraph()
+    H.add_nodes_from(G.nodes)
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if u == v:
+            continue
+        H.add_edge(u, v, k)
+    stack = [n for n in H.nodes if H.degree(n) <= 1 and n not in keep]
+    while stack:
+        n = stack.pop()
+        if n not in H or n in keep or H.degree(n) > 1:
+            continue
+        nbrs = list(H.neighbors(n))
+        H.remove_node(n)
+        stack.extend(m for m in nbrs if m not in keep and H.degree(m) <= 1)
+
+    def w(e: Edge) -> float:
+        return 0.0 if e in free_edges or (e[1], e[0], e[2]) in free_edges else float(G.edges[e][weight])
+
+    branch = {n for n in H.nodes if n in keep or H.degree(n) != 2}
+
+    def canon(e: Edge) -> tuple:
+        u, v, k = e
+        return (u, v, k) if (str(u), u) <= (str(v), v) else (v, u, k)
+
+    seen: set[tuple] = set()
+    eu, ev, cost, su, sv, orig = [], [], [], [], [], []
+    for a in branch:
+        for _, b, k in list(H.edges(a, keys=True)):
+            if canon((a, b, k)) in seen:
+                continue
+            chain = [(a, b, k)]
+            seen.add(canon((a, b, k)))
+            cur = b
+            while cur not in branch:
+                nxt = [e for e in H.edges(cur, keys=True) if canon(e) not in seen]
+                if not nxt:  # closed loop of degree-2 nodes
+                    break
+                e = nxt[0]
+                seen.add(canon(e))
+                chain.append(e)
+                cur = e[1]
+            if cur == a or cur not in branch:
+                continue  # a loop back to its start is never in an optimal tree
+            eu.append(a)
+            ev.append(cur)
+            cost.append(sum(w(e) for e in chain))
+            su.append(_is_side(G.edges[chain[0]]))
+            sv.append(_is_side(G.edges[chain[-1]]))
+            orig.append([_orient(G, e) for e in chain])
+    # pure cycles of degree-2 nodes without a branch node are dropped (they hold no kept node)
+    nodes = sorted(branch, key=lambda n: (str(type(n)), n))
+    index = {n: i for i, n in enumerate(nodes)}
+    return _Reduced(
+        nodes=nodes,
+        index=index,
+        eu=np.array([index[x] for x in eu], dtype=np.int64),
+        ev=np.array([index[x] for x in ev], dtype=np.int64),
+        cost=np.array(cost, dtype=float),
+        side_u=np.array(su, dtype=bool),
+        side_v=np.array(sv, dtype=bool),
+        orig=orig,
+    )
+
+
+def _orient(G: nx.MultiGraph, e: Edge) -> Edge:
+    """The edge as ``G`` stores it (``G.edges[u, v, k]`` works both ways; keep a canonical order)."""
+    u, v, k = e
+    return (u, v, k) if (u, v, k) in G.edges else (v, u, k)
+
+
+# --------------------------------------------------------------------------- greedy
+
+
+def _simple(G: nx.MultiGraph, weight: str, free: set) -> nx.Graph:
+    """Simple graph with the cheapest parallel edge (``w``; built edges cost 0) and which edge it is."""
+    H = nx.Graph()
+    H.add_nodes_from(G.nodes)
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if u == v:
+            continue
+        e = _orient(G, (u, v, k))
+        w = 0.0 if e in free else float(d[weight])
+        if not H.has_edge(u, v) or H.edges[u, v]["w"] > w:
+            H.add_edge(u, v, w=w, edge=e)
+    return H
+
+
+def greedy_budget(
+    G: nx.MultiGraph,
+    root: Node,
+    prizes: Mapping[Node, float],
+    budget: float,
+    rates: Rates,
+    *,
+    weight: str = "weight",
+    forced: Iterable[Node] = (),
+    free_edges: frozenset | set = frozenset(),
+    paid_nodes: frozenset | set = frozenset(),
+) -> tuple[set[Node], list[Edge], float]:
+    """Cheapest-priority-per-rupiah insertion within the budget.
+
+    Starting from the root and the forced sites (joined by shortest paths),
+    repeatedly add the candidate with the highest ``priority / marginal
+    cost`` whose addition keeps the full design cost within ``budget``.
+
+    Returns
+    -------
+    sites, edges, cost
+        Chosen candidates (forced included), tree edges and full cost.
+
+    Raises
+    ------
+    InfeasibleError
+        When the forced sites alone exceed the budget.
+    """
+    free = {_orient(G, e) for e in free_edges}
+    H = _simple(G, weight, free)
+    cross = crossing_candidates(G)
+
+    tree_nodes: set[Node] = {root}
+    edges: set[Edge] = set()
+    chosen: set[Node] = set()
+
+    def attach(t: Node) -> list[Edge]:
+        _, path = nx.multi_source_dijkstra(H, tree_nodes, target=t, weight="w")
+        return [H.edges[a, b]["edge"] for a, b in zip(path[:-1], path[1:])]
+
+    for t in forced:
+        if t in tree_nodes:
+            chosen.add(t)
+            continue
+        for e in attach(t):
+            edges.add(e)
+            tree_nodes.update(e[:2])
+        chosen.add(t)
+    n_paid = len([t for t in chosen if prizes.get(t) is not None])
+    cost = design_cost(G, edges, n_paid, rates, weight=weight, free_edges=free, paid_nodes=paid_nodes,
+                       candidates=cross)
+    if cost > budget + 1e-6:
+        raise InfeasibleError(f"the sites already committed cost Rp {cost:,.0f}, more than the budget Rp {budget:,.0f}")
+    remaining = {t: p for t, p in prizes.items() if t not in chosen and p > 0}
+    while remaining:
+        dist = nx.multi_source_dijkstra_path_length(H, tree_nodes, weight="w")
+        order = sorted(
+            (t for t in remaining if t in dist),
+            key=lambda t: -remaining[t] / max(dist[t] + rates.site, 1.0),
+        )
+        added = False
+        for t in order:
+            new = [e for e in attach(t) if e not in edges]
+            trial = edges | set(new)
+            c = design_cost(G, trial, n_paid + 1, rates, weight=weight, free_edges=free, paid_nodes=paid_nodes,
+                            candidates=cross)
+            if c <= budget + 1e-6:
+                edges = trial
+                tree_nodes.update(n for e in new for n in e[:2])
+                chosen.add(t)
+                n_paid += 1
+                cost = c
+                del remaining[t]
+                added = True
+                break
+        if not added:
+            break
+        # sites lying on the tree already cost only their equipment: handled by the next round
+        for t in [t for t in remaining if t not in dist]:
+            del remaining[t]
+    return chosen, sorted(edges, key=str), cost
+
+
+# --------------------------------------------------------------------------- MILP
+
+
+def solve_budget(
+    G: nx.MultiGraph,
+    root: Node,
+    prizes: Mapping[Node, float],
+    budget: float,
+    rates: Rates,
+    *,
+    weight: str = "weight",
+    forced: Iterable[Node] = (),
+    free_edges: frozenset | set = frozenset(),
+    paid_nodes: frozenset | set = frozenset(),
+    time_limit: float = 30.0,
+    mip_rel_gap: float = 1e-6,
+) -> BudgetResult:
+    """Choose the sites and tree of maximum total priority whose full cost stays within ``budget``.
+
+    Parameters
+    ----------
+    G
+        Routing graph (one connected component holding the root); edge costs in ``weight``.
+    root
+        The core node.
+    prizes
+        Priority weight of each candidate site node (a leaf or any node).
+    budget
+        Budget in IDR at the level ``weight`` and ``rates`` are priced at.
+    rates
+        Closure, crossing, site and core prices.
+    forced
+        Candidate nodes that must be connected (e.g. built in an earlier phase).
+        Forced nodes not in ``prizes`` pay no equipment.
+    free_edges
+        Edges already built (cost 0: dig once).
+    paid_nodes
+        Nodes whose closure and crossing are already paid.
+    time_limit
+        Seconds for HiGHS; the greedy solution is returned if it finds nothing better.
+    mip_rel_gap
+        Relative gap at which HiGHS stops.
+
+    Returns
+    -------
+    BudgetResult
+
+    Raises
+    ------
+    InputError
+        A negative budget, or a prize or forced node not in ``G``.
+    InfeasibleError
+        When the root and forced sites alone exceed the budget.
+    """
+    import highspy
+
+    t0 = time.perf_counter()
+    if budget < 0:
+        raise InputError(f"budget must not be negative, got {budget}")
+    forced = [t for t in dict.fromkeys(forced) if t != root]
+    for t in [*prizes, *forced, root]:
+        if t not in G:
+            raise InputError(f"node {t!r} is not in the routing graph")
+    free = {_orient(G, e) for e in free_edges}
+    paid = set(paid_nodes)
+
+    g_sites, g_edges, g_cost = greedy_budget(G, root, prizes, budget, rates, weight=weight, forced=forced,
+                                             free_edges=free, paid_nodes=paid)
+    g_prio = sum(prizes.get(t, 0.0) for t in g_sites if t not in forced)
+
+    cands = [t for t, p in prizes.items() if p > 0 and t not in forced and t != root]
+    # candidates that cannot fit even alone are dropped up front
+    dist = nx.single_source_dijkstra_path_length(_simple(G, weight, free), root, weight="w")
+    base_fixed = rates.core + rates.site * sum(1 for t in forced if t in prizes)
+    cands = [t for t in cands if t in dist and dist[t] + rates.site + base_fixed <= budget + 1e-6]
+    keep = {root, *forced, *cands}
+    R = _reduce(G, keep, weight, free)
+    n, m = len(R.nodes), len(R.eu)
+    ri = R.index[root]
+    cand_i = [R.index[t] for t in cands]
+    forced_i = [R.index[t] for t in forced]
+    site_paid = np.zeros(n)
+    for t in cands:
+        site_paid[R.index[t]] = 1.0
+    for t in forced:
+        site_paid[R.index[t]] = 0.0 if t not in prizes else 1.0
+
+    # columns: x (2m arcs), w (n nodes), z closure (n), c crossing (n), f (K * 2m)
+    tail = np.empty(2 * m, dtype=np.int64)
+    head = np.empty(2 * m, dtype=np.int64)
+    tail[0::2], head[0::2] = R.eu, R.ev
+    tail[1::2], head[1::2] = R.ev, R.eu
+    A = 2 * m
+    K = len(cand_i)
+    ox, ow, oz, oc = 0, A, A + n, A + 2 * n
+    ncol = A + 3 * n
+    is_site = np.array([G.nodes[v].get("kind") == "site" for v in R.nodes])
+    deg = np.bincount(np.r_[R.eu, R.ev], minlength=n)
+    cross_cand = crossing_candidates(G)
+    side_at = [[] for _ in range(n)]  # edge ids whose end at node i is a side road
+    for e in range(m):
+        if R.side_u[e]:
+            side_at[R.eu[e]].append(e)
+        if R.side_v[e]:
+            side_at[R.ev[e]].append(e)
+
+    eps = 0.01 * min([prizes[t] for t in cands] or [1.0]) / max(budget, 1.0)
+    prize_i = np.zeros(n)
+    for t in cands:
+        prize_i[R.index[t]] = prizes[t]
+    obj = np.zeros(ncol)
+    lo = np.zeros(ncol)
+    hi = np.ones(ncol)
+    ecost = np.repeat(R.cost, 2)
+    # minimise  -priority + eps * cost
+    obj[ox:ox + A] = eps * ecost
+    obj[ow:ow + n] = -prize_i + eps * rates.site * np.where(np.isin(np.arange(n), cand_i), 1.0, 0.0)
+    closure_price = np.array([0.0 if (R.nodes[i] in paid or is_site[i]) else rates.closure for i in range(n)])
+    cross_price = np.array([rates.crossing if (R.nodes[i] in cross_cand and R.nodes[i] not in paid
+                                               and len(side_at[i]) >= 2) else 0.0 for i in range(n)])
+    obj[oz:oz + n] = eps * closure_price
+    obj[oc:oc + n] = eps * cross_price
+    hi[oz:oz + n] = np.where((deg >= 3) & (closure_price > 0), 1.0, 0.0)
+    hi[oc:oc + n] = np.where(cross_price > 0, 1.0, 0.0)
+    lo[ow + ri] = hi[ow + ri] = 1.0
+    for i in forced_i:
+        lo[ow + i] = 1.0
+    integrality = np.zeros(ncol, dtype=np.int64)
+    integrality[ox:ox + A] = 1
+    integrality[ow:ow + n] = 1
+    integrality[oz:oc + n] = 1
+
+    rows, cols, vals, rlo, rhi = [], [], [], [], []
+    r = 0
+
+    def add_row(cs: list[int], vs: list[float], lo_: float, hi_: float) -> None:
+        nonlocal r
+        rows.extend([r] * len(cs))
+        cols.extend(cs)
+        vals.extend(vs)
+        rlo.append(lo_)
+        rhi.append(hi_)
+        r += 1
+
+    inf = highspy.kHighsInf
+    in_arcs = [[] for _ in range(n)]
+    out_arcs = [[] for _ in range(n)]
+    for a in range(A):
+        in_arcs[head[a]].append(a)
+        out_arcs[tail[a]].append(a)
+    # in-degree: root 0, others = w_v
+    for v in range(n):
+        if v == ri:
+            for a in in_arcs[v]:
+                hi[ox + a] = 0.0
+            continue
+        add_row([ox + a for a in in_arcs[v]] + [ow + v], [1.0] * len(in_arcs[v]) + [-1.0], 0.0, 0.0)
+        for a in out_arcs[v]:  # leave only if in the tree
+            add_row([ox + a, ow + v], [1.0, -1.0], -inf, 0.0)
+        if not is_site[v] and v not in cand_i and v not in forced_i:  # Steiner node: in tree -> has out arc
+            add_row([ox + a for a in out_arcs[v]] + [ow + v], [1.0] * len(out_arcs[v]) + [-1.0], 0.0, inf)
+    for e in range(m):  # one direction per edge
+        add_row([ox + 2 * e, ox + 2 * e + 1], [1.0, 1.0], -inf, 1.0)
+    # closures: sum_e y_e - 2 <= (deg - 2) z
+    for v in range(n):
+        if hi[oz + v] > 0:
+            inc = in_arcs[v] + out_arcs[v]
+            add_row([ox + a for a in inc] + [oz + v], [1.0] * len(inc) + [-(deg[v] - 2.0)], -inf, 2.0)
+    # crossings: sum side y_e - 1 <= (k - 1) c
+    for v in range(n):
+        if hi[oc + v] > 0:
+            es = side_at[v]
+            cs = [ox + 2 * e for e in es] + [ox + 2 * e + 1 for e in es] + [oc + v]
+            add_row(cs, [1.0] * (2 * len(es)) + [-(len(es) - 1.0)], -inf, 1.0)
+    # budget
+    bcols = list(range(ox, ox + A)) + [ow + i for i in cand_i] + [oz + v for v in range(n) if hi[oz + v] > 0] + [
+        oc + v for v in range(n) if hi[oc + v] > 0]
+    bvals = list(ecost) + [rates.site] * K + [closure_price[v] for v in range(n) if hi[oz + v] > 0] + [
+        cross_price[v] for v in range(n) if hi[oc + v] > 0]
+    add_row(bcols, bvals, -inf, budget - base_fixed)
+    import scipy.sparse as sp
+
+    M = sp.csc_matrix((vals, (rows, cols)), shape=(r, ncol))
+    lp = highspy.HighsLp()
+    lp.num_col_ = ncol
+    lp.num_row_ = r
+    lp.col_cost_ = obj
+    lp.col_lower_ = lo
+    lp.col_upper_ = hi
+    lp.row_lower_ = np.array(rlo, dtype=float)
+    lp.row_upper_ = np.array(rhi, dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = M.indptr
+    lp.a_matrix_.index_ = M.indices
+    lp.a_matrix_.value_ = M.data
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("mip_rel_gap", mip_rel_gap)
+    h.passModel(lp)
+    deadline = t0 + time_limit
+    terms = [*cand_i, *forced_i]
+    cuts = _CutPool(h, n, tail, head, ri, ox, ow)
+    # 1. LP relaxation with cut separation (max-flow root -> each site)
+    lp_rounds = 0
+    lp_bound = math.inf
+    lp_deadline = t0 + 0.4 * time_limit
+    while time.perf_counter() < lp_deadline:
+        h.setOptionValue("time_limit", h.getRunTime() + max(lp_deadline - time.perf_counter(), 0.05))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            break
+        xv = np.asarray(h.getSolution().col_value)
+        lp_bound = -float(h.getInfo().objective_function_value)  # valid for any subset of the cuts
+        lp_rounds += 1
+        if not cuts.separate(xv, terms, lp_deadline):
+            break
+    # drop the cuts the last LP does not need (keeps the MIP's node LPs small)
+    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal and cuts.count:
+        act = np.asarray(h.getSolution().row_value)
+        slack = np.flatnonzero(act[r:] > 1e-6) + r
+        if len(slack):
+            h.deleteRows(len(slack), slack.astype(np.int32))
+    # 2. MIP on the cut pool; integer solutions with parts cut off from the root get cuts, re-solve
+    h.changeColsIntegrality(int(integrality.sum()), np.flatnonzero(integrality).astype(np.int32),
+                            np.full(int(integrality.sum()), 1, dtype=np.uint8))
+    start = _warm_start(G, R, g_sites, g_edges, root, ncol, ox, ow, oz, oc, tail, cand_i, forced_i,
+                        hi, side_at)
+    mip_rounds = 0
+    status = None
+    xval = None
+    dual = math.inf
+    while time.perf_counter() < deadline:
+        if start is not None:
+            sol = highspy.HighsSolution()
+            sol.col_value = list(start)
+            sol.value_valid = True
+            h.setSolution(sol)
+        h.setOptionValue("time_limit", h.getRunTime() + max(deadline - time.perf_counter(), 0.05))
+        h.run()
+        mip_rounds += 1
+        status = h.getModelStatus()
+        info = h.getInfo()
+        if math.isfinite(info.mip_dual_bound):
+            dual = min(dual, -float(info.mip_dual_bound))
+        if info.primal_solution_status != 2:
+            break
+        xv = np.asarray(h.getSolution().col_value)
+        if cuts.separate(np.round(xv), terms, math.inf):
+            start = None
+            continue
+        xval = xv
+        break
+    info = h.getInfo()
+    result_info = {"reduced_nodes": n, "reduced_edges": m, "candidates": K, "lp_rounds": lp_rounds,
+                   "mip_rounds": mip_rounds, "cuts": cuts.count, "lp_bound": lp_bound,
+                   "highs_status": h.modelStatusToString(status) if status is not None else "not run"}
+    # the objective is -priority + eps*cost, and eps*cost <= 0.01 * smallest prize
+    total = sum(prizes[t] for t in cands)
+    bound = min(dual + eps * budget if math.isfinite(dual) else math.inf,
+                lp_bound + eps * budget if math.isfinite(lp_bound) else math.inf, total)
+    chosen, edges, cost, prio = g_sites, g_edges, g_cost, g_prio
+    method = "greedy"
+    if xval is not None:
+        arcs = [a for a in range(A) if xval[ox + a] > 0.5]
+        m_edges = sorted({e for a in arcs for e in R.orig[a // 2]}, key=str)
+        m_sites = {R.nodes[i] for i in cand_i if xval[ow + i] > 0.5} | set(forced)
+        n_paid = sum(1 for t in m_sites if t in prizes)
+        m_cost = design_cost(G, m_edges, n_paid, rates, weight=weight, free_edges=free, paid_nodes=paid,
+                             candidates=cross_cand)
+        m_prio = sum(prizes.get(t, 0.0) for t in m_sites if t not in forced)
+        if m_cost <= budget + 1.0 and (m_prio > prio + 1e-9 or (m_prio >= prio - 1e-9 and m_cost < cost)):
+            chosen, edges, cost, prio, method = m_sites, m_edges, m_cost, m_prio, "milp"
+    bound = max(bound, prio)
+    optimal = bool(xval is not None and status == highspy.HighsModelStatus.kOptimal
+                   and (bound - prio) <= max(1e-6 * bound, 1e-9) + eps * budget)
+    return BudgetResult(
+        sites=set(chosen) | set(forced),
+        edges=edges,
+        cost=cost,
+        priority=prio,
+        bound=bound,
+        optimal=bool(optimal),
+        method=method,
+        seconds=time.perf_counter() - t0,
+        greedy_priority=g_prio,
+        greedy_cost=g_cost,
+        info=result_info,
+    )
+
+
+def _warm_start(G, R, sites, edges, root, ncol, ox, ow, oz, oc, tail, cand_i, forced_i, hi, side_at):
+    """MILP column values of the greedy tree, or None when it does not map onto the reduced graph."""
+    edge_set = set(edges)
+    used = [e for e in range(len(R.eu)) if all(o in edge_set for o in R.orig[e])]
+    T = nx.Graph()
+    ri = R.index[root]
+    T.add_node(ri)
+    for e in used:
+        T.add_edge(int(R.eu[e]), int(R.ev[e]), id=e)
+    if not nx.is_tree(T):
+        return None
+    x = np.zeros(ncol)
+    for a_, b_ in nx.bfs_edges(T, ri):
+        e = T.edges[a_, b_]["id"]
+        arc = 2 * e if (R.eu[e] == a_ and R.ev[e] == b_) else 2 * e + 1
+        x[ox + arc] = 1.0
+        x[ow + b_] = 1.0
+    x[ow + ri] = 1.0
+    for i in [*cand_i, *forced_i]:
+        if R.nodes[i] in sites and i not in T:
+            return None
+    for v in T.nodes:
+        if hi[oz + v] > 0 and T.degree(v) >= 3:
+            x[oz + v] = 1.0
+        if hi[oc + v] > 0:
+            k = sum(1 for e in side_at[v] if T.has_edge(int(R.eu[e]), int(R.ev[e]))
+                    and T.edges[int(R.eu[e]), int(R.ev[e])]["id"] == e)
+            if k >= 2:
+                x[oc + v] = 1.0
+    return x
+
+
+class _CutPool:
+    """Directed cuts ``x(delta^-(W)) >= w_t`` (root outside ``W``, site ``t`` inside), separated by max-flow."""
+
+    _SCALE = 1_000_000
+
+    def __init__(self, h, n: int, tail: np.ndarray, head: np.ndarray, root: int, ox: int, ow: int) -> None:
+        self.h, self.n, self.tail, self.head, self.root, self.ox, self.ow = h, n, tail, head, root, ox, ow
+        self.count = 0
+        self._seen: set[bytes] = set()
+
+    def separate(self, xv: np.ndarray, terms: list[int], deadline: float) -> int:
+        """Add the cuts violated by ``xv``; return how many."""
+        import highspy
+        import scipy.sparse as sp
+        from scipy.sparse.csgraph import breadth_first_order, maximum_flow
+
+        n, A = self.n, len(self.tail)
+        x = xv[self.ox:self.ox + A]
+        pos = x > 1e-9
+        cap = np.round(x[pos] * self._SCALE).astype(np.int32)
+        C = sp.csr_matrix((cap, (self.tail[pos], self.head[pos])), shape=(n, n))
+        C.sum_duplicates()
+        lo, starts, idx, val = [], [], [], []
+        for t in terms:
+            wt = xv[self.ow + t]
+            if wt < 1e-6 or time.perf_counter() > deadline:
+                continue
+            res = maximum_flow(C, self.root, t)
+            if res.flow_value >= (wt - 1e-6) * self._SCALE:
+                continue
+            Rr = (C - res.flow).tocsr()
+            Rr.data[Rr.data < 0] = 0
+            Rr.eliminate_zeros()
+            S = np.zeros(n, dtype=bool)
+            S[breadth_first_order(Rr, self.root, directed=True, return_predecessors=False)] = True
+            Wb = np.zeros(n, dtype=bool)
+            Wb[breadth_first_order(Rr.T.tocsr(), t, directed=True, return_predecessors=False)] = True
+            for W in (~S, Wb):
+                arcs = np.flatnonzero(~W[self.tail] & W[self.head])
+                key = arcs.tobytes() + int(t).to_bytes(8, "little")
+                if key in self._seen:
+                    continue
+                self._seen.add(key)
+                starts.append(len(idx))
+                lo.append(0.0)
+                idx.extend((self.ox + arcs).tolist() + [self.ow + t])
+                val.extend([1.0] * len(arcs) + [-1.0])
+        if lo:
+            self.h.addRows(len(lo), np.asarray(lo), np.full(len(lo), highspy.kHighsInf), len(idx),
+                           np.asarray(starts, dtype=np.int32), np.asarray(idx, dtype=np.int32),
+                           np.asarray(val, dtype=np.float64))
+        self.count += len(lo)
+        return len(lo)
+
+
+def marginal_costs(
+    G: nx.MultiGraph,
+    edges: Iterable[Edge],
+    root: Node,
+    sites: Iterable[Node],
+    rates: Rates,
+    *,
+    weight: str = "weight",
+    free_edges: frozenset | set = frozenset(),
+) -> dict[Node, float]:
+    """Extra cost of adding each site to a design: shortest path (incl. drop) from the design, plus equipment.
+
+    A closure where the path joins the design is added when it creates a
+    new branch point. Sites not reachable get ``inf``.
+    """
+    free = {_orient(G, e) for e in free_edges} | {_orient(G, e) for e in edges}
+    nodes = {root} | {n for e in edges for n in e[:2]}
+    dist, paths = nx.multi_source_dijkstra(_simple(G, weight, free), nodes, weight="w")
+    deg: dict[Node, int] = {}
+    for u, v, _ in edges:
+        deg[u] = deg.get(u, 0) + 1
+        deg[v] = deg.get(v, 0) + 1
+    out = {}
+    for t in sites:
+        if t not in dist:
+            out[t] = math.inf
+            continue
+        join = paths[t][0]
+        extra = rates.closure if deg.get(join, 0) == 2 and G.nodes[join].get("kind") != "site" else 0.0
+        out[t] = float(dist[t] + rates.site + extra)
+    return out
+
+
+__all__ = ["BudgetResult", "Rates", "closure_nodes", "crossing_nodes", "design_cost", "greedy_budget",
+           "marginal_costs", "solve_budget"]

@@ -1,0 +1,128 @@
+"""Compare scenarios: one row per scenario with the figures a planner weighs.
+
+:func:`compare_scenarios` plans each scenario on the same city and returns
+km of new backbone, km of existing fiber reused, sites connected per
+category, cost at low/base/high prices, the solver's gap, and (when the
+scenario has them) budget, priority connected and phases;
+:func:`write_comparison` writes ``compare.csv`` and ``compare.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner.costs import LEVELS
+from planner.data import CATEGORIES, City
+from planner.scenario import Scenario
+
+
+def comparison_row(plan: Any) -> dict[str, Any]:
+    """The comparison figures of one plan (:class:`~planner.plan.Plan`)."""
+    s = plan.summary()
+    row: dict[str, Any] = {
+        "scenario": s["scenario"],
+        "title": s["scenario_title"],
+        "km_new": round(s["backbone_km"], 3),
+        "km_reused": round(s["reused_km"], 3),
+        "km_drop": round(s["drop_km"], 3),
+        "sites_selected": s["sites_total"],
+        "sites_connected": s["sites_connected"],
+    }
+    for c in CATEGORIES:
+        row[f"connected_{c}"] = s["by_category"].get(c, {}).get("connected", 0)
+    for lvl in LEVELS:
+        row[f"cost_{lvl}_idr"] = s["cost_idr"][lvl]
+    row["gap_pct"] = s["gap_pct"]
+    row["optimal"] = s["solver"]["optimal"]
+    b = s.get("budget") or {}
+    row["budget_idr"] = b.get("budget_idr")
+    row["priority_connected"] = s.get("priority", {}).get("connected")
+    row["priority_gap_pct"] = b.get("gap_pct")
+    row["phases"] = len(s.get("phases") or [])
+    fb = s.get("fallback") or {}
+    row["fallback_links"] = sum(1 for x in fb.get("sites", []) if x.get("in_costs"))
+    res = s.get("resilience") or {}
+    row["resilience_extra_base_idr"] = (res.get("extra_cost_idr") or {}).get("base")
+    tco = s.get("tco") or {}
+    row["break_even_year_base"] = (tco.get("break_even_year") or {}).get("base")
+    return row
+
+
+def compare_scenarios(
+    city: City,
+    scenarios: Iterable[Scenario],
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+    plans: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Plan each scenario on ``city`` and return one comparison row per scenario.
+
+    Parameters
+    ----------
+    city
+        Validated city data.
+    scenarios
+        Scenarios to plan (names should differ; rows are in the given order).
+    time_limit, seed
+        Passed to :func:`planner.plan.make_plan` for each scenario.
+    progress
+        Called with a short message per scenario.
+    plans
+        When given, receives ``{scenario name: Plan}``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``scenario, title, km_new, km_reused, km_drop,
+        sites_selected, sites_connected, connected_<category>…,
+        cost_low_idr, cost_base_idr, cost_high_idr, gap_pct, optimal,
+        budget_idr, priority_connected, priority_gap_pct, phases,
+        fallback_links, resilience_extra_base_idr, break_even_year_base``.
+    """
+    from planner.plan import make_plan
+
+    say = progress or (lambda _m: None)
+    rows = []
+    for sc in scenarios:
+        say(f"{sc.name}: {sc.title}")
+        p = make_plan(city, sc, time_limit=time_limit, seed=seed)
+        if plans is not None:
+            plans[sc.name] = p
+        rows.append(comparison_row(p))
+    return pd.DataFrame(rows)
+
+
+def _jsonable(v: Any) -> Any:
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) and v != v:
+        return None
+    return v
+
+
+def write_comparison(table: pd.DataFrame, out: str | Path) -> tuple[Path, Path]:
+    """Write ``compare.csv`` and ``compare.json`` into folder ``out`` (each file replaced atomically)."""
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    records = [{k: _jsonable(v) for k, v in r.items()} for r in table.to_dict("records")]
+    paths = []
+    for name, text in (("compare.csv", table.to_csv(index=False)),
+                       ("compare.json", json.dumps(records, ensure_ascii=False, indent=2) + "\n")):
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, folder / name)
+        paths.append(folder / name)
+    return paths[0], paths[1]
+
+
+__all__ = ["compare_scenarios", "comparison_row", "write_comparison"]
