@@ -71,6 +71,7 @@ _GROUPS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "crossing": ("Pekerjaan perlintasan jalan", "Road crossing works"),
         "drop": ("Pekerjaan kabel drop", "Drop cable works"),
         "equipment": ("Perangkat dan sambungan", "Equipment and splicing"),
+        "fallback": ("Tautan alternatif (radio, cadangan teknologi)", "Fallback links (radio)"),
     }
 )
 _LEVEL_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
@@ -85,7 +86,7 @@ _BASIS_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
     }
 )
 _UNITS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {"m": ("m", "m"), "unit": ("unit", "unit"), "site": ("lokasi", "site")}
+    {"m": ("m", "m"), "unit": ("unit", "unit"), "site": ("lokasi", "site"), "link": ("tautan", "link")}
 )
 
 _T: Mapping[str, tuple[str, str]] = MappingProxyType(
@@ -119,8 +120,9 @@ _T: Mapping[str, tuple[str, str]] = MappingProxyType(
         "dpp": ("Jumlah setelah kontingensi", "Total with contingency"),
         "ppn": ("PPN ({pct}, efektif)", "VAT (PPN) ({pct}, effective)"),
         "grand": ("TOTAL (termasuk PPN)", "TOTAL (including VAT)"),
-        "by_phase": ("Jumlah pekerjaan per tahap", "Works total per phase"),
+        "by_phase": ("Per tahap (jumlah pekerjaan)", "Per phase (works total)"),
         "phase_n": ("Tahap {n}", "Phase {n}"),
+        "phase_none": ("Tidak dijadwalkan per tahap", "Not scheduled in a phase"),
         "levels_note": ("Rendah/Dasar/Tinggi = rentang harga satuan (lihat Catatan)",
                         "Low/Base/High = unit price range (see Notes)"),
         "kontrol_note": ("Kolom 'Kontrol rumus' menghitung ulang dengan rumus Excel; harus sama dengan kolom nilai.",
@@ -282,6 +284,13 @@ def set_text(cell: Any, value: object) -> None:
         cell.quotePrefix = True
 
 
+def _describe(rec: Mapping[str, Any], lang: str) -> str:
+    """Item text: the cost table's own description in Indonesian, the English template otherwise."""
+    if lang == "id" or describe(str(rec["item"]), "", "en") == str(rec["item"]):
+        return str(rec["description"])
+    return describe(str(rec["item"]), str(rec["road_class"]), "en")
+
+
 def _phase_values(plan: Any) -> list[int]:
     """Phases > 0 present in the plan's backbone or sites (empty when unphased)."""
     found: set[int] = set()
@@ -352,6 +361,10 @@ def write_rab(
                 phase_totals[n] = {lvl: int(sub[lvl].sum()) for lvl in levels}
             else:
                 _write_phase_quantities(ws, plan, n, lang)
+        if "phase" in plan.costs.columns:
+            rest = plan.costs[~(pd.to_numeric(plan.costs["phase"], errors="coerce") > 0)]
+            if len(rest):  # e.g. fallback radio links, which are not scheduled into phases
+                phase_totals[0] = {lvl: int(rest[lvl].sum()) for lvl in levels}
 
     _write_recap(recap, plan, lang, levels, totals, item_refs, items.title, nomen, ppn_rate, contingency_rate,
                  phase_totals)
@@ -442,8 +455,7 @@ def _write_items(
         first = r
         for k, rec in enumerate(rows.to_dict("records"), start=1):
             ws.cell(row=r, column=1, value=k)
-            text = rec["description"] if lang == "id" else describe(rec["item"], rec["road_class"], "en")
-            set_text(ws.cell(row=r, column=2), text)
+            set_text(ws.cell(row=r, column=2), _describe(rec, lang))
             ws.cell(row=r, column=3, value=float(rec["quantity"])).number_format = _QTY
             set_text(ws.cell(row=r, column=4), _lbl(_UNITS, str(rec["unit"]), lang))
             for j, lvl in enumerate(levels):
@@ -580,7 +592,7 @@ def _write_recap(
         ws.cell(row=r, column=2, value=_t("by_phase", lang)).font = Font(bold=True)
         r += 1
         for ph, amounts in phase_totals.items():
-            ws.cell(row=r, column=2, value=_t("phase_n", lang, n=ph))
+            ws.cell(row=r, column=2, value=_t("phase_n", lang, n=ph) if ph > 0 else _t("phase_none", lang))
             for j, lvl in enumerate(levels):
                 ws.cell(row=r, column=3 + j, value=int(amounts[lvl])).number_format = _NUM
             r += 1
@@ -721,8 +733,7 @@ def _write_notes(ws: Any, plan: Any, lang: str, ppn_rate: float, contingency_rat
     _style_header(ws, r, 3)
     r += 1
     for rec in plan.costs.to_dict("records"):
-        set_text(ws.cell(row=r, column=1), rec["description"] if lang == "id" else
-                 describe(rec["item"], rec["road_class"], "en"))
+        set_text(ws.cell(row=r, column=1), _describe(rec, lang))
         set_text(ws.cell(row=r, column=2), _lbl(_BASIS_LABELS, str(rec["basis"]), lang))
         set_text(ws.cell(row=r, column=3), rec["source"])
         ws.cell(row=r, column=3).alignment = Alignment(wrap_text=True, vertical="top")

@@ -147,14 +147,20 @@ def test_formula_like_text_is_stored_as_text(bontang_plan: Plan, tmp_path: Path)
 def test_phase_sheets_split_the_costs(bontang_plan: Plan, tmp_path: Path) -> None:
     costs = bontang_plan.costs.copy()
     costs["phase"] = [1 if i % 2 == 0 else 2 for i in range(len(costs))]
+    costs.loc[costs.index[-1], "phase"] = 0  # e.g. a fallback link not scheduled into a phase
     plan = dataclasses.replace(bontang_plan, costs=costs)
     wb = openpyxl.load_workbook(write_rab(plan, tmp_path / "rab.xlsx"))
-    assert {"Tahap 1", "Tahap 2"} <= set(wb.sheetnames)
+    assert {"Tahap 1", "Tahap 2"} <= set(wb.sheetnames) and "Tahap 0" not in wb.sheetnames
     per_phase = [_row_by_label(wb[f"Tahap {n}"], "Jumlah pekerjaan") for n in (1, 2)]
     _, head = _header(wb["Tahap 1"])
     col = head.index("Jumlah Dasar (Rp)")
-    assert per_phase[0][col] + per_phase[1][col] == bontang_plan.cost_idr["base"]
+    unscheduled = int(costs["base"].iloc[-1])
+    assert per_phase[0][col] + per_phase[1][col] + unscheduled == bontang_plan.cost_idr["base"]
     assert per_phase[0][col] == int(costs.loc[costs["phase"] == 1, "base"].sum())
+    recap = wb["Rekapitulasi"]
+    phase_rows = [_row_by_label(recap, f"Tahap {n}") for n in (1, 2)] + [
+        _row_by_label(recap, "Tidak dijadwalkan")]
+    assert sum(r[3] for r in phase_rows) == _row_by_label(recap, "Jumlah pekerjaan")[3]
 
 
 def test_phase_without_phase_costs_lists_quantities(bontang_plan: Plan, tmp_path: Path) -> None:
