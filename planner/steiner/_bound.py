@@ -32,11 +32,16 @@ from ._heuristics import SGraph
 __all__ = ["dual_ascent", "reduced_cost_elimination"]
 
 
-def dual_ascent(g: SGraph, root: int, deadline: float) -> tuple[float, np.ndarray, bool]:
+def dual_ascent(
+    g: SGraph, root: int, deadline: float, cuts: list | None = None
+) -> tuple[float, np.ndarray, bool]:
     """Run dual ascent; return (lower bound, reduced arc costs, complete).
 
     Arc ``2e`` is ``eu[e] -> ev[e]`` and ``2e+1`` is ``ev[e] -> eu[e]``.
     If the deadline hits, the bound so far is still valid (``complete`` False).
+    If ``cuts`` is a list, the arc sets ``δ⁻(W)`` of every raised cut are
+    appended to it (to seed the cut LP: its optimum is then at least the
+    dual-ascent bound).
     """
     n, m = g.n, g.m
     tail = np.empty(2 * m, dtype=np.int64)
@@ -92,6 +97,8 @@ def dual_ascent(g: SGraph, root: int, deadline: float) -> tuple[float, np.ndarra
             continue
         delta = min(rc_l[a] for a in cut)
         lb += delta
+        if cuts is not None:
+            cuts.append(cut)
         for a in cut:
             rc_l[a] -= delta
             if rc_l[a] < eps:

@@ -153,6 +153,7 @@ class CutModel:
         self._add_rows(rows_lo, rows_hi, starts, idx, val)
         self.ncuts = 0
         self._rot = 0
+        self.lp_optimal = False
 
     def _add_rows(self, lo, hi, starts, idx, val) -> None:
         if not lo:
@@ -170,6 +171,24 @@ class CutModel:
     # ------------------------------------------------------------------
     def cut_arcs(self, inW: np.ndarray) -> np.ndarray:
         return np.flatnonzero(~inW[self.tail] & inW[self.head])
+
+    def add_arc_cuts(self, arc_lists: list) -> int:
+        """Add rows ``y(arcs) >= 1`` for the given arc lists (e.g. dual-ascent cuts)."""
+        lo, hi, starts, idx, val = [], [], [], [], []
+        seen = set()
+        for arcs in arc_lists:
+            key = tuple(sorted(arcs))
+            if key in seen or not key:
+                continue
+            seen.add(key)
+            starts.append(len(idx))
+            lo.append(1.0)
+            hi.append(highspy.kHighsInf)
+            idx.extend(key)
+            val.extend([1.0] * len(key))
+        self._add_rows(lo, hi, starts, idx, val)
+        self.ncuts += len(lo)
+        return len(lo)
 
     def add_cuts(self, sets: list[np.ndarray]) -> int:
         lo, hi, starts, idx, val = [], [], [], [], []
@@ -270,7 +289,8 @@ class CutModel:
             h.setOptionValue("time_limit", h.getRunTime() + max(left, 0.05))
             self.deadline = deadline
             h.run()
-            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            self.lp_optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            if not self.lp_optimal:
                 return bound, y, False
             bound = h.getInfo().objective_function_value
             y = np.asarray(h.getSolution().col_value)
@@ -284,6 +304,10 @@ class CutModel:
             self.add_cuts(cuts)
 
     def reduced_cost_fix(self, lb: float, ub: float) -> int:
+        """Fix arcs to 0 whose LP reduced cost proves them useless (needs the
+        duals of an LP solved to optimality with objective ``lb``)."""
+        if not self.lp_optimal:
+            return 0
         sol = self.h.getSolution()
         rc = np.asarray(sol.col_dual)
         tol = 1e-9 * max(abs(ub), 1.0)
@@ -327,7 +351,7 @@ class CutModel:
             left = deadline - time.perf_counter()
             if left <= 0.05:
                 return best_lb, None, False
-            h.setOptionValue("time_limit", h.getRunTime() + left)
+            h.setOptionValue("time_limit", left)  # the MIP timer restarts with each run
             self.deadline = deadline
             if incumbent is not None:
                 s = highspy.HighsSolution()

@@ -156,68 +156,110 @@ def _tree_nodes(g: SGraph, edges) -> set[int]:
     return s
 
 
-def key_path_exchange(g: SGraph, edges: set[int], deadline: float) -> set[int]:
-    """Replace key paths by shorter connections between the two tree parts."""
-    improved = True
-    while improved and time.perf_counter() < deadline:
-        improved = False
-        inc = _incidence(g, edges)
-        key = {v for v, es in inc.items() if g.is_term[v] or len(es) >= 3}
-        seen: set[int] = set()
-        paths = []
-        for s in key:
-            for e0 in inc[s]:
-                if e0 in seen:
+def _rooted(g: SGraph, edges: set[int], root: int):
+    """Parent edge, DFS entry/exit times and order of the tree ``edges`` rooted at ``root``."""
+    adj: dict[int, list[int]] = {}
+    for e in edges:
+        adj.setdefault(int(g.eu[e]), []).append(e)
+        adj.setdefault(int(g.ev[e]), []).append(e)
+    parent_e = {root: -1}
+    tin = np.full(g.n, -1, dtype=np.int64)
+    tout = np.full(g.n, -1, dtype=np.int64)
+    clock = 0
+    stack = [(root, 0)]
+    tin[root] = 0
+    order = []
+    while stack:
+        v, i = stack.pop()
+        if i == 0:
+            tin[v] = clock
+            clock += 1
+            order.append(v)
+        nbrs = adj.get(v, [])
+        if i < len(nbrs):
+            stack.append((v, i + 1))
+            e = nbrs[i]
+            w = g.other(e, v)
+            if w not in parent_e:
+                parent_e[w] = e
+                stack.append((w, 0))
+        else:
+            tout[v] = clock - 1
+    return adj, parent_e, tin, tout, order
+
+
+def key_path_exchange(g: SGraph, edges: set[int], deadline: float, max_passes: int = 4) -> set[int]:
+    """Key-path exchange (Uchoa & Werneck 2012): remove a key path and reconnect
+    the two tree parts by a shortest path if that is shorter.
+
+    A key path joins two key nodes (terminals or nodes of tree degree >= 3)
+    through non-terminals of degree 2. The tree is rooted once per change, so a
+    key path is identified by its lower key node ``b`` and the side of ``b`` is
+    its DFS interval.
+    """
+    if not edges:
+        return edges
+    root = int(g.terminals[0])
+    edges = set(edges)
+    failed: set[frozenset] = set()
+    for _ in range(max_passes):
+        improved_pass = False
+        changed = True
+        while changed and time.perf_counter() < deadline:
+            changed = False
+            adj, parent_e, tin, tout, order = _rooted(g, edges, root)
+            nodes = np.fromiter(parent_e.keys(), dtype=np.int64)
+            tin_nodes = tin[nodes]
+            paths = []
+            for b in order:
+                if b == root:
                     continue
-                path_e = [e0]
-                inner = []
-                v = g.other(e0, s)
-                while v not in key:
+                if not (g.is_term[b] or len(adj[b]) >= 3):
+                    continue
+                pe, inner, v = [], [], b
+                while True:
+                    e = parent_e[v]
+                    pe.append(e)
+                    v = g.other(e, v)
+                    if v == root or g.is_term[v] or len(adj[v]) >= 3:
+                        break
                     inner.append(v)
-                    nxt = [e for e in inc[v] if e != path_e[-1]][0]
-                    path_e.append(nxt)
-                    v = g.other(nxt, v)
-                seen.update(path_e)
-                paths.append((float(g.ew[path_e].sum()), path_e, inner))
-        paths.sort(key=lambda x: -x[0])
-        for length, path_e, inner in paths:
-            if time.perf_counter() > deadline:
-                break
-            if any(e not in edges for e in path_e):
-                continue
-            rest = edges.difference(path_e)
-            # components of the remaining forest
-            nodes = _tree_nodes(g, rest) - set(inner)
-            nl = np.fromiter(nodes, dtype=np.int64)
-            sel = np.fromiter(rest, dtype=np.int64, count=len(rest))
-            F = sp.csr_matrix((np.ones(len(sel)), (g.eu[sel], g.ev[sel])), shape=(g.n, g.n))
-            _, lab = connected_components(F, directed=False)
-            a = int(g.eu[path_e[0]]) if int(g.eu[path_e[0]]) in nodes else int(g.ev[path_e[0]])
-            ca = lab[a]
-            side_a = nl[lab[nl] == ca]
-            side_b = nl[lab[nl] != ca]
-            if len(side_b) == 0 or len(side_a) == 0:
-                continue
-            src, dst = (side_a, side_b) if len(side_a) <= len(side_b) else (side_b, side_a)
-            D, P, S = dijkstra(g.A, directed=False, indices=src, min_only=True, return_predecessors=True, limit=length)
-            j = int(dst[np.argmin(D[dst])])
-            if not D[j] < length * (1 - 1e-12):
-                continue
-            new = set(rest)
-            v = j
-            while int(P[v]) >= 0:
-                u = int(P[v])
-                new.add(g.eid[(u, v)])
-                v = u
-            c_new = tree_cost(g, new)
-            if c_new < tree_cost(g, edges) * (1 - 1e-12):
-                # path may touch the tree: clean with MST + prune
+                paths.append((float(g.ew[pe].sum()), b, pe, inner))
+            paths.sort(key=lambda x: -x[0])
+            for length, b, pe, inner in paths:
+                if time.perf_counter() > deadline:
+                    break
+                sig = frozenset(pe)
+                if sig in failed:
+                    continue
+                in_b = (tin_nodes >= tin[b]) & (tin_nodes <= tout[b])
+                side_b = nodes[in_b]
+                other = nodes[~in_b]
+                if inner:
+                    other = other[~np.isin(other, inner)]
+                if len(other) == 0:
+                    continue
+                src, dst = (side_b, other) if len(side_b) <= len(other) else (other, side_b)
+                D, P, _ = dijkstra(g.A, directed=False, indices=src, min_only=True, return_predecessors=True, limit=length)
+                j = int(dst[np.argmin(D[dst])])
+                if not D[j] < length * (1 - 1e-12):
+                    failed.add(sig)
+                    continue
+                new = edges.difference(pe)
+                v = j
+                while int(P[v]) >= 0:
+                    u = int(P[v])
+                    new.add(g.eid[(u, v)])
+                    v = u
                 cand = mst_prune(g, _tree_nodes(g, new))
-                if cand is not None and tree_cost(g, cand) <= c_new:
-                    new = cand
-                edges = new
-                improved = True
-                break
+                if cand is not None and tree_cost(g, cand) < tree_cost(g, edges) * (1 - 1e-12):
+                    edges = cand
+                    changed = improved_pass = True
+                    break
+                failed.add(sig)
+        if not improved_pass or time.perf_counter() > deadline:
+            break
+        failed.clear()
     return edges
 
 

@@ -19,7 +19,7 @@ from ._bound import dual_ascent, reduced_cost_elimination
 
 DEFAULT_TIME_LIMIT = 60.0
 #: use the multi-commodity flow model when (k - 1) * 2m is at most this
-FLOW_MAX = 100_000
+FLOW_MAX = 0
 
 
 class Outcome:
@@ -279,7 +279,7 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
         lb_l, rc, da_complete = dual_ascent(g, root, frac(0.5, 60.0))
         lb = max(lb, chain.offset + lb_l)
         info.setdefault("da", []).append(chain.offset + lb_l)
-        if closed():
+        if closed() or not da_complete:
             break
         # dual-ascent guided shortest-path heuristic on saturated arcs
         sat = np.minimum(rc[0::2], rc[1::2]) <= 1e-12 * max(float(g.ew.max()), 1.0)
@@ -314,9 +314,19 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
     info["final_graph"] = (chain.last.n, chain.last.m, len(chain.last.terminals))
     if not closed() and not trivial_level() and mode != "heuristic" and time.perf_counter() < deadline:
         k_red = len(g.terminals)
-        model = FlowModel(g, _root(g)) if (k_red - 1) * 2 * g.m <= FLOW_MAX else CutModel(g, _root(g))
+        root = _root(g)
+        use_flow = (k_red - 1) * 2 * g.m <= FLOW_MAX
+        model = FlowModel(g, root) if use_flow else CutModel(g, root)
         info["model"] = type(model).__name__
-        bound, y, complete = model.solve_lp(deadline)
+        if not use_flow:
+            # seed the cut LP with the cuts raised by dual ascent: LP >= DA bound at once
+            da_cuts: list = []
+            lb_l, _, _ = dual_ascent(g, root, frac(0.6, 60.0), da_cuts)
+            lb = max(lb, chain.offset + lb_l)
+            model.add_arc_cuts(da_cuts)
+        now = time.perf_counter()
+        lp_deadline = now + 0.6 * (deadline - now) if finite else math.inf
+        bound, y, complete = model.solve_lp(lp_deadline)
         info["lp_complete"] = complete
         info["cuts"] = model.ncuts
         if bound is not None:
@@ -328,15 +338,14 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
                     break
                 w2 = g.ew * (1.0 - np.clip(x, 0.0, 1.0)) + 1e-3 * g.ew * (1 + r)
                 cand = sph(g, model.root, g.matrix(w2))
-                cand = local_search(g, cand, deadline)
+                cand = local_search(g, cand, min(deadline, time.perf_counter() + 0.1 * T) if finite else deadline)
                 offer(cand)
-        if not closed() and complete and time.perf_counter() < deadline - 0.05:
-            ub_l = best_cost - chain.offset
-            info["rc_fixed"] = model.reduced_cost_fix(bound, ub_l)
-            # warm start: best tree of this level if we have one, else none
-            inc = None
-            mlb, msol, mproven = model.solve_mip(deadline, inc)
+        if not closed() and time.perf_counter() < deadline - 0.05:
+            if bound is not None and model.lp_optimal:
+                info["rc_fixed"] = model.reduced_cost_fix(bound, best_cost - chain.offset)
+            mlb, msol, mproven = model.solve_mip(deadline, None)
             lb = max(lb, chain.offset + mlb)
+            info["mip_proven"] = mproven
             if msol is not None:
                 offer(msol)
                 if mproven:
