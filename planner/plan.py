@@ -313,7 +313,6 @@ def make_plan(
     sub = G.subgraph(core_comp)
     sites["priority"] = [scenario.site_weight(r["id"], r["category"], r["subtype"])
                          for r in sites[["id", "category", "subtype"]].to_dict("records")]
-    sites["phase"] = 0
     whatif: dict[str, Any] = {}
     edge_phase: dict = {}
     if scenario.budget_idr is not None or scenario.phase_ceilings:

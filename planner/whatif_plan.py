@@ -9,6 +9,7 @@ the fallback and the build-vs-lease figures.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import geopandas as gpd
@@ -165,7 +166,9 @@ def finish_whatif(
     if "over_budget" in set(sites["status"]):
         lo = sites[sites["status"] == "over_budget"].sort_values("extra_cost_idr")
         whatif["left_out"] = [{"id": r["id"], "name": r["name"], "category": r["category"],
-                               "priority": r["priority"], "extra_cost_idr": int(r["extra_cost_idr"])}
+                               "priority": r["priority"],
+                               "extra_cost_idr": int(r["extra_cost_idr"]) if math.isfinite(r["extra_cost_idr"])
+                               else None}
                               for r in lo.to_dict("records")]
     n_lease = int(((sites["status"] == "connected") & (sites["id"] != core_id)).sum())
     if fb is not None:
@@ -181,7 +184,21 @@ def finish_whatif(
         "basis": "assumption (scenario parameters; nominal IDR, no discounting)",
         "table": table.to_dict("records"),
     }
+    whatif.update(_finite(whatif))
     return costs
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with non-finite floats replaced by None and numpy scalars by Python ones (JSON-safe)."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _phase_costs(scenario: Any, model: CostModel, G: nx.MultiGraph, bb: gpd.GeoDataFrame, sites: pd.DataFrame,
