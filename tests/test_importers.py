@@ -259,3 +259,17 @@ def test_semicolon_csv_with_commas_in_text(tmp_path):
     assert f["name"].tolist() == ["Kantor, Satu"]
     assert (float(f["lat"].iloc[0]), float(f["lon"].iloc[0])) == pytest.approx((0.1, 117.4))
     assert {(i.row, i.field) for i in issues} == {(1, "lat"), (1, "lon")}
+
+
+def test_kml_folders_name_the_category(tmp_path):
+    p = tmp_path / "facilities.kml"
+    pm = ('<Placemark><name>{n}</name><ExtendedData><Data name="id"><value>{i}</value></Data></ExtendedData>'
+          "<Point><coordinates>{x},0.1,0</coordinates></Point></Placemark>")
+    p.write_text('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+                 f"<Folder><name>school</name>{pm.format(n='SD 1', i='sd1', x=117.45)}</Folder>"
+                 f"<Folder><name>Puskesmas</name>{pm.format(n='PKM', i='pkm', x=117.46)}</Folder>"
+                 "</Document></kml>", encoding="utf-8")
+    issues: list = []
+    f = read_facilities(p, issues)
+    assert f[["id", "category"]].values.tolist() == [["sd1", "school"], ["pkm", "puskesmas"]]
+    assert issues == []
