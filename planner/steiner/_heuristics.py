@@ -307,6 +307,99 @@ def vertex_insertion(g: SGraph, edges: set[int], deadline: float) -> set[int]:
     return edges
 
 
+def key_vertex_elimination(g: SGraph, edges: set[int], deadline: float) -> set[int]:
+    """Key-vertex elimination (Uchoa & Werneck 2012).
+
+    Remove a Steiner node of tree degree >= 3 together with its key paths and
+    reconnect the remaining components by a minimum spanning tree of their
+    Voronoi boundary distances (Mehlhorn 1988); keep the result if cheaper.
+    """
+    if not edges:
+        return edges
+    edges = set(edges)
+    cur_c = tree_cost(g, edges)
+    improved = True
+    tried: set[int] = set()
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        inc = _incidence(g, edges)
+        keys = [v for v, es in inc.items() if not g.is_term[v] and len(es) >= 3 and v not in tried]
+        keys.sort(key=lambda v: -len(inc[v]))
+        for v in keys:
+            if time.perf_counter() > deadline:
+                break
+            tried.add(v)
+            removed: list[int] = []
+            gone = {v}
+            for e0 in inc[v]:
+                e, u = e0, g.other(e0, v)
+                removed.append(e)
+                while not g.is_term[u] and len(inc[u]) == 2:
+                    gone.add(u)
+                    e = inc[u][0] if inc[u][1] == e else inc[u][1]
+                    removed.append(e)
+                    u = g.other(e, u)
+            rem_len = float(g.ew[removed].sum())
+            rest = edges.difference(removed)
+            nodes = _tree_nodes(g, rest) - gone
+            nl = np.fromiter(nodes, dtype=np.int64)
+            if rest:
+                sel = np.fromiter(rest, dtype=np.int64, count=len(rest))
+                F = sp.csr_matrix((np.ones(len(sel)), (g.eu[sel], g.ev[sel])), shape=(g.n, g.n))
+                _, lab = connected_components(F, directed=False)
+            else:
+                lab = np.arange(g.n)
+            _, comp_of = np.unique(lab[nl], return_inverse=True)
+            d = int(comp_of.max()) + 1
+            if d <= 1:
+                continue
+            comp_node = np.full(g.n, -1, dtype=np.int64)
+            comp_node[nl] = comp_of
+            D, P, S = dijkstra(g.A, directed=False, indices=nl, min_only=True, return_predecessors=True, limit=rem_len)
+            base = np.full(g.n, -1, dtype=np.int64)
+            ok = S >= 0
+            base[ok] = comp_node[S[ok]]
+            ba, bb = base[g.eu], base[g.ev]
+            cand_e = np.flatnonzero((ba >= 0) & (bb >= 0) & (ba != bb))
+            if len(cand_e) == 0:
+                continue
+            cost = D[g.eu[cand_e]] + g.ew[cand_e] + D[g.ev[cand_e]]
+            ca, cb = ba[cand_e], bb[cand_e]
+            lo, hi = np.minimum(ca, cb), np.maximum(ca, cb)
+            # cheapest boundary edge per component pair
+            order = np.lexsort((cost, hi, lo))
+            lo_s, hi_s = lo[order], hi[order]
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = (lo_s[1:] != lo_s[:-1]) | (hi_s[1:] != hi_s[:-1])
+            pick = order[first]
+            M = sp.csr_matrix((np.maximum(cost[pick], 1e-300), (lo[pick], hi[pick])), shape=(d, d))
+            ncomp, _ = connected_components(M, directed=False)
+            if ncomp > 1:
+                continue
+            T = minimum_spanning_tree(M).tocoo()
+            total = float(T.data.sum())
+            if not total < rem_len * (1 - 1e-12):
+                continue
+            pair_to_e = {(int(a), int(b)): int(cand_e[i]) for a, b, i in zip(lo[pick], hi[pick], pick)}
+            new = set(rest)
+            for a, b in zip(T.row, T.col):
+                e = pair_to_e[(min(int(a), int(b)), max(int(a), int(b)))]
+                new.add(e)
+                for x in (int(g.eu[e]), int(g.ev[e])):
+                    while int(P[x]) >= 0:
+                        y = int(P[x])
+                        new.add(g.eid[(x, y)])
+                        x = y
+            cand = mst_prune(g, _tree_nodes(g, new))
+            if cand is not None:
+                c = tree_cost(g, cand)
+                if c < cur_c * (1 - 1e-12):
+                    edges, cur_c, improved = cand, c, True
+                    tried.clear()
+                    break
+    return edges
+
+
 def local_search(g: SGraph, edges: set[int], deadline: float) -> set[int]:
     """Alternate MST-prune, key-path exchange and vertex insertion/elimination."""
     cur = mst_prune(g, _tree_nodes(g, edges)) or edges
@@ -315,6 +408,7 @@ def local_search(g: SGraph, edges: set[int], deadline: float) -> set[int]:
         if time.perf_counter() > deadline:
             break
         cur = key_path_exchange(g, cur, deadline)
+        cur = key_vertex_elimination(g, cur, deadline)
         cur = vertex_insertion(g, cur, deadline)
         cur = vertex_elimination(g, cur, deadline)
         c2 = tree_cost(g, cur)

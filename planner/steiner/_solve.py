@@ -234,7 +234,7 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
     else:
         T = max(float(time_limit), 0.01)
     finite = math.isfinite(T)
-    deadline = t0 + 0.97 * T - 0.03 if finite else math.inf
+    deadline = t0 + 0.95 * T - 0.05 if finite else math.inf
     integral = _integral(p)
     info: dict = {}
 
