@@ -295,8 +295,11 @@ def greedy_budget(
     forced: Iterable[Node] = (),
     free_edges: frozenset | set = frozenset(),
     paid_nodes: frozenset | set = frozenset(),
+    start: tuple[set[Node], Iterable[Edge]] | None = None,
 ) -> tuple[set[Node], list[Edge], float]:
     """Cheapest-priority-per-rupiah insertion within the budget.
+
+    ``start`` (sites, edges) is a design within the budget to grow instead of the bare root.
 
     Starting from the root and the forced sites (joined by shortest paths),
     repeatedly add the candidate with the highest ``priority / marginal
@@ -319,6 +322,10 @@ def greedy_budget(
     tree_nodes: set[Node] = {root}
     edges: set[Edge] = set()
     chosen: set[Node] = set()
+    if start is not None:
+        chosen = set(start[0])
+        edges = {_orient(G, e) for e in start[1]}
+        tree_nodes.update(n for e in edges for n in e[:2])
 
     def attach(t: Node) -> list[Edge]:
         _, path = nx.multi_source_dijkstra(H, tree_nodes, target=t, weight="w")
@@ -365,6 +372,91 @@ def greedy_budget(
         for t in [t for t in remaining if t not in dist]:
             del remaining[t]
     return chosen, sorted(edges, key=str), cost
+
+
+def prune_budget(
+    G: nx.MultiGraph,
+    root: Node,
+    prizes: Mapping[Node, float],
+    budget: float,
+    rates: Rates,
+    tree: Iterable[Edge],
+    *,
+    weight: str = "weight",
+    forced: Iterable[Node] = (),
+    free_edges: frozenset | set = frozenset(),
+    paid_nodes: frozenset | set = frozenset(),
+) -> tuple[set[Node], list[Edge], float]:
+    """Reverse greedy: cut branches off a tree spanning every candidate until it fits the budget.
+
+    A branch is a leaf site with the path that serves only it (up to the
+    nearest branch point, chosen site or the root). The branch with the least
+    priority per rupiah saved (edges, equipment, a closure that is no longer
+    needed) goes first; the remaining budget is then filled greedily
+    (:func:`greedy_budget` from the pruned tree). Trunk costs shared by many
+    sites are never charged to one site, which is where forward greedy errs.
+    """
+    free = {_orient(G, e) for e in free_edges}
+    forced = set(forced)
+    cross = crossing_candidates(G)
+    T = nx.MultiGraph()
+    T.add_node(root)
+    for e in tree:
+        e = _orient(G, e)
+        T.add_edge(*e)
+    # drop non-candidate leaves
+    keep = set(prizes) | forced | {root}
+    stack = [n for n in T.nodes if T.degree(n) <= 1 and n not in keep]
+    while stack:
+        n = stack.pop()
+        if n in T and T.degree(n) <= 1 and n not in keep:
+            nb = list(T.neighbors(n))
+            T.remove_node(n)
+            stack.extend(m for m in nb if m not in keep)
+    chosen = {n for n in T.nodes if n in prizes or n in forced}
+
+    def cost_of(T_: nx.MultiGraph, n_sites: int) -> float:
+        return design_cost(G, list(T_.edges(keys=True)), n_sites, rates, weight=weight, free_edges=free,
+                           paid_nodes=paid_nodes, candidates=cross)
+
+    def w(e: tuple) -> float:
+        oe = _orient(G, e)
+        return 0.0 if oe in free else float(G.edges[oe][weight])
+
+    n_paid = sum(1 for t in chosen if t in prizes)
+    cost = cost_of(T, n_paid)
+    while cost > budget + 1e-6:
+        best = None
+        for t in chosen:
+            if t in forced or t == root or T.degree(t) != 1:
+                continue
+            path, saved, prev, cur = [], rates.site, None, t
+            while True:
+                nxt = [(a, b, k) for a, b, k in T.edges(cur, keys=True) if b != prev or prev is None]
+                if cur != t and (T.degree(cur) != 2 or cur in chosen or cur == root):
+                    if T.degree(cur) == 3 and G.nodes[cur].get("kind") != "site" and cur not in paid_nodes:
+                        saved += rates.closure
+                    break
+                a, b, k = nxt[0]
+                path.append((a, b, k))
+                saved += w((a, b, k))
+                prev, cur = cur, b
+            ratio = prizes.get(t, 0.0) / max(saved, 1.0)
+            if best is None or ratio < best[0]:
+                best = (ratio, t, path)
+        if best is None:
+            break
+        _, t, path = best
+        T.remove_edges_from(path)
+        T.remove_nodes_from([n for n in list(T.nodes) if T.degree(n) == 0 and n != root])
+        chosen.discard(t)
+        n_paid -= 1 if t in prizes else 0
+        cost = cost_of(T, n_paid)
+    if cost > budget + 1e-6:
+        raise InfeasibleError(f"the sites already committed cost Rp {cost:,.0f}, more than the budget "
+                              f"Rp {budget:,.0f}")
+    return greedy_budget(G, root, prizes, budget, rates, weight=weight, forced=forced, free_edges=free,
+                         paid_nodes=paid_nodes, start=(chosen, list(T.edges(keys=True))))
 
 
 # --------------------------------------------------------------------------- MILP
@@ -436,6 +528,22 @@ def solve_budget(
     g_sites, g_edges, g_cost = greedy_budget(G, root, prizes, budget, rates, weight=weight, forced=forced,
                                              free_edges=free, paid_nodes=paid)
     g_prio = sum(prizes.get(t, 0.0) for t in g_sites if t not in forced)
+    w_sites, w_edges, w_cost, w_prio, w_method = g_sites, g_edges, g_cost, g_prio, "greedy"
+    try:
+        from planner.steiner import steiner_tree
+
+        Hs = _simple(G, weight, free)
+        reach = nx.node_connected_component(Hs, root)
+        span = [root, *[t for t in {*prizes, *forced} if t in reach and t != root]]
+        st = steiner_tree(Hs, span, weight="w", method="heuristic", time_limit=max(0.1 * time_limit, 1.0))
+        full = [Hs.edges[a, b]["edge"] for a, b in st.edges]
+        p_sites, p_edges, p_cost = prune_budget(G, root, prizes, budget, rates, full, weight=weight, forced=forced,
+                                                free_edges=free, paid_nodes=paid)
+        p_prio = sum(prizes.get(t, 0.0) for t in p_sites if t not in forced)
+        if p_prio > g_prio + 1e-9:
+            w_sites, w_edges, w_cost, w_prio, w_method = p_sites, p_edges, p_cost, p_prio, "prune"
+    except InfeasibleError:
+        pass
 
     cands = [t for t, p in prizes.items() if p > 0 and t not in forced and t != root]
     # candidates that cannot fit even alone are dropped up front
@@ -594,7 +702,7 @@ def solve_budget(
     # 2. MIP on the cut pool; integer solutions with parts cut off from the root get cuts, re-solve
     h.changeColsIntegrality(int(integrality.sum()), np.flatnonzero(integrality).astype(np.int32),
                             np.full(int(integrality.sum()), 1, dtype=np.uint8))
-    start = _warm_start(G, R, g_sites, g_edges, root, ncol, ox, ow, oz, oc, tail, cand_i, forced_i,
+    start = _warm_start(G, R, w_sites, w_edges, root, ncol, ox, ow, oz, oc, tail, cand_i, forced_i,
                         hi, side_at)
     mip_rounds = 0
     status = None
@@ -629,8 +737,7 @@ def solve_budget(
     total = sum(prizes[t] for t in cands)
     bound = min(dual + eps * budget if math.isfinite(dual) else math.inf,
                 lp_bound + eps * budget if math.isfinite(lp_bound) else math.inf, total)
-    chosen, edges, cost, prio = g_sites, g_edges, g_cost, g_prio
-    method = "greedy"
+    chosen, edges, cost, prio, method = w_sites, w_edges, w_cost, w_prio, w_method
     if xval is not None:
         arcs = [a for a in range(A) if xval[ox + a] > 0.5]
         m_edges = sorted({e for a in arcs for e in R.orig[a // 2]}, key=str)
