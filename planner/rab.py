@@ -569,7 +569,8 @@ def _write_recap(
     pct_p = pct_text(ppn_rate, lang)
     lines = [
         ("works", _t("work_total", lang), lambda c, rr: f"=SUM({c}{first}:{c}{last})"),
-        ("contingency", _t("contingency", lang, pct=pct_c), lambda c, rr: f"=ROUND({c}{rr - 1}*{contingency_rate!r},0)"),
+        ("contingency", _t("contingency", lang, pct=pct_c),
+         lambda c, rr: f"=ROUND({c}{rr - 1}*{contingency_rate!r},0)"),
         ("dpp", _t("dpp", lang), lambda c, rr: f"={c}{rr - 2}+{c}{rr - 1}"),
         ("ppn", _t("ppn", lang, pct=pct_p), lambda c, rr: f"=ROUND({c}{rr - 1}*{ppn_rate!r},0)"),
         ("total", _t("grand", lang), lambda c, rr: f"={c}{rr - 2}+{c}{rr - 1}"),

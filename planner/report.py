@@ -73,6 +73,10 @@ _T = {
     "low": ("Rendah", "Low"),
     "base": ("Dasar", "Base"),
     "high": ("Tinggi", "High"),
+    "phases": ("Jumlah pekerjaan per tahap (sebelum PPN)", "Works total per phase (before VAT)"),
+    "phase": ("Tahap", "Phase"),
+    "phase_n": ("Tahap {n}", "Phase {n}"),
+    "phase_none": ("Tidak dijadwalkan per tahap", "Not scheduled in a phase"),
     "peers": ("Perbandingan dengan daerah lain", "Comparison with other regions"),
     "peers_note": ("Sumber dan tahun setiap angka: geodata/peers/peers.csv dan README di sana. "
                    "Tanda — berarti tidak diketahui (tidak ditebak).",
@@ -261,6 +265,16 @@ def report_html(
         classes.append("tot" if key in ("works", "total") else "")
     add(_table([esc(_t("uraian", lang))] + [esc(_t(lvl, lang)) for lvl in levels], rows, classes))
     add(f"<p class=\"note\">{esc(_t('rab_note', lang, ppn=pct_text(ppn_rate, lang)))}</p>")
+    if "phase" in plan.costs.columns:
+        ph = pd.to_numeric(plan.costs["phase"], errors="coerce").fillna(0).astype(int)
+        if (ph > 0).any():
+            add(f"<h3>{esc(_t('phases', lang))}</h3>")
+            rows = []
+            for n in sorted(set(ph)):
+                g = plan.costs[ph == n]
+                name = _t("phase_n", lang, n=n) if n > 0 else _t("phase_none", lang)
+                rows.append([(esc(name), "")] + [(esc(_idr(g[lvl].sum(), lang)), "n") for lvl in levels])
+            add(_table([esc(_t("phase", lang))] + [esc(_t(lvl, lang)) for lvl in levels], rows))
 
     # peers
     add(f"<h2>{esc(_t('peers', lang))}</h2>")

@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from planner._i18n import STATUS_LABELS, label
 
 _STATUS_COLORS = {
@@ -22,6 +24,7 @@ _STATUS_COLORS = {
     "drop_too_long": "#fc8d59",
 }
 _METHOD_COLORS = {"underground": "#6a3d9a", "aerial": "#1f78b4", "existing": "#ff7f00", "drop": "#33a02c"}
+_PHASE_COLORS = ("#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1b9e77", "#7570b3")
 _ROAD_WIDTH = {"arteri": 1.1, "lokal": 0.6, "lain": 0.35}
 
 _T = {
@@ -31,12 +34,15 @@ _T = {
     "kelurahan": ("Batas kelurahan", "Kelurahan boundary"),
     "roads": ("Jalan (RBI)", "Roads (RBI)"),
     "existing": ("Serat eksisting", "Existing fiber"),
-    "illustrative": ("Serat eksisting (rute ILUSTRATIF, bukan as-built)", "Existing fiber (ILLUSTRATIVE route, not as-built)"),
+    "illustrative": ("Serat eksisting (rute ILUSTRATIF, bukan as-built)",
+                     "Existing fiber (ILLUSTRATIVE route, not as-built)"),
     "new_ug": ("Backbone baru: tanam (duct)", "New backbone: underground duct"),
     "new_aerial": ("Backbone baru: udara (tiang)", "New backbone: aerial on poles"),
     "reused": ("Serat eksisting dipakai ulang", "Existing fiber reused"),
     "drops": ("Kabel drop ke gedung", "Drop cables"),
     "core": ("Inti jaringan (NOC)", "Network core (NOC)"),
+    "phase": ("Backbone baru, tahap {n}", "New backbone, phase {n}"),
+    "ug_thick": ("garis tebal = tanam (duct)", "thick line = underground duct"),
     "unplaced": ("{n} lokasi tanpa koordinat tidak tampil (lihat gaps.csv)",
                  "{n} sites without coordinates are not shown (see gaps.csv)"),
     "north": ("U", "N"),
@@ -106,6 +112,18 @@ def static_map_figure(plan: Any, lang: str = "id", figsize: tuple[float, float] 
                               label=_t("illustrative" if illustrative else "existing", lang)))
 
     bb = plan.backbone.to_crs(crs)
+    phase = pd.to_numeric(bb["phase"], errors="coerce").fillna(0) if "phase" in bb.columns else None
+    phased = phase is not None and bool((phase > 0).any())
+    if phased:  # new backbone coloured by phase; underground drawn thicker
+        new = (bb["part"] == "backbone") & (bb["status"] == "new")
+        for k, n in enumerate(sorted(int(v) for v in set(phase[new & (phase > 0)]))):
+            color = _PHASE_COLORS[k % len(_PHASE_COLORS)]
+            for method, width in (("aerial", 1.8), ("underground", 3.0)):
+                sub = bb[new & (phase == n) & (bb["method"] == method)]
+                if len(sub):
+                    sub.plot(ax=ax, color=color, linewidth=width, zorder=5)
+            handles.append(Line2D([], [], color=color, linewidth=2.2, label=_t("phase", lang, n=n)))
+        handles.append(Line2D([], [], color="#444444", linewidth=3.0, label=_t("ug_thick", lang)))
     layers = [
         ((bb["part"] == "backbone") & (bb["method"] == "underground"), _METHOD_COLORS["underground"], 2.4, "new_ug"),
         ((bb["part"] == "backbone") & (bb["method"] == "aerial"), _METHOD_COLORS["aerial"], 1.8, "new_aerial"),
@@ -113,6 +131,8 @@ def static_map_figure(plan: Any, lang: str = "id", figsize: tuple[float, float] 
         (bb["part"] == "drop", _METHOD_COLORS["drop"], 0.8, "drops"),
     ]
     for mask, color, width, key in layers:
+        if phased and key in ("new_ug", "new_aerial"):
+            continue
         sub = bb[mask]
         if len(sub):
             sub.plot(ax=ax, color=color, linewidth=width, zorder=5 if key != "drops" else 4)

@@ -50,3 +50,13 @@ def test_english_report(bontang_plan: Plan) -> None:
     page = report_html(bontang_plan, "en", map_png=PNG, peers_png=PNG)
     assert '<html lang="en">' in page
     assert "Cost summary (RAB)" in page and "Kota Bontang (planned)" in page
+
+
+def test_phases_listed_when_the_plan_is_phased(bontang_plan: Plan) -> None:
+    costs = bontang_plan.costs.copy()
+    costs["phase"] = [1 if i < 2 else 2 for i in range(len(costs))]
+    plan = dataclasses.replace(bontang_plan, costs=costs)
+    page = report_html(plan, "id", map_png=PNG, peers_png=PNG)
+    phase1 = "Rp " + f"{int(costs.loc[costs['phase'] == 1, 'base'].sum()):,}".replace(",", ".")
+    assert "Tahap 1" in page and "Tahap 2" in page and phase1 in page
+    assert "Tahap 1" not in report_html(bontang_plan, "id", map_png=PNG, peers_png=PNG)

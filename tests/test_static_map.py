@@ -45,3 +45,11 @@ def test_english_and_no_existing_fiber(bontang_plan: Plan, tmp_path: Path) -> No
     assert "Fiber-optic backbone plan" in texts and "ILLUSTRATIVE" not in texts
     out = write_static_map(plan, tmp_path / "m.png", lang="en", dpi=40)
     assert out.stat().st_size > 1000
+
+
+def test_phases_are_coloured_when_present(bontang_plan: Plan) -> None:
+    bb = bontang_plan.backbone.copy()
+    bb["phase"] = [1 + (i % 2) for i in range(len(bb))]
+    texts = "\n".join(_texts(static_map_figure(dataclasses.replace(bontang_plan, backbone=bb), lang="id")))
+    assert "tahap 1" in texts and "tahap 2" in texts
+    assert "tahap 1" not in "\n".join(_texts(static_map_figure(bontang_plan, lang="id")))
