@@ -445,3 +445,31 @@ def heuristic(g: SGraph, deadline: float, seed: int | None, runs: int = 8) -> se
         if c < best_c * (1 - 1e-12):
             best, best_c = t, c
     return best if best is not None else set()
+
+
+def iterated(g: SGraph, start: set[int], deadline: float, seed: int | None) -> set[int]:
+    """Iterated perturbation: shortest-path heuristic on randomly perturbed
+    weights (edges of the incumbent a little more expensive) + local search,
+    until the deadline; the best tree wins."""
+    best = set(start)
+    best_c = tree_cost(g, best) if best else np.inf
+    if len(g.terminals) <= 1:
+        return best
+    rng = np.random.default_rng(12345 if seed is None else seed + 12345)
+    t_last = 0.0
+    while True:
+        now = time.perf_counter()
+        if now + 0.8 * t_last > deadline:
+            break
+        noise = rng.uniform(1.0, 1.3, size=g.m)
+        if best:
+            idx = np.fromiter(best, dtype=np.int64)
+            noise[idx] *= rng.uniform(1.0, 1.5, size=len(idx))
+        root = int(g.terminals[rng.integers(len(g.terminals))])
+        t = sph(g, root, g.matrix(g.ew * noise))
+        t = local_search(g, t, deadline)
+        c = tree_cost(g, t)
+        if c < best_c * (1 - 1e-12):
+            best, best_c = t, c
+        t_last = time.perf_counter() - now
+    return best

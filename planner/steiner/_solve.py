@@ -13,13 +13,15 @@ from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spannin
 
 from ._exact import CutModel, FlowModel
 from ._graph import Problem, build_problem
-from ._heuristics import SGraph, heuristic, local_search, sph, tree_cost
+from ._heuristics import SGraph, heuristic, iterated, local_search, sph, tree_cost
 from ._reduce import Reduced, reduce_problem
 from ._bound import dual_ascent, reduced_cost_elimination
 
 DEFAULT_TIME_LIMIT = 60.0
 #: use the multi-commodity flow model when (k - 1) * 2m is at most this
-FLOW_MAX = 0
+FLOW_MAX = 25_000
+#: skip the LP/MIP (and polish heuristically) above this many terminals in the reduced graph
+LP_MAX_TERMINALS = int(__import__('os').environ.get('STEINER_LP_MAX_T', '300'))
 
 
 class Outcome:
@@ -234,7 +236,7 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
     else:
         T = max(float(time_limit), 0.01)
     finite = math.isfinite(T)
-    deadline = t0 + 0.95 * T - 0.05 if finite else math.inf
+    deadline = t0 + 0.93 * T - 0.05 if finite else math.inf
     integral = _integral(p)
     info: dict = {}
 
@@ -250,11 +252,16 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
     best_cost = math.inf
     lb = 0.0
 
+    level_best: dict = {"level": -1, "edges": set(), "cost": math.inf}
+
     def offer(edges) -> None:
         nonlocal best_ids, best_cost
         ids, c = chain.to_orig(edges)
         if c < best_cost * (1 - 1e-12) or not best_ids:
             best_ids, best_cost = ids, c
+        lvl = len(chain.levels)
+        if lvl != level_best["level"] or c < level_best["cost"]:
+            level_best.update(level=lvl, edges=set(edges), cost=c)
 
     def closed() -> bool:
         lbr = _round_lb(p, lb, integral)
@@ -312,7 +319,9 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
         offer(heuristic(g, frac(0.35, 10.0), seed, runs=4))
 
     info["final_graph"] = (chain.last.n, chain.last.m, len(chain.last.terminals))
-    if not closed() and not trivial_level() and mode != "heuristic" and time.perf_counter() < deadline:
+    big = len(g.terminals) > LP_MAX_TERMINALS
+    info["skip_lp"] = big
+    if not closed() and not trivial_level() and mode != "heuristic" and not big and time.perf_counter() < deadline:
         k_red = len(g.terminals)
         root = _root(g)
         use_flow = (k_red - 1) * 2 * g.m <= FLOW_MAX
@@ -343,13 +352,17 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
         if not closed() and time.perf_counter() < deadline - 0.05:
             if bound is not None and model.lp_optimal:
                 info["rc_fixed"] = model.reduced_cost_fix(bound, best_cost - chain.offset)
-            mlb, msol, mproven = model.solve_mip(deadline, None)
+            mlb, msol, mproven = model.solve_mip(deadline - 0.03 * T if finite else deadline, None)
             lb = max(lb, chain.offset + mlb)
             info["mip_proven"] = mproven
             if msol is not None:
                 offer(msol)
                 if mproven:
                     lb = max(lb, min(best_cost, chain.offset + tree_cost(g, msol)))
+    # polish: iterated perturbation + local search on the last level with the time left
+    if not closed() and not trivial_level() and time.perf_counter() < deadline - 0.1:
+        start = level_best["edges"] if level_best["level"] == len(chain.levels) else set()
+        offer(iterated(g, start, deadline, seed))
     lbr = min(_round_lb(p, lb, integral), best_cost)
     optimal = _close(lbr, best_cost)
     if optimal:
