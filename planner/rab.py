@@ -615,9 +615,9 @@ def notes(plan: Any, lang: str = "id", ppn_rate: float = DEFAULT_PPN_RATE,
     en = lang != "id"
     out: list[tuple[str, str]] = []
     costs = plan.costs
-    assumed = sorted(set(costs.loc[costs["basis"] == "assumption", "item"]))
+    assumed_rows = costs[costs["basis"] == "assumption"].drop_duplicates("item")
     scen = sorted(set(costs.loc[costs["basis"] == "scenario", "item"]))
-    assumed_text = ", ".join(describe(i, "", lang) for i in assumed) or "-"
+    assumed_text = ", ".join(_describe(r, lang) for r in assumed_rows.to_dict("records")) or "-"
     if en:
         out.append(("Prices", "Unit prices are from geodata unit_prices.csv/unit_prices.md (low/base/high, "
                               "excluding PPN). Items priced on an ASSUMPTION (no public price found): "
@@ -644,11 +644,11 @@ def notes(plan: Any, lang: str = "id", ppn_rate: float = DEFAULT_PPN_RATE,
     fiber = plan.city.existing_fiber
     if len(fiber):
         statuses = ", ".join(sorted(set(map(str, fiber["status"]))))
-        km = plan.existing_km
+        km = f"{plan.existing_km:.1f}" if en else f"{plan.existing_km:.1f}".replace(".", ",")
         out.append(("Existing fiber" if en else "Serat eksisting",
-                    (f"{km:.1f} km, status: {statuses}. An 'illustrative' route is NOT the as-built route; its "
+                    (f"{km} km, status: {statuses}. An 'illustrative' route is NOT the as-built route; its "
                      "reuse is not a real saving until the as-built route is supplied." if en else
-                     f"{km:.1f} km, status: {statuses}. Rute 'illustrative' BUKAN rute as-built; pemakaian ulangnya "
+                     f"{km} km, status: {statuses}. Rute 'illustrative' BUKAN rute as-built; pemakaian ulangnya "
                      "belum merupakan penghematan nyata sampai rute as-built tersedia.")))
     sel = plan.sites[plan.sites["selected"]]
     unplaced = int((plan.sites["status"] == "unplaced").sum())
@@ -669,6 +669,16 @@ def notes(plan: Any, lang: str = "id", ppn_rate: float = DEFAULT_PPN_RATE,
                               "tanpa koordinat sehingga tidak ada di peta maupun di RAB ini."))
         out.append(("Kualitas lokasi", f"Lokasi terhubung menurut kualitas lokasi: {qual}. Lokasi perkiraan/perlu "
                                        "dicek harus disurvei sebelum desain rinci."))
+    if "fallback" in plan.sites.columns:
+        radio = plan.sites[plan.sites["fallback"].astype(str) == "radio_p2p"]
+        if len(radio):
+            in_costs = (int(radio["fallback_in_costs"].astype(bool).sum()) if "fallback_in_costs" in radio.columns
+                        else len(radio))
+            out.append(("Fallback links" if en else "Tautan alternatif",
+                        (f"{len(radio)} site(s) without a fiber route get a proposed point-to-point radio link "
+                         f"({in_costs} priced in this RAB; ASSUMED price, line of sight not surveyed)." if en else
+                         f"{len(radio)} lokasi tanpa jalur serat diusulkan tautan radio point-to-point ({in_costs} "
+                         "masuk RAB ini; harga ASUMSI, garis pandang belum disurvei).")))
     out.append(("Volumes" if en else "Volume",
                 "Lengths measured along RBI road centrelines (EPSG:32650); road crossings and splice closures are "
                 "counted on the design by rule of thumb; a field survey fixes the final volumes." if en else

@@ -179,3 +179,12 @@ def test_english_workbook(bontang_plan: Plan, tmp_path: Path) -> None:
     works = _row_by_label(wb["Summary"], "Works total")
     assert works[2] == bontang_plan.cost_idr["base"]
     assert "Notes" in wb.sheetnames
+
+
+def test_notes_name_assumptions_and_data_quality(bontang_plan: Plan, tmp_path: Path) -> None:
+    ws = openpyxl.load_workbook(write_rab(bontang_plan, tmp_path / "rab.xlsx"))["Catatan"]
+    text = "\n".join(str(v) for row in ws.iter_rows(values_only=True) for v in row if v)
+    assert "ASUMSI" in text and "PMK 131/2024" in text
+    assert "illustrative" in text and "BUKAN rute as-built" in text  # the existing fiber is not real
+    unplaced = int((bontang_plan.sites["status"] == "unplaced").sum())
+    assert f"{unplaced} di antaranya tanpa koordinat" in text
