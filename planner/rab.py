@@ -357,7 +357,8 @@ def write_rab(
             ws = wb.create_sheet(_t("phase_n", lang, n=n))
             if "phase" in plan.costs.columns:
                 sub = plan.costs[pd.to_numeric(plan.costs["phase"], errors="coerce") == n]
-                _write_items(ws, sub, lang, levels, plan, nomen, title_suffix=_t("phase_n", lang, n=n))
+                _write_items(ws, sub, lang, levels, plan, nomen, title_suffix=_t("phase_n", lang, n=n),
+                             rates=(ppn_rate, contingency_rate))
                 phase_totals[n] = {lvl: int(sub[lvl].sum()) for lvl in levels}
             else:
                 _write_phase_quantities(ws, plan, n, lang)
@@ -420,6 +421,7 @@ def _write_items(
     plan: Any,
     nomen: Mapping[str, str],
     title_suffix: str = "",
+    rates: tuple[float, float] | None = None,
 ) -> dict[str, dict[str, str]]:
     """Write an item sheet; returns the cell of each group subtotal and of the total per level."""
     from openpyxl.styles import Font
@@ -488,6 +490,24 @@ def _write_items(
         refs["total"][lvl] = f"{col(c_amount + j)}{r}"
         parts = ",".join(f"{col(c_check + j)}{g}" for g in group_rows) or "0"
         ws.cell(row=r, column=c_check + j, value=f"=SUM({parts})").number_format = _NUM
+    if rates is not None:  # a phase sheet: its own contingency, PPN and total (one fiscal year's budget)
+        ppn_rate, contingency_rate = rates
+        sub_totals = rab_totals(costs, ppn_rate=ppn_rate, contingency_rate=contingency_rate, levels=levels)
+        lines = (
+            ("contingency", _t("contingency", lang, pct=pct_text(contingency_rate, lang)),
+             lambda c, rr: f"=ROUND({c}{rr - 1}*{contingency_rate!r},0)"),
+            ("dpp", _t("dpp", lang), lambda c, rr: f"={c}{rr - 2}+{c}{rr - 1}"),
+            ("ppn", _t("ppn", lang, pct=pct_text(ppn_rate, lang)), lambda c, rr: f"=ROUND({c}{rr - 1}*{ppn_rate!r},0)"),
+            ("total", _t("grand", lang), lambda c, rr: f"={c}{rr - 2}+{c}{rr - 1}"),
+        )
+        for key, text, formula in lines:
+            r += 1
+            ws.cell(row=r, column=2, value=text).font = Font(bold=key == "total")
+            for j, lvl in enumerate(levels):
+                cell = ws.cell(row=r, column=c_amount + j, value=getattr(sub_totals[lvl], key))
+                cell.number_format = _NUM
+                cell.font = Font(bold=key == "total")
+                ws.cell(row=r, column=c_check + j, value=formula(col(c_check + j), r)).number_format = _NUM
     r += 2
     ws.cell(row=r, column=2, value=_t("levels_note", lang)).font = Font(italic=True)
     ws.cell(row=r + 1, column=2, value=_t("kontrol_note", lang)).font = Font(italic=True)

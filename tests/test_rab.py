@@ -157,6 +157,13 @@ def test_phase_sheets_split_the_costs(bontang_plan: Plan, tmp_path: Path) -> Non
     unscheduled = int(costs["base"].iloc[-1])
     assert per_phase[0][col] + per_phase[1][col] + unscheduled == bontang_plan.cost_idr["base"]
     assert per_phase[0][col] == int(costs.loc[costs["phase"] == 1, "base"].sum())
+    # each phase sheet carries its own PPN and total (one fiscal year's budget), checked by its formulas
+    sub = costs[costs["phase"] == 1]
+    assert _row_by_label(wb["Tahap 1"], "TOTAL")[col] == rab_totals(sub)["base"].total
+    kontrol = head.index("Kontrol rumus Dasar")
+    for r in _rows(wb["Tahap 1"]):
+        if isinstance(r[kontrol], str) and r[kontrol].startswith("="):
+            assert _evaluate(wb, wb["Tahap 1"], r[kontrol]) == r[col]
     recap = wb["Rekapitulasi"]
     phase_rows = [_row_by_label(recap, f"Tahap {n}") for n in (1, 2)] + [
         _row_by_label(recap, "Tidak dijadwalkan")]
