@@ -26,6 +26,7 @@ STATUS_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "no_road_link": {"id": "Tak terjangkau jalan", "en": "No road link"},
         "drop_too_long": {"id": "Drop terlalu panjang", "en": "Drop too long"},
         "not_selected": {"id": "Tidak dipilih", "en": "Not selected"},
+        "over_budget": {"id": "Di luar anggaran", "en": "Over budget"},
     }
 )
 

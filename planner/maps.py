@@ -44,6 +44,7 @@ STATUS_COLORS = {
     "not_selected": "#8c8c8c",
     "no_road_link": "#d73027",
     "drop_too_long": "#fc8d59",
+    "over_budget": "#fee08b",
     "unplaced": "#000000",
 }
 METHOD_COLORS = {"underground": "#6a3d9a", "aerial": "#1f78b4", "existing": "#ff7f00", "drop": "#33a02c"}
@@ -176,12 +177,13 @@ def _phase_color(phase: int) -> str:
 
 
 def _site_phase(plan: Any) -> dict[str, int]:
-    """``{site_id: phase}`` from ``plan.sites['phase']`` or else from the site's drop edge."""
+    """``{site_id: phase}`` from ``plan.sites['phase']`` when it holds phases, else from the site's drop edge."""
     if not _phases(plan):
         return {}
     sites = plan.sites
-    if "phase" in sites.columns:
-        ids, nums = sites["id"].astype(str).to_numpy(), _phase_numbers(sites["phase"].to_numpy())
+    site_nums = _phase_numbers(sites["phase"].to_numpy()) if "phase" in sites.columns else None
+    if site_nums is not None and (site_nums > 0).any():
+        ids, nums = sites["id"].astype(str).to_numpy(), site_nums
     else:
         bb = plan.backbone
         drops = bb[(bb["part"] == "drop") & (bb["site_id"].astype(str) != "")]
