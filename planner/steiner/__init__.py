@@ -121,8 +121,10 @@ def steiner_tree(
         one terminal).
     time_limit : float, optional
         Seconds for the whole call (approximate; start-up excluded). ``None``
-        means 60 s for ``"auto"``/``"heuristic"`` and no limit for
-        ``"exact"``.
+        means 60 s for ``"auto"``, 10 s for ``"heuristic"`` and no limit for
+        ``"exact"``. Calls usually return much earlier: as soon as the lower
+        bound meets the cost (optimality proven), or, for the heuristic
+        polish, after 40 perturbation rounds without improvement.
     seed : int, optional
         Seed of the randomised restarts; results are deterministic for a
         given seed (and enough time to finish the same work).

@@ -447,17 +447,19 @@ def heuristic(g: SGraph, deadline: float, seed: int | None, runs: int = 8) -> se
     return best if best is not None else set()
 
 
-def iterated(g: SGraph, start: set[int], deadline: float, seed: int | None) -> set[int]:
+def iterated(g: SGraph, start: set[int], deadline: float, seed: int | None, max_stall: int = 40) -> set[int]:
     """Iterated perturbation: shortest-path heuristic on randomly perturbed
     weights (edges of the incumbent a little more expensive) + local search,
-    until the deadline; the best tree wins."""
+    until the deadline or ``max_stall`` rounds without improvement; the best
+    tree wins."""
     best = set(start)
     best_c = tree_cost(g, best) if best else np.inf
     if len(g.terminals) <= 1:
         return best
     rng = np.random.default_rng(12345 if seed is None else seed + 12345)
     t_last = 0.0
-    while True:
+    stall = 0
+    while stall < max_stall:
         now = time.perf_counter()
         if now + 0.8 * t_last > deadline:
             break
@@ -470,6 +472,8 @@ def iterated(g: SGraph, start: set[int], deadline: float, seed: int | None) -> s
         t = local_search(g, t, deadline)
         c = tree_cost(g, t)
         if c < best_c * (1 - 1e-12):
-            best, best_c = t, c
+            best, best_c, stall = t, c, 0
+        else:
+            stall += 1
         t_last = time.perf_counter() - now
     return best

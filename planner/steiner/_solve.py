@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 import numpy as np
@@ -12,12 +12,13 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spanning_tree
 
 from ._exact import CutModel, FlowModel
-from ._graph import Problem, build_problem
+from ._graph import Problem
 from ._heuristics import SGraph, heuristic, iterated, local_search, sph, tree_cost
 from ._reduce import Reduced, reduce_problem
 from ._bound import dual_ascent, reduced_cost_elimination
 
-DEFAULT_TIME_LIMIT = 60.0
+#: time budget when ``time_limit`` is None ("exact" has none)
+DEFAULT_TIME_LIMIT = {"auto": 60.0, "heuristic": 10.0}
 #: use the multi-commodity flow model when (k - 1) * 2m is at most this
 FLOW_MAX = 25_000
 #: skip the LP/MIP (and polish heuristically) above this many terminals in the reduced graph
@@ -232,7 +233,7 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
         out.method = mode
         return out
     if time_limit is None:
-        T = math.inf if mode == "exact" else DEFAULT_TIME_LIMIT
+        T = DEFAULT_TIME_LIMIT.get(mode, math.inf)
     else:
         T = max(float(time_limit), 0.01)
     finite = math.isfinite(T)
@@ -360,7 +361,7 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
                 if mproven:
                     lb = max(lb, min(best_cost, chain.offset + tree_cost(g, msol)))
     # polish: iterated perturbation + local search on the last level with the time left
-    if not closed() and not trivial_level() and time.perf_counter() < deadline - 0.1:
+    if finite and not closed() and not trivial_level() and time.perf_counter() < deadline - 0.1:
         start = level_best["edges"] if level_best["level"] == len(chain.levels) else set()
         offer(iterated(g, start, deadline, seed))
     lbr = min(_round_lb(p, lb, integral), best_cost)
