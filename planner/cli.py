@@ -37,7 +37,10 @@ def plan(
     seed: Annotated[int, typer.Option(help="Seed of the solver's randomised parts.")] = 0,
     force: Annotated[bool, typer.Option(help="Replace an output folder holding another scenario.")] = False,
     budget: Annotated[Optional[float], typer.Option(
-        help="Budget in IDR: connect the sites of highest priority it buys (overrides the scenario's).")] = None,
+        help="Budget (pagu) in IDR, incl. PPN unless the scenario says otherwise: connect the sites of "
+             "highest priority it buys (overrides the scenario's).")] = None,
+    contingency: Annotated[float, typer.Option(
+        help="Contingency of the RAB as a fraction (0.05 = 5%).", min=0.0, max=1.0)] = 0.0,
 ) -> None:
     """Plan the minimum-cost fiber backbone and write map, tables and summary."""
     from planner.data import load_city
@@ -56,7 +59,7 @@ def plan(
                 sc = sc.with_budget(budget)
             p = make_plan(city, sc, time_limit=time_limit, seed=seed, progress=status.update)
             status.update("menulis keluaran / writing outputs")
-            write_outputs(p, out, lang=lang, force=force)
+            write_outputs(p, out, lang=lang, force=force, contingency_rate=contingency)
     except PlannerError as exc:
         if out.exists():
             console.print(f"nothing written: the earlier results in {out} are unchanged", highlight=False)
@@ -83,14 +86,19 @@ def _print_whatif(s: dict, lang: str) -> None:
             f"{fmt_num(b['priority_candidates'], 0)}"
             + (f" ({'bound' if en else 'batas atas'} {fmt_num(b['priority_bound'], 0)}, gap {fmt_num(gap, 1)}%; "
                f"greedy {fmt_num(b['greedy_priority'], 0)})" if gap is not None else ""), highlight=False)
+        if b.get("includes_ppn"):
+            out_console.print(
+                (f"Ceilings include PPN {fmt_num(100 * b['ppn_rate'], 0)}%: works limits "
+                 if en else f"Pagu termasuk PPN {fmt_num(100 * b['ppn_rate'], 0)}%: batas biaya pekerjaan ")
+                + ", ".join(fmt_idr(x) for x in b.get("works_limits_idr", [])), highlight=False)
     if s.get("phases"):
         t = Table(title="Phases" if en else "Tahapan")
-        for col in (("phase", "year", "ceiling", "cost base", "km new", "sites") if en else
-                    ("tahap", "tahun", "pagu", "biaya dasar", "km baru", "lokasi")):
+        for col in (("phase", "year", "ceiling", "works limit", "cost base", "km new", "sites") if en else
+                    ("tahap", "tahun", "pagu", "batas pekerjaan", "biaya dasar", "km baru", "lokasi")):
             t.add_column(col)
         for ph in s["phases"]:
             t.add_row(str(ph["phase"]), str(ph["year"] or "-"), fmt_idr(ph["ceiling_idr"]),
-                      fmt_idr(ph["cost_idr"]["base"]), fmt_num(ph["backbone_km"], 2), str(ph["sites"]))
+                      fmt_idr(ph.get("works_limit_idr", ph["ceiling_idr"])), fmt_idr(ph["cost_idr"]["base"]), fmt_num(ph["backbone_km"], 2), str(ph["sites"]))
         out_console.print(t)
     if s.get("left_out"):
         lo = s["left_out"]

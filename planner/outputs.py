@@ -86,7 +86,7 @@ def write_outputs(
     lang: str = "id",
     force: bool = False,
     extra: Callable[[Any, Path, str], None] | None = None,
-    ppn_rate: float = DEFAULT_PPN_RATE,
+    ppn_rate: float | None = None,
     contingency_rate: float = DEFAULT_CONTINGENCY_RATE,
     peers_path: str | Path | None = None,
 ) -> Path:
@@ -107,7 +107,8 @@ def write_outputs(
         folder is published.
     ppn_rate, contingency_rate
         PPN and contingency of the RAB (``rab.xlsx``, ``report.html`` and
-        ``summary.json``'s ``rab_total_idr``).
+        ``summary.json``'s ``rab_total_idr``); PPN defaults to the scenario's
+        ``budget.ppn_rate`` (11% effective unless the scenario says otherwise).
     peers_path
         Peer table for the comparison; default ``geodata/peers/peers.csv``.
 
@@ -119,6 +120,8 @@ def write_outputs(
     from planner.maps import write_maps
 
     out = Path(out)
+    if ppn_rate is None:
+        ppn_rate = float(getattr(plan.scenario, "ppn_rate", DEFAULT_PPN_RATE))
     summary = plan.summary()
     summary["rab_total_idr"] = rab_total_idr(plan, ppn_rate=ppn_rate, contingency_rate=contingency_rate)
     summary["rab_rates"] = {"ppn": ppn_rate, "contingency": contingency_rate}
@@ -158,7 +161,7 @@ def write_proposal(
     folder: Path,
     *,
     lang: str = "id",
-    ppn_rate: float = DEFAULT_PPN_RATE,
+    ppn_rate: float | None = None,
     contingency_rate: float = DEFAULT_CONTINGENCY_RATE,
     peers_path: str | Path | None = None,
 ) -> None:

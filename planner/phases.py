@@ -262,10 +262,12 @@ def budgeted_design(
 
     t0 = time.perf_counter()
     level = scenario.budget_level  # type: ignore[attr-defined]
-    ceilings = list(scenario.phase_ceilings) or [scenario.budget_idr]  # type: ignore[attr-defined]
+    # ceilings are pagu (incl. PPN by default): the design spends the works cost that fits under them
+    works = scenario.works_amount  # type: ignore[attr-defined]
+    ceilings = [works(c) for c in (list(scenario.phase_ceilings) or [scenario.budget_idr])]  # type: ignore[attr-defined]
     if scenario.phase_ceilings and scenario.budget_idr is not None:  # type: ignore[attr-defined]
         # a total budget caps the sum of the phases: trim the last phases
-        left = scenario.budget_idr  # type: ignore[attr-defined]
+        left = works(scenario.budget_idr)  # type: ignore[attr-defined]
         trimmed = []
         for c in ceilings:
             trimmed.append(min(c, max(left, 0.0)))
@@ -309,7 +311,11 @@ def budgeted_design(
     summary = {
         "budget": {
             "budget_idr": scenario.budget_idr,  # type: ignore[attr-defined]
-            "ceilings_idr": [float(c) for c in ceilings],
+            "ceilings_idr": [float(c) for c in (list(scenario.phase_ceilings)  # type: ignore[attr-defined]
+                                                or [scenario.budget_idr])],  # type: ignore[attr-defined]
+            "works_limits_idr": [round(float(c)) for c in ceilings],
+            "includes_ppn": bool(scenario.budget_includes_ppn),  # type: ignore[attr-defined]
+            "ppn_rate": float(scenario.ppn_rate),  # type: ignore[attr-defined]
             "level": level,
             "priority_connected": got,
             "priority_candidates": total_prio,

@@ -32,6 +32,8 @@ Schema (every key optional)::
     [budget]
     total_idr = 5_000_000_000         # choose sites to maximise total priority within it
     level = "base"                    # price level the budget is checked at
+    includes_ppn = true               # budget and phase ceilings are pagu incl. PPN (default)
+    ppn_rate = 0.11                   # effective PPN rate (PMK 131/2024) used to net it out
 
     [phases]
     ceilings_idr = [5e9, 5e9, 5e9, 5e9]   # one multi-year rollout phase per ceiling
@@ -76,7 +78,7 @@ _TOP = ("name", "title", "description", "select", "network", "deployment", "pric
 _SELECT = ("categories", "include", "exclude", "core")
 _NETWORK = ("max_drop_m",)
 _PRICE_KEYS = ("scale", *LEVELS)
-_BUDGET = ("total_idr", "level")
+_BUDGET = ("total_idr", "level", "includes_ppn", "ppn_rate")
 _PHASES = ("ceilings_idr", "start_year")
 _RESILIENCE = ("critical", "corridor_m")
 _FALLBACK = ("enabled", "max_link_m", "link_idr")
@@ -164,6 +166,11 @@ class Scenario:
         Budget in IDR, or None for no budget (connect every selected site).
     budget_level
         Price level (``low``, ``base``, ``high``) the budget is checked at.
+    budget_includes_ppn, ppn_rate
+        Whether ``budget_idr`` and ``phase_ceilings`` are ceilings (pagu)
+        that include PPN (default, as in APBD practice); the works cost the
+        design may spend is then ``ceiling / (1 + ppn_rate)``
+        (see :meth:`works_amount`).
     phase_ceilings
         Ceiling in IDR of each phase of a multi-year rollout; empty: one phase.
     start_year
@@ -195,6 +202,8 @@ class Scenario:
     site_priority: Mapping[str, float] = field(default_factory=dict)
     budget_idr: float | None = None
     budget_level: str = "base"
+    budget_includes_ppn: bool = True
+    ppn_rate: float = 0.11
     phase_ceilings: tuple[float, ...] = ()
     start_year: int | None = None
     critical: tuple[str, ...] = ()
@@ -212,6 +221,12 @@ class Scenario:
         if site_id in self.site_priority:
             return float(self.site_priority[site_id])
         return float(self.priority.get(priority_class(category, subtype), 0.0))
+
+    def works_amount(self, ceiling_idr: float) -> float:
+        """Works cost (before PPN) that fits under a budget or phase ceiling."""
+        if self.budget_includes_ppn:
+            return float(ceiling_idr) / (1.0 + self.ppn_rate)
+        return float(ceiling_idr)
 
     def with_budget(self, budget_idr: float | None) -> Scenario:
         """Copy with another budget (``planner plan --budget``).
@@ -297,6 +312,15 @@ def _whatif(data: Mapping[str, Any], path: str) -> dict[str, Any]:
         if bud["level"] not in LEVELS:
             raise ScenarioError(f"{path}: key 'budget.level': {bud['level']!r} is not one of {', '.join(LEVELS)}")
         kwargs["budget_level"] = bud["level"]
+    if "includes_ppn" in bud:
+        if not isinstance(bud["includes_ppn"], bool):
+            raise ScenarioError(f"{path}: key 'budget.includes_ppn' must be true or false")
+        kwargs["budget_includes_ppn"] = bud["includes_ppn"]
+    if "ppn_rate" in bud:
+        rate = _number(bud["ppn_rate"], "budget.ppn_rate", path)
+        if rate >= 1:
+            raise ScenarioError(f"{path}: key 'budget.ppn_rate' is a fraction (0.11 for 11%), got {rate}")
+        kwargs["ppn_rate"] = rate
 
     ph = _table(data, "phases", _PHASES, path)
     if "ceilings_idr" in ph:

@@ -132,7 +132,7 @@ def finish_whatif(
             sites["fallback_in_costs"] = False
         elif scenario.budget_idr is not None:
             # links enter the cost table in priority order while the budget has room left
-            room = scenario.budget_idr - totals(costs)[scenario.budget_level] - 1.0
+            room = scenario.works_amount(scenario.budget_idr) - totals(costs)[scenario.budget_level] - 1.0
             price = float(scenario.fallback_link_idr[scenario.budget_level])
             for i in sites[sites["fallback_in_costs"]].sort_values("priority", ascending=False).index:
                 if price <= room:
@@ -231,6 +231,7 @@ def _phase_costs(scenario: Any, model: CostModel, G: nx.MultiGraph, bb: gpd.GeoD
             "phase": k,
             "year": year,
             "ceiling_idr": scenario.phase_ceilings[k - 1],
+            "works_limit_idr": round(scenario.works_amount(scenario.phase_ceilings[k - 1])),
             "cost_idr": totals(c),
             "backbone_km": round(sum(new_m.values()) / 1000, 3),
             "drop_km": round(drop_m / 1000, 3),
