@@ -255,6 +255,8 @@ _DESCRIPTIONS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "splice_closure": ("Joint closure pada percabangan", "Splice closure at branching points"),
         "equipment_core": ("Perangkat inti (NOC Diskominfo)", "Core equipment (Diskominfo NOC)"),
         "reused": ("Serat eksisting yang dipakai ulang", "Existing fiber reused"),
+        "fallback_radio_p2p": ("Radio point-to-point (cadangan teknologi) untuk lokasi tanpa jalur serat",
+                               "Point-to-point radio (technology fallback) for sites fiber cannot reach"),
     }
 )
 
