@@ -350,7 +350,8 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
                 cand = sph(g, model.root, g.matrix(w2))
                 cand = local_search(g, cand, min(deadline, time.perf_counter() + 0.1 * T) if finite else deadline)
                 offer(cand)
-        if not closed() and time.perf_counter() < deadline - 0.05:
+        # the MIP rarely finishes when the cut LP did not: then polish heuristically instead
+        if not closed() and (complete or not finite) and time.perf_counter() < deadline - 0.05:
             if bound is not None and model.lp_optimal:
                 info["rc_fixed"] = model.reduced_cost_fix(bound, best_cost - chain.offset)
             mlb, msol, mproven = model.solve_mip(deadline - 0.03 * T if finite else deadline, None)
