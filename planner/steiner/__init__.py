@@ -29,6 +29,7 @@ The baseline ``method="mehlhorn"`` wraps networkx's 2-approximation
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -122,7 +123,8 @@ def steiner_tree(
     time_limit : float, optional
         Seconds for the whole call (approximate; start-up excluded). ``None``
         means 60 s for ``"auto"``, 10 s for ``"heuristic"`` and no limit for
-        ``"exact"``. Calls usually return much earlier: as soon as the lower
+        ``"exact"``. A non-positive value means "as fast as possible" (a
+        valid tree is still returned). Calls usually return much earlier: as soon as the lower
         bound meets the cost (optimality proven), or, for the heuristic
         polish, after 40 perturbation rounds without improvement.
     seed : int, optional
@@ -167,8 +169,17 @@ def steiner_tree(
     t0 = time.perf_counter()
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    if time_limit is not None and not (time_limit > 0):
-        raise InputError(f"time_limit must be positive, got {time_limit!r}")
+    if time_limit is not None:
+        try:
+            time_limit = float(time_limit)
+        except (TypeError, ValueError):
+            raise InputError(f"time_limit must be a number of seconds, got {time_limit!r}") from None
+        if math.isnan(time_limit):
+            raise InputError("time_limit must be a number of seconds, got nan")
+        if math.isinf(time_limit):
+            time_limit = None if method == "exact" else time_limit
+        # a non-positive limit means "as fast as possible": still a valid tree
+        time_limit = None if time_limit is None else max(time_limit, 0.01)
     p = build_problem(G, terminals, weight)
     if method == "mehlhorn":
         out: Outcome = solve_mehlhorn(G, p, weight)

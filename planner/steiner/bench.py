@@ -40,14 +40,16 @@ def run_benchmark(
     *,
     pattern: str | None = None,
     seed: int = 0,
-    progress: Callable[[dict], None] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> list[dict]:
     """Solve every instance of ``directory/optima.csv`` with ours and networkx.
 
     Returns one dict per instance with ``instance, nodes, edges, terminals,
     optimum, cost, gap_pct, lower_bound, lb_gap_pct, optimal, seconds,
-    nx_cost, nx_gap_pct, nx_seconds, valid`` (``valid``: our edges form a tree
-    spanning the terminals whose recomputed cost equals ``cost``).
+    nx_cost, nx_gap_pct, nx_seconds, valid, bound_ok`` (``valid``: our edges
+    form a tree spanning the terminals whose recomputed cost equals ``cost``;
+    ``bound_ok``: lower bound <= optimum). ``progress``, if given, is called
+    with one formatted table line (str) per finished instance.
     """
     directory = Path(directory)
     with open(directory / "optima.csv", newline="") as fh:
@@ -90,7 +92,7 @@ def run_benchmark(
         }
         out.append(rec)
         if progress is not None:
-            progress(rec)
+            progress(_line(rec))
     return out
 
 
@@ -157,9 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quiet", action="store_true", help="no per-instance progress on stderr")
     args = ap.parse_args(argv)
 
-    def prog(r: dict) -> None:
+    def prog(line: str) -> None:
         if not args.quiet:
-            print(_line(r), file=sys.stderr, flush=True)
+            print(line, file=sys.stderr, flush=True)
 
     rows = run_benchmark(args.directory, args.time_limit, pattern=args.pattern, seed=args.seed, progress=prog)
     print(format_report(rows), flush=True)

@@ -57,3 +57,14 @@ def test_unknown_method():
 def test_directed_graph_rejected():
     with pytest.raises(InputError, match="undirected"):
         steiner_tree(nx.DiGraph([(0, 1)]), [0, 1])
+
+
+def test_nonpositive_time_limit_still_returns_a_tree():
+    G = nx.cycle_graph(6)
+    r = steiner_tree(G, [0, 2, 4], time_limit=0)
+    assert r.cost == 4 and len(r.edges) == 4
+
+
+def test_nan_time_limit_rejected():
+    with pytest.raises(InputError, match="time_limit"):
+        steiner_tree(nx.path_graph(3), [0, 2], time_limit=float("nan"))

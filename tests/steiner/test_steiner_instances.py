@@ -45,5 +45,8 @@ def test_run_benchmark_and_report():
     rows = run_benchmark(DATA, time_limit=10, pattern="es*")
     assert [r["instance"] for r in rows] == ["es10fst01.stp", "es10fst05.stp", "es20fst03.stp"]
     assert all(r["valid"] and r["gap_pct"] == 0 for r in rows)
+    lines = []
+    run_benchmark(DATA, time_limit=10, pattern="b01*", progress=lines.append)
+    assert len(lines) == 1 and lines[0].startswith("b01.stp")
     rep = format_report(rows)
     assert "mean gap" in rep and "proven optimal" in rep and "es20fst03.stp" in rep
