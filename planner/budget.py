@@ -15,18 +15,68 @@ Method
 1. The graph is reduced exactly: non-candidate leaves are removed
    repeatedly and chains of degree-2 nodes are contracted into one edge
    (their cost summed, the original edges kept).
-2. A greedy (:func:`greedy_budget`) adds, one at a time, the site with the
-   highest priority per rupiah of its marginal cost (shortest path from the
-   current tree, drop, equipment, closures, crossings) while the budget
-   allows. It is the baseline and the MILP's starting solution.
+2. Primal heuristics give the incumbent, never worse than the baseline:
+   the greedy (:func:`greedy_budget`) adds, one at a time, the site with the
+   highest priority per rupiah of its marginal cost; the reverse greedy
+   (:func:`prune_budget`) cuts the least valuable branches off a Steiner
+   tree (Mehlhorn) spanning every candidate, then refills greedily; after the
+   root LP, the same pruning runs on Steiner trees over the sites the LP
+   takes with ``w_t >= 0.7 / 0.4 / 0.1``, edges the LP uses made cheaper
+   (LP rounding).
 3. The MILP (:func:`solve_budget`) on the reduced graph, solved with HiGHS:
-   bidirected arcs ``x_a``, site choice ``s_t``, tree nodes ``w_v``,
-   closure and crossing indicators, and a multi-commodity flow (one
-   commodity per candidate site, ``f^t_a <= x_a``) that forces each chosen
-   site to be joined to the root. The objective maximises priority with a
-   tie-break towards lower cost that can never outweigh the smallest
-   priority difference. HiGHS reports the dual bound, hence the proven
-   gap in priority.
+   the rooted asymmetric (directed) cut formulation of the prize-collecting
+   Steiner tree problem (Ljubić et al. 2006) with node variables ``w_v``,
+   arcs ``x_a`` in both directions of every edge, closure ``z_v`` and
+   crossing ``c_v`` indicators:
+
+   - directed cuts ``x(delta^-(W)) >= w_t`` for every ``W`` holding site
+     ``t`` but not the root, separated by max-flow (back cuts, cuts nearest
+     the root, nested cuts with the found cut saturated, creep flow
+     ``1e-4`` for few-arc cuts) in a loop at the root LP until no cut is
+     violated (or the bound tails off);
+   - in-degree ``x(delta^-(v)) = w_v`` (root: 0); flow balance
+     ``x(delta^+(v)) >= w_v`` at non-candidate (Steiner) nodes;
+   - GSECs on 2-cycles ``x_uv + x_vu <= w_u`` and ``<= w_v``;
+   - closures: ``y_e + y_f + y_g - 2 w_v <= z_v`` for every three edges at
+     ``v`` (``y_e = x_uv + x_vu``); crossings: ``y_e + y_f - w_v <= c_v``
+     for every two side roads at an arterial node (both far stronger in the
+     LP than one aggregated row per node);
+   - the budget as one knapsack row over edges, site equipment, closures
+     and crossings (HiGHS adds its own cover cuts to it).
+
+   The LP with the cut pool (cuts slack at the LP optimum dropped) then goes
+   to HiGHS's branch and cut, warm-started with the best heuristic design;
+   an integer solution that a missing cut lets through (a part cut off from
+   the root) gets its cuts and the MIP is re-solved. The objective maximises
+   priority with a tie-break towards lower cost that can never outweigh the
+   smallest priority difference. The bound is the minimum of the root LP
+   bound and HiGHS's dual bound, less the tie-break, rounded down when every
+   priority is an integer.
+
+Complexity: the problem is NP-hard (it contains the knapsack problem); each
+separation round runs one max-flow per candidate site (``O(K * V * E)``
+worst case, milliseconds each on the reduced Bontang graph of ~750 nodes /
+~1,000 edges / ~155 sites); the LP converges in ~5-10 rounds and
+~700 cuts. The LP bound of a budgeted problem is close to the concave
+envelope of the priority-vs-budget curve (fractional trees), so the
+remaining gap is closed by branching; ``time_limit`` bounds the whole call
+(heuristics, LP and MIP) and the best design found so far is returned with
+its proven gap.
+
+References: D. S. Johnson, M. Minkoff, S. Phillips (2000), The prize
+collecting Steiner tree problem: theory and practice, SODA; I. Ljubić,
+R. Weiskircher, U. Pferschy, G. Klau, P. Mutzel, M. Fischetti (2006), An
+algorithmic framework for the exact solution of the prize-collecting
+Steiner tree problem, Math. Programming 105; A. M. Costa, J.-F. Cordeau,
+G. Laporte (2006), Steiner tree problems with profits, INFOR 44, and (2008) Fast heuristics for the Steiner tree problem with
+revenues, budget and hop constraints, EJOR 190; D. Rehfeldt, T. Koch
+(2019), Combining NP-hard reduction techniques and strong heuristics in an
+exact algorithm for the maximum-weight connected subgraph problem, SIAM J.
+Optim. 29; K. Mehlhorn (1988), A faster approximation algorithm for the
+Steiner problem in graphs, IPL 27.
+
+Measured (``benchmarks/bench_budget.py``, Bontang, 2 cores, 30 s): see
+``docs/scenarios.md``.
 
 Costs are those of :mod:`planner.plan` at one price level: the chosen tree,
 priced as a plan, stays within the budget at that level.
@@ -34,6 +84,7 @@ priced as a plan, stays within the budget at that level.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Hashable, Iterable, Mapping
@@ -172,7 +223,8 @@ def design_cost(
     ``candidates`` are the crossing candidates of ``G`` (:func:`crossing_candidates`), computed when omitted.
     """
     edges = list(edges)
-    cost = sum(G.edges[e][weight] for e in edges if e not in free_edges)
+    free = set(free_edges) | {(v, u, k) for u, v, k in free_edges}  # a MultiGraph edge reads both ways
+    cost = sum(G.edges[e][weight] for e in edges if e not in free)
     cost += rates.closure * len(closure_nodes(G, edges) - set(paid_nodes))
     cost += rates.crossing * len(crossing_nodes(G, edges, candidates) - set(paid_nodes))
     return cost + rates.site * n_sites + rates.core
@@ -261,6 +313,15 @@ def _reduce(G: nx.MultiGraph, keep: set[Node], weight: str, free_edges: set) -> 
     )
 
 
+def _both_ways(edges: Iterable[Edge]) -> set[Edge]:
+    """Edges in both orientations: a MultiGraph edge ``(u, v, k)`` is also ``(v, u, k)``."""
+    out: set[Edge] = set()
+    for u, v, k in edges:
+        out.add((u, v, k))
+        out.add((v, u, k))
+    return out
+
+
 def _orient(G: nx.MultiGraph, e: Edge) -> Edge:
     """The edge as ``G`` stores it (``G.edges[u, v, k]`` works both ways; keep a canonical order)."""
     u, v, k = e
@@ -315,7 +376,7 @@ def greedy_budget(
     InfeasibleError
         When the forced sites alone exceed the budget.
     """
-    free = {_orient(G, e) for e in free_edges}
+    free = _both_ways(free_edges)
     H = _simple(G, weight, free)
     cross = crossing_candidates(G)
 
@@ -353,7 +414,7 @@ def greedy_budget(
         )
         added = False
         for t in order:
-            new = [e for e in attach(t) if e not in edges]
+            new = [e for e in attach(t) if e not in edges and (e[1], e[0], e[2]) not in edges]
             trial = edges | set(new)
             c = design_cost(G, trial, n_paid + 1, rates, weight=weight, free_edges=free, paid_nodes=paid_nodes,
                             candidates=cross)
@@ -396,7 +457,7 @@ def prune_budget(
     (:func:`greedy_budget` from the pruned tree). Trunk costs shared by many
     sites are never charged to one site, which is where forward greedy errs.
     """
-    free = {_orient(G, e) for e in free_edges}
+    free = _both_ways(free_edges)
     forced = set(forced)
     cross = crossing_candidates(G)
     T = nx.MultiGraph()
@@ -498,7 +559,8 @@ def solve_budget(
     paid_nodes
         Nodes whose closure and crossing are already paid.
     time_limit
-        Seconds for HiGHS; the greedy solution is returned if it finds nothing better.
+        Seconds for the whole call (heuristics, LP, MIP; a fraction of a second over at most): the best
+        design found by then is returned with its proven bound.
     mip_rel_gap
         Relative gap at which HiGHS stops.
 
@@ -516,38 +578,53 @@ def solve_budget(
     import highspy
 
     t0 = time.perf_counter()
+    deadline = t0 + max(float(time_limit), 0.0)
     if budget < 0:
         raise InputError(f"budget must not be negative, got {budget}")
     forced = [t for t in dict.fromkeys(forced) if t != root]
     for t in [*prizes, *forced, root]:
         if t not in G:
             raise InputError(f"node {t!r} is not in the routing graph")
-    free = {_orient(G, e) for e in free_edges}
+    free = _both_ways(free_edges)
     paid = set(paid_nodes)
+
+    def left() -> float:
+        return deadline - time.perf_counter()
 
     g_sites, g_edges, g_cost = greedy_budget(G, root, prizes, budget, rates, weight=weight, forced=forced,
                                              free_edges=free, paid_nodes=paid)
     g_prio = sum(prizes.get(t, 0.0) for t in g_sites if t not in forced)
-    w_sites, w_edges, w_cost, w_prio, w_method = g_sites, g_edges, g_cost, g_prio, "greedy"
-    try:
+    best = _Incumbent(g_sites, g_edges, g_cost, g_prio, "greedy")
+    Hs = _simple(G, weight, free)
+    reach = nx.node_connected_component(Hs, root)
+
+    def prune_from(span: list[Node], edge_w: Mapping[tuple, float] | None, how: str, secs: float) -> None:
+        """Steiner tree on ``span`` (Mehlhorn, or the heuristic), pruned to the budget, refilled greedily."""
         from planner.steiner import steiner_tree
 
-        Hs = _simple(G, weight, free)
-        reach = nx.node_connected_component(Hs, root)
-        span = [root, *[t for t in {*prizes, *forced} if t in reach and t != root]]
-        st = steiner_tree(Hs, span, weight="w", method="heuristic", time_limit=max(0.1 * time_limit, 1.0))
-        full = [Hs.edges[a, b]["edge"] for a, b in st.edges]
-        p_sites, p_edges, p_cost = prune_budget(G, root, prizes, budget, rates, full, weight=weight, forced=forced,
-                                                free_edges=free, paid_nodes=paid)
-        p_prio = sum(prizes.get(t, 0.0) for t in p_sites if t not in forced)
-        if p_prio > g_prio + 1e-9:
-            w_sites, w_edges, w_cost, w_prio, w_method = p_sites, p_edges, p_cost, p_prio, "prune"
-    except InfeasibleError:
-        pass
+        H = Hs
+        if edge_w is not None:
+            H = Hs.copy()
+            for a, b, d in H.edges(data=True):
+                d["w"] = edge_w.get((a, b), edge_w.get((b, a), d["w"]))
+        try:
+            st = steiner_tree(H, span, weight="w", method="mehlhorn" if secs <= 0 else "heuristic",
+                              time_limit=max(secs, 0.1))
+            full = [Hs.edges[a, b]["edge"] for a, b in st.edges]
+            s, e, c = prune_budget(G, root, prizes, budget, rates, full, weight=weight, forced=forced,
+                                   free_edges=free, paid_nodes=paid)
+        except InfeasibleError:
+            return
+        best.offer(s, e, c, sum(prizes.get(t, 0.0) for t in s if t not in forced), how)
 
+    span_all = [root, *[t for t in {*prizes, *forced} if t in reach and t != root]]
+    if left() > 1.0:
+        prune_from(span_all, None, "prune", 0.0)
+
+    t_heur = time.perf_counter() - t0
     cands = [t for t, p in prizes.items() if p > 0 and t not in forced and t != root]
     # candidates that cannot fit even alone are dropped up front
-    dist = nx.single_source_dijkstra_path_length(_simple(G, weight, free), root, weight="w")
+    dist = nx.single_source_dijkstra_path_length(Hs, root, weight="w")
     base_fixed = rates.core + rates.site * sum(1 for t in forced if t in prizes)
     cands = [t for t in cands if t in dist and dist[t] + rates.site + base_fixed <= budget + 1e-6]
     keep = {root, *forced, *cands}
@@ -556,13 +633,9 @@ def solve_budget(
     ri = R.index[root]
     cand_i = [R.index[t] for t in cands]
     forced_i = [R.index[t] for t in forced]
-    site_paid = np.zeros(n)
-    for t in cands:
-        site_paid[R.index[t]] = 1.0
-    for t in forced:
-        site_paid[R.index[t]] = 0.0 if t not in prizes else 1.0
+    cand_set = set(cand_i) | set(forced_i)
 
-    # columns: x (2m arcs), w (n nodes), z closure (n), c crossing (n), f (K * 2m)
+    # columns: x (2m arcs: 2e = eu->ev, 2e+1 = ev->eu), w (n nodes), z closure (n), c crossing (n)
     tail = np.empty(2 * m, dtype=np.int64)
     head = np.empty(2 * m, dtype=np.int64)
     tail[0::2], head[0::2] = R.eu, R.ev
@@ -574,8 +647,11 @@ def solve_budget(
     is_site = np.array([G.nodes[v].get("kind") == "site" for v in R.nodes])
     deg = np.bincount(np.r_[R.eu, R.ev], minlength=n)
     cross_cand = crossing_candidates(G)
-    side_at = [[] for _ in range(n)]  # edge ids whose end at node i is a side road
+    side_at: list[list[int]] = [[] for _ in range(n)]  # edge ids whose end at node i is a side road
+    inc_at: list[list[int]] = [[] for _ in range(n)]
     for e in range(m):
+        inc_at[R.eu[e]].append(e)
+        inc_at[R.ev[e]].append(e)
         if R.side_u[e]:
             side_at[R.eu[e]].append(e)
         if R.side_v[e]:
@@ -591,7 +667,9 @@ def solve_budget(
     ecost = np.repeat(R.cost, 2)
     # minimise  -priority + eps * cost
     obj[ox:ox + A] = eps * ecost
-    obj[ow:ow + n] = -prize_i + eps * rates.site * np.where(np.isin(np.arange(n), cand_i), 1.0, 0.0)
+    site_cost = np.zeros(n)
+    site_cost[cand_i] = rates.site
+    obj[ow:ow + n] = -prize_i + eps * site_cost
     closure_price = np.array([0.0 if (R.nodes[i] in paid or is_site[i]) else rates.closure for i in range(n)])
     cross_price = np.array([rates.crossing if (R.nodes[i] in cross_cand and R.nodes[i] not in paid
                                                and len(side_at[i]) >= 2) else 0.0 for i in range(n)])
@@ -607,7 +685,11 @@ def solve_budget(
     integrality[ow:ow + n] = 1
     integrality[oz:oc + n] = 1
 
-    rows, cols, vals, rlo, rhi = [], [], [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    rlo: list[float] = []
+    rhi: list[float] = []
     r = 0
 
     def add_row(cs: list[int], vs: list[float], lo_: float, hi_: float) -> None:
@@ -619,42 +701,55 @@ def solve_budget(
         rhi.append(hi_)
         r += 1
 
+    def y(e: int) -> list[int]:
+        return [ox + 2 * e, ox + 2 * e + 1]
+
     inf = highspy.kHighsInf
-    in_arcs = [[] for _ in range(n)]
-    out_arcs = [[] for _ in range(n)]
+    in_arcs: list[list[int]] = [[] for _ in range(n)]
+    out_arcs: list[list[int]] = [[] for _ in range(n)]
     for a in range(A):
         in_arcs[head[a]].append(a)
         out_arcs[tail[a]].append(a)
-    # in-degree: root 0, others = w_v
+    for a in in_arcs[ri]:
+        hi[ox + a] = 0.0
+    for v in cand_set:  # a candidate leaf (a site on its drop) never passes the cable on
+        if deg[v] == 1:
+            for a in out_arcs[v]:
+                hi[ox + a] = 0.0
     for v in range(n):
         if v == ri:
-            for a in in_arcs[v]:
-                hi[ox + a] = 0.0
             continue
+        # in-degree: x(delta^-(v)) = w_v
         add_row([ox + a for a in in_arcs[v]] + [ow + v], [1.0] * len(in_arcs[v]) + [-1.0], 0.0, 0.0)
-        for a in out_arcs[v]:  # leave only if in the tree
-            add_row([ox + a, ow + v], [1.0, -1.0], -inf, 0.0)
-        if not is_site[v] and v not in cand_i and v not in forced_i:  # Steiner node: in tree -> has out arc
+        if v not in cand_set:  # Steiner node in the tree -> it passes the cable on (flow balance)
             add_row([ox + a for a in out_arcs[v]] + [ow + v], [1.0] * len(out_arcs[v]) + [-1.0], 0.0, inf)
-    for e in range(m):  # one direction per edge
-        add_row([ox + 2 * e, ox + 2 * e + 1], [1.0, 1.0], -inf, 1.0)
-    # closures: sum_e y_e - 2 <= (deg - 2) z
+    # GSEC on 2-cycles: x_uv + x_vu <= w_u and <= w_v
+    for e in range(m):
+        for v in (int(R.eu[e]), int(R.ev[e])):
+            if v != ri:
+                add_row(y(e) + [ow + v], [1.0, 1.0, -1.0], -inf, 0.0)
+    # closures: any three design edges at v -> z_v  (y_e + y_f + y_g - 2 w_v <= z_v)
     for v in range(n):
         if hi[oz + v] > 0:
-            inc = in_arcs[v] + out_arcs[v]
-            add_row([ox + a for a in inc] + [oz + v], [1.0] * len(inc) + [-(deg[v] - 2.0)], -inf, 2.0)
-    # crossings: sum side y_e - 1 <= (k - 1) c
+            es = inc_at[v]
+            if len(es) <= 7:
+                for trio in itertools.combinations(es, 3):
+                    add_row([c for e in trio for c in y(e)] + [ow + v, oz + v], [1.0] * 6 + [-2.0, -1.0], -inf, 0.0)
+            else:
+                add_row([c for e in es for c in y(e)] + [ow + v, oz + v],
+                        [1.0] * (2 * len(es)) + [-2.0, -(len(es) - 2.0)], -inf, 0.0)
+    # crossings: any two side roads at v -> c_v  (y_e + y_f - w_v <= c_v)
     for v in range(n):
         if hi[oc + v] > 0:
-            es = side_at[v]
-            cs = [ox + 2 * e for e in es] + [ox + 2 * e + 1 for e in es] + [oc + v]
-            add_row(cs, [1.0] * (2 * len(es)) + [-(len(es) - 1.0)], -inf, 1.0)
-    # budget
-    bcols = list(range(ox, ox + A)) + [ow + i for i in cand_i] + [oz + v for v in range(n) if hi[oz + v] > 0] + [
-        oc + v for v in range(n) if hi[oc + v] > 0]
-    bvals = list(ecost) + [rates.site] * K + [closure_price[v] for v in range(n) if hi[oz + v] > 0] + [
-        cross_price[v] for v in range(n) if hi[oc + v] > 0]
+            for e, f in itertools.combinations(side_at[v], 2):
+                add_row(y(e) + y(f) + [ow + v, oc + v], [1.0] * 4 + [-1.0, -1.0], -inf, 0.0)
+    # budget: one knapsack row
+    zcols = [v for v in range(n) if hi[oz + v] > 0]
+    ccols = [v for v in range(n) if hi[oc + v] > 0]
+    bcols = list(range(ox, ox + A)) + [ow + i for i in cand_i] + [oz + v for v in zcols] + [oc + v for v in ccols]
+    bvals = list(ecost) + [rates.site] * K + [closure_price[v] for v in zcols] + [cross_price[v] for v in ccols]
     add_row(bcols, bvals, -inf, budget - base_fixed)
+    n_base_rows = r
     import scipy.sparse as sp
 
     M = sp.csc_matrix((vals, (rows, cols)), shape=(r, ncol))
@@ -676,89 +771,130 @@ def solve_budget(
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("mip_rel_gap", mip_rel_gap)
     h.passModel(lp)
-    deadline = t0 + time_limit
     terms = [*cand_i, *forced_i]
     cuts = _CutPool(h, n, tail, head, ri, ox, ow)
-    # 1. LP relaxation with cut separation (max-flow root -> each site)
+    total = sum(prizes[t] for t in cands)
+    integral = all(float(p).is_integer() for p in prizes.values())
+    if integral:  # a design better by less than one priority point cannot exist: prune such nodes
+        h.setOptionValue("mip_abs_gap", max(1.0 - 2.0 * eps * budget - 1e-6, 1e-6))
+
+    def as_bound(neg_obj: float) -> float:
+        """Priority bound from a (minimisation) objective bound: undo the cost tie-break, round down."""
+        b = neg_obj + eps * budget
+        return math.floor(b + 1e-6) if integral else b
+
+    def lp_heuristic(xv: np.ndarray) -> None:
+        """Round the LP: Steiner trees on the sites the LP mostly takes, edges cheaper where the LP uses
+        them, each pruned to the budget and refilled greedily."""
+        yv = xv[ox:ox + A:2] + xv[ox + 1:ox + A:2]
+        ew: dict[tuple, float] = {}
+        for e in range(m):
+            f = 1.0 - 0.9 * min(float(yv[e]), 1.0)
+            for a_, b_, k_ in R.orig[e]:
+                if Hs.has_edge(a_, b_) and Hs.edges[a_, b_]["edge"][2] == k_:
+                    ew[(a_, b_)] = Hs.edges[a_, b_]["w"] * f
+        for theta in (0.7, 0.4, 0.1):
+            if left() < 1.0:
+                return
+            span = [root, *forced, *[R.nodes[i] for i in cand_i if xv[ow + i] >= theta]]
+            if len(span) > 1:
+                prune_from(span, ew, "lp-round", 0.0)
+
+    # 1. LP relaxation with cut separation (max-flow root -> each site), to convergence or tailing off
+    t_lp = time.perf_counter()
     lp_rounds = 0
     lp_bound = math.inf
-    lp_deadline = t0 + 0.4 * time_limit
+    history: list[float] = []
+    xv_lp = None
+    converged = False
+    lp_deadline = t0 + 0.55 * time_limit
     while time.perf_counter() < lp_deadline:
-        h.setOptionValue("time_limit", h.getRunTime() + max(lp_deadline - time.perf_counter(), 0.05))
+        # HiGHS's time_limit counts from the start of each run() (getRunTime() is cumulative)
+        h.setOptionValue("time_limit", max(lp_deadline - time.perf_counter(), 0.05))
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             break
-        xv = np.asarray(h.getSolution().col_value)
-        lp_bound = -float(h.getInfo().objective_function_value)  # valid for any subset of the cuts
+        xv_lp = np.asarray(h.getSolution().col_value)
+        lp_bound = min(lp_bound, as_bound(-float(h.getInfo().objective_function_value)))  # valid for any cut subset
+        history.append(lp_bound)
         lp_rounds += 1
-        if not cuts.separate(xv, terms, lp_deadline):
+        if not cuts.separate(xv_lp, terms, lp_deadline):
+            converged = True
             break
+        if len(history) > 12 and history[-12] - history[-1] < 1e-3 * max(history[-1], 1.0):
+            break  # tailing off: leave the rest to branch and cut
+    t_lp = time.perf_counter() - t_lp
+    t_round = time.perf_counter()
+    if xv_lp is not None and left() > 1.0:
+        lp_heuristic(xv_lp)
+    t_round = time.perf_counter() - t_round
     # drop the cuts the last LP does not need (keeps the MIP's node LPs small)
     if h.getModelStatus() == highspy.HighsModelStatus.kOptimal and cuts.count:
         act = np.asarray(h.getSolution().row_value)
-        slack = np.flatnonzero(act[r:] > 1e-6) + r
+        slack = np.flatnonzero(act[n_base_rows:] > 1e-6) + n_base_rows
         if len(slack):
             h.deleteRows(len(slack), slack.astype(np.int32))
     # 2. MIP on the cut pool; integer solutions with parts cut off from the root get cuts, re-solve
     h.changeColsIntegrality(int(integrality.sum()), np.flatnonzero(integrality).astype(np.int32),
                             np.full(int(integrality.sum()), 1, dtype=np.uint8))
-    start = _warm_start(G, R, w_sites, w_edges, root, ncol, ox, ow, oz, oc, tail, cand_i, forced_i,
-                        hi, side_at)
     mip_rounds = 0
+    mip_log: list[tuple[float, float]] = []
+    t_mip = time.perf_counter()
     status = None
-    xval = None
     dual = math.inf
-    while time.perf_counter() < deadline:
+    start_ok = True
+    while left() > 0.5 and best.priority < min(lp_bound, total) - 1e-9:
+        start = _warm_start(G, R, best.sites, best.edges, root, ncol, ox, ow, oz, oc, cand_i, forced_i, hi,
+                            side_at) if start_ok else None
         if start is not None:
             sol = highspy.HighsSolution()
             sol.col_value = list(start)
             sol.value_valid = True
             h.setSolution(sol)
-        h.setOptionValue("time_limit", h.getRunTime() + max(deadline - time.perf_counter(), 0.05))
+        h.setOptionValue("time_limit", max(left() - 0.1, 0.05))  # counted from the start of this run()
+        t_run = time.perf_counter()
         h.run()
+        mip_log.append((round(left() + time.perf_counter() - t_run, 2), round(time.perf_counter() - t_run, 2)))
         mip_rounds += 1
         status = h.getModelStatus()
         info = h.getInfo()
         if math.isfinite(info.mip_dual_bound):
-            dual = min(dual, -float(info.mip_dual_bound))
+            dual = min(dual, as_bound(-float(info.mip_dual_bound)))
         if info.primal_solution_status != 2:
             break
         xv = np.asarray(h.getSolution().col_value)
         if cuts.separate(np.round(xv), terms, math.inf):
-            start = None
+            # a part cut off from the root: join the sites it takes by a Steiner tree (repair), cut, re-solve
+            if left() > 1.0:
+                prune_from([root, *forced, *[R.nodes[i] for i in cand_i if xv[ow + i] > 0.5]], None, "milp-repair",
+                           0.0)
             continue
-        xval = xv
-        break
-    info = h.getInfo()
-    result_info = {"reduced_nodes": n, "reduced_edges": m, "candidates": K, "lp_rounds": lp_rounds,
-                   "mip_rounds": mip_rounds, "cuts": cuts.count, "lp_bound": lp_bound,
-                   "highs_status": h.modelStatusToString(status) if status is not None else "not run"}
-    # the objective is -priority + eps*cost, and eps*cost <= 0.01 * smallest prize
-    total = sum(prizes[t] for t in cands)
-    bound = min(dual + eps * budget if math.isfinite(dual) else math.inf,
-                lp_bound + eps * budget if math.isfinite(lp_bound) else math.inf, total)
-    chosen, edges, cost, prio, method = w_sites, w_edges, w_cost, w_prio, w_method
-    if xval is not None:
-        arcs = [a for a in range(A) if xval[ox + a] > 0.5]
+        arcs = [a for a in range(A) if xv[ox + a] > 0.5]
         m_edges = sorted({e for a in arcs for e in R.orig[a // 2]}, key=str)
-        m_sites = {R.nodes[i] for i in cand_i if xval[ow + i] > 0.5} | set(forced)
+        m_sites = {R.nodes[i] for i in cand_i if xv[ow + i] > 0.5} | set(forced)
         n_paid = sum(1 for t in m_sites if t in prizes)
         m_cost = design_cost(G, m_edges, n_paid, rates, weight=weight, free_edges=free, paid_nodes=paid,
                              candidates=cross_cand)
-        m_prio = sum(prizes.get(t, 0.0) for t in m_sites if t not in forced)
-        if m_cost <= budget + 1.0 and (m_prio > prio + 1e-9 or (m_prio >= prio - 1e-9 and m_cost < cost)):
-            chosen, edges, cost, prio, method = m_sites, m_edges, m_cost, m_prio, "milp"
-    bound = max(bound, prio)
-    optimal = bool(xval is not None and status == highspy.HighsModelStatus.kOptimal
-                   and (bound - prio) <= max(1e-6 * bound, 1e-9) + eps * budget)
+        if m_cost <= budget + 1.0:
+            best.offer(m_sites, m_edges, m_cost, sum(prizes.get(t, 0.0) for t in m_sites if t not in forced),
+                       "milp")
+        break
+    result_info = {"reduced_nodes": n, "reduced_edges": m, "candidates": K, "lp_rounds": lp_rounds,
+                   "lp_converged": converged, "mip_rounds": mip_rounds, "cuts": cuts.count, "lp_bound": lp_bound,
+                   "highs_status": h.modelStatusToString(status) if status is not None else "not run",
+                   "seconds_heuristics": round(t_heur, 2), "seconds_lp": round(t_lp, 2),
+                   "seconds_rounding": round(t_round, 2),
+                   "seconds_mip": round(time.perf_counter() - t_mip, 2), "mip_runs": mip_log}
+    bound = max(min(dual, lp_bound, total), best.priority)
+    optimal = bool(bound - best.priority <= max(1e-6 * bound, 1e-9) + (0.0 if integral else eps * budget))
     return BudgetResult(
-        sites=set(chosen) | set(forced),
-        edges=edges,
-        cost=cost,
-        priority=prio,
+        sites=set(best.sites) | set(forced),
+        edges=best.edges,
+        cost=best.cost,
+        priority=best.priority,
         bound=bound,
-        optimal=bool(optimal),
-        method=method,
+        optimal=optimal,
+        method=best.method,
         seconds=time.perf_counter() - t0,
         greedy_priority=g_prio,
         greedy_cost=g_cost,
@@ -766,15 +902,32 @@ def solve_budget(
     )
 
 
-def _warm_start(G, R, sites, edges, root, ncol, ox, ow, oz, oc, tail, cand_i, forced_i, hi, side_at):
-    """MILP column values of the greedy tree, or None when it does not map onto the reduced graph."""
-    edge_set = set(edges)
+@dataclass
+class _Incumbent:
+    """Best design found so far (within the budget)."""
+
+    sites: set
+    edges: list
+    cost: float
+    priority: float
+    method: str
+
+    def offer(self, sites: set, edges: list, cost: float, priority: float, method: str) -> None:
+        """Keep the design if it has more priority, or as much for less money."""
+        if priority > self.priority + 1e-9 or (priority >= self.priority - 1e-9 and cost < self.cost - 1e-6):
+            self.sites, self.edges, self.cost, self.priority, self.method = set(sites), list(edges), cost, priority, method
+
+
+def _warm_start(G, R, sites, edges, root, ncol, ox, ow, oz, oc, cand_i, forced_i, hi, side_at):
+    """MILP column values of a design, or None when it does not map onto the reduced graph."""
+    edge_set = set(edges) | {(v, u, k) for u, v, k in edges}  # a MultiGraph edge reads both ways
     used = [e for e in range(len(R.eu)) if all(o in edge_set for o in R.orig[e])]
     T = nx.Graph()
     ri = R.index[root]
     T.add_node(ri)
     for e in used:
         T.add_edge(int(R.eu[e]), int(R.ev[e]), id=e)
+    T = T.subgraph(nx.node_connected_component(T, ri)).copy()
     if not nx.is_tree(T):
         return None
     x = np.zeros(ncol)
@@ -786,6 +939,9 @@ def _warm_start(G, R, sites, edges, root, ncol, ox, ow, oz, oc, tail, cand_i, fo
     x[ow + ri] = 1.0
     for i in [*cand_i, *forced_i]:
         if R.nodes[i] in sites and i not in T:
+            return None
+    for i in cand_i:  # a candidate on the tree but not chosen: the model would count (and charge) it
+        if i in T and R.nodes[i] not in sites:
             return None
     for v in T.nodes:
         if hi[oz + v] > 0 and T.degree(v) >= 3:
@@ -799,12 +955,20 @@ def _warm_start(G, R, sites, edges, root, ncol, ox, ow, oz, oc, tail, cand_i, fo
 
 
 class _CutPool:
-    """Directed cuts ``x(delta^-(W)) >= w_t`` (root outside ``W``, site ``t`` inside), separated by max-flow."""
+    """Directed cuts ``x(delta^-(W)) >= w_t`` (root outside ``W``, site ``t`` inside), separated by max-flow.
+
+    For each site whose max-flow from the root is below ``w_t`` the cut nearest the site (back cut) and the
+    one nearest the root are added; then the cut arcs are saturated and the flow re-run (nested cuts, up to
+    ``nested`` times). A small creep capacity on every arc favours cuts with few arcs.
+    """
 
     _SCALE = 1_000_000
+    _CREEP = 1e-4
 
-    def __init__(self, h, n: int, tail: np.ndarray, head: np.ndarray, root: int, ox: int, ow: int) -> None:
+    def __init__(self, h, n: int, tail: np.ndarray, head: np.ndarray, root: int, ox: int, ow: int,
+                 nested: int = 3) -> None:
         self.h, self.n, self.tail, self.head, self.root, self.ox, self.ow = h, n, tail, head, root, ox, ow
+        self.nested = nested
         self.count = 0
         self._seen: set[bytes] = set()
 
@@ -815,36 +979,46 @@ class _CutPool:
         from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
         n, A = self.n, len(self.tail)
-        x = xv[self.ox:self.ox + A]
-        pos = x > 1e-9
-        cap = np.round(x[pos] * self._SCALE).astype(np.int32)
-        C = sp.csr_matrix((cap, (self.tail[pos], self.head[pos])), shape=(n, n))
-        C.sum_duplicates()
+        x = np.clip(xv[self.ox:self.ox + A], 0.0, None)
+        creep = self._CREEP if self.nested else 0.0
         lo, starts, idx, val = [], [], [], []
         for t in terms:
             wt = xv[self.ow + t]
             if wt < 1e-6 or time.perf_counter() > deadline:
                 continue
-            res = maximum_flow(C, self.root, t)
-            if res.flow_value >= (wt - 1e-6) * self._SCALE:
-                continue
-            Rr = (C - res.flow).tocsr()
-            Rr.data[Rr.data < 0] = 0
-            Rr.eliminate_zeros()
-            S = np.zeros(n, dtype=bool)
-            S[breadth_first_order(Rr, self.root, directed=True, return_predecessors=False)] = True
-            Wb = np.zeros(n, dtype=bool)
-            Wb[breadth_first_order(Rr.T.tocsr(), t, directed=True, return_predecessors=False)] = True
-            for W in (~S, Wb):
-                arcs = np.flatnonzero(~W[self.tail] & W[self.head])
-                key = arcs.tobytes() + int(t).to_bytes(8, "little")
-                if key in self._seen:
-                    continue
-                self._seen.add(key)
-                starts.append(len(idx))
-                lo.append(0.0)
-                idx.extend((self.ox + arcs).tolist() + [self.ow + t])
-                val.extend([1.0] * len(arcs) + [-1.0])
+            capv = x + creep
+            for _round in range(max(self.nested, 1)):
+                cap = np.round(capv * self._SCALE).astype(np.int64)
+                pos = cap > 0
+                C = sp.csr_matrix((cap[pos].astype(np.int32), (self.tail[pos], self.head[pos])), shape=(n, n))
+                C.sum_duplicates()
+                res = maximum_flow(C, self.root, t)
+                if res.flow_value >= (wt - 1e-6) * self._SCALE:
+                    break
+                Rr = (C - res.flow).tocsr()
+                Rr.data[Rr.data < 0] = 0
+                Rr.eliminate_zeros()
+                S = np.zeros(n, dtype=bool)
+                S[breadth_first_order(Rr, self.root, directed=True, return_predecessors=False)] = True
+                Wb = np.zeros(n, dtype=bool)
+                Wb[breadth_first_order(Rr.T.tocsr(), t, directed=True, return_predecessors=False)] = True
+                found = False
+                for W in (Wb, ~S):
+                    arcs = np.flatnonzero(~W[self.tail] & W[self.head])
+                    if x[arcs].sum() >= wt - 1e-6:
+                        continue
+                    found = True
+                    capv[arcs] = 1.0  # saturate: the next flow finds a cut further away
+                    key = arcs.tobytes() + int(t).to_bytes(8, "little")
+                    if key in self._seen:
+                        continue
+                    self._seen.add(key)
+                    starts.append(len(idx))
+                    lo.append(0.0)
+                    idx.extend((self.ox + arcs).tolist() + [self.ow + t])
+                    val.extend([1.0] * len(arcs) + [-1.0])
+                if not found:
+                    break
         if lo:
             self.h.addRows(len(lo), np.asarray(lo), np.full(len(lo), highspy.kHighsInf), len(idx),
                            np.asarray(starts, dtype=np.int32), np.asarray(idx, dtype=np.int32),
@@ -868,7 +1042,7 @@ def marginal_costs(
     A closure where the path joins the design is added when it creates a
     new branch point. Sites not reachable get ``inf``.
     """
-    free = {_orient(G, e) for e in free_edges} | {_orient(G, e) for e in edges}
+    free = _both_ways([*free_edges, *edges])
     nodes = {root} | {n for e in edges for n in e[:2]}
     dist, paths = nx.multi_source_dijkstra(_simple(G, weight, free), nodes, weight="w")
     deg: dict[Node, int] = {}
