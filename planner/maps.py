@@ -242,6 +242,10 @@ def target_scenario(scenario: Any) -> Any:
         "categories": TARGET_CATEGORIES,
         "include": (),
         "exclude": (),
+        # the target connects every such office: no budget or phase ceilings (they would leave offices out
+        # and cost a second budgeted solve on every map)
+        "budget_idr": None,
+        "phase_ceilings": (),
     }
     fields = {f.name for f in dataclasses.fields(base)}
     return dataclasses.replace(base, **{k: v for k, v in changes.items() if k in fields})
