@@ -863,6 +863,9 @@ def solve_budget(
         if info.primal_solution_status != 2:
             break
         xv = np.asarray(h.getSolution().col_value)
+        if integral and status == highspy.HighsModelStatus.kOptimal:
+            # optimal within mip_abs_gap < 1: no solution of the relaxation reaches one priority point more
+            dual = min(dual, float(round(float(prize_i @ np.round(xv[ow:ow + n])))))
         if cuts.separate(np.round(xv), terms, math.inf):
             # a part cut off from the root: join the sites it takes by a Steiner tree (repair), cut, re-solve
             if left() > 1.0:
