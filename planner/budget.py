@@ -890,9 +890,13 @@ def solve_budget(
                    "seconds_mip": round(time.perf_counter() - t_mip, 2), "mip_runs": mip_log}
     bound = max(min(dual, lp_bound, total), best.priority)
     optimal = bool(bound - best.priority <= max(1e-6 * bound, 1e-9) + (0.0 if integral else eps * budget))
+    # one orientation per edge, the one G reports (callers compare edge lists across calls, e.g. phases)
+    canon = {}
+    for u, v, k in G.edges(keys=True):
+        canon[(u, v, k)] = canon[(v, u, k)] = (u, v, k)
     return BudgetResult(
         sites=set(best.sites) | set(forced),
-        edges=best.edges,
+        edges=sorted({canon[tuple(e)] for e in best.edges}, key=str),
         cost=best.cost,
         priority=best.priority,
         bound=bound,
