@@ -88,7 +88,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"instance: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges, {len(prizes)} candidate sites, "
           f"total priority {sum(prizes.values()):.0f}; module {args.module or 'planner.budget'}; "
           f"time limit {args.time_limit:.0f} s")
-    head = f"{'budget (Rp)':>15} {'greedy':>8} {'ours':>8} {'bound':>8} {'gap %':>7} {'seconds':>8} {'x greedy':>9} method"
+    head = (f"{'budget (Rp)':>15} {'greedy':>8} {'ours':>8} {'bound':>8} {'gap %':>7} {'seconds':>8} "
+            f"{'x greedy':>9} method")
     print(head)
     print("-" * len(head))
     for b in args.budgets:

@@ -68,9 +68,9 @@ collecting Steiner tree problem: theory and practice, SODA; I. Ljubić,
 R. Weiskircher, U. Pferschy, G. Klau, P. Mutzel, M. Fischetti (2006), An
 algorithmic framework for the exact solution of the prize-collecting
 Steiner tree problem, Math. Programming 105; A. M. Costa, J.-F. Cordeau,
-G. Laporte (2006), Steiner tree problems with profits, INFOR 44, and (2008) Fast heuristics for the Steiner tree problem with
-revenues, budget and hop constraints, EJOR 190; D. Rehfeldt, T. Koch
-(2019), Combining NP-hard reduction techniques and strong heuristics in an
+G. Laporte (2006), Steiner tree problems with profits, INFOR 44, and
+(2008) Fast heuristics for the Steiner tree problem with revenues, budget
+and hop constraints, EJOR 190; D. Rehfeldt, T. Koch (2019), Combining NP-hard reduction techniques and strong heuristics in an
 exact algorithm for the maximum-weight connected subgraph problem, SIAM J.
 Optim. 29; K. Mehlhorn (1988), A faster approximation algorithm for the
 Steiner problem in graphs, IPL 27.
@@ -922,7 +922,8 @@ class _Incumbent:
     def offer(self, sites: set, edges: list, cost: float, priority: float, method: str) -> None:
         """Keep the design if it has more priority, or as much for less money."""
         if priority > self.priority + 1e-9 or (priority >= self.priority - 1e-9 and cost < self.cost - 1e-6):
-            self.sites, self.edges, self.cost, self.priority, self.method = set(sites), list(edges), cost, priority, method
+            self.sites, self.edges, self.cost = set(sites), list(edges), cost
+            self.priority, self.method = priority, method
 
 
 def _warm_start(G, R, sites, edges, root, ncol, ox, ow, oz, oc, cand_i, forced_i, hi, side_at):
