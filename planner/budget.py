@@ -72,8 +72,9 @@ G. Laporte (2006), Steiner tree problems with profits, INFOR 44, and
 (2008) Fast heuristics for the Steiner tree problem with revenues, budget
 and hop constraints, EJOR 190; D. Rehfeldt, T. Koch (2019), Combining
 NP-hard reduction techniques and strong heuristics in an exact algorithm for
-the maximum-weight connected subgraph problem, SIAM J. Optim. 29; K. Mehlhorn (1988), A faster approximation algorithm for the
-Steiner problem in graphs, IPL 27.
+the maximum-weight connected subgraph problem, SIAM J. Optim. 29;
+K. Mehlhorn (1988), A faster approximation algorithm for the Steiner problem
+in graphs, IPL 27.
 
 Measured (``benchmarks/bench_budget.py``, Bontang, 2 cores, 30 s): see
 ``docs/scenarios.md``.
