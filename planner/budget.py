@@ -578,6 +578,8 @@ def solve_budget(
     """
     import highspy
 
+    from planner._highs import new_highs
+
     t0 = time.perf_counter()
     deadline = t0 + max(float(time_limit), 0.0)
     if budget < 0:
@@ -766,8 +768,7 @@ def solve_budget(
     lp.a_matrix_.start_ = M.indptr
     lp.a_matrix_.index_ = M.indices
     lp.a_matrix_.value_ = M.data
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("mip_rel_gap", mip_rel_gap)

@@ -126,8 +126,9 @@ def _print_whatif(s: dict, lang: str) -> None:
                            f"Bangun vs sewa ({t['years']} th, dasar): milik sendiri ")
                           + fmt_idr(t["own_idr"]["base"]) + (" vs lease " if en else " vs sewa ")
                           + fmt_idr(t["lease_idr"]["base"]) + "; break-even "
-                          + (str(be) if be is not None else "-") + (" y (assumed prices)" if en
-                                                                   else " th (harga asumsi)"), highlight=False)
+                          + ((f"{be} y" if en else f"{be} th") if be is not None else
+                             (f"not within {t['years']} y" if en else f"tidak dalam {t['years']} th"))
+                          + (" (assumed prices)" if en else " (harga asumsi)"), highlight=False)
 
 
 @app.command("compare")

@@ -28,44 +28,16 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order, connected_components, maximum_flow
 
+from planner._highs import new_highs
+
 from ._heuristics import SGraph
 
 __all__ = ["CutModel"]
 
 _SCALE = 1_000_000
-_BANNER_DONE = False
-
-
 def _new_highs() -> highspy.Highs:
-    """A silent ``highspy.Highs``; the one-time copyright banner HiGHS writes to
-    C-level stdout on first construction is swallowed so that callers printing
-    JSON on stdout are not disturbed."""
-    global _BANNER_DONE
-    if _BANNER_DONE:
-        h = highspy.Highs()
-    else:
-        import os
-        import sys
-
-        try:
-            sys.stdout.flush()
-            fd = sys.stdout.fileno()
-            saved = os.dup(fd)
-        except (AttributeError, OSError, ValueError):
-            saved = None
-        try:
-            if saved is not None:
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, fd)
-                os.close(devnull)
-            h = highspy.Highs()
-        finally:
-            if saved is not None:
-                os.dup2(saved, fd)
-                os.close(saved)
-        _BANNER_DONE = True
-    h.setOptionValue("output_flag", False)
-    return h
+    """A silent ``highspy.Highs`` (see :func:`planner._highs.new_highs`)."""
+    return new_highs()
 
 
 @dataclass
