@@ -17,6 +17,7 @@ from typing import Mapping
 import pandas as pd
 
 from planner._errors import InputError
+from planner._tables import read_table
 
 LEVELS: tuple[str, ...] = ("low", "base", "high")
 METHODS: tuple[str, ...] = ("aerial", "underground")
@@ -155,15 +156,7 @@ def read_prices(path: Path) -> PriceTable:
         negative price, ``low <= base <= high`` violated, an unknown basis, or
         a missing required item.
     """
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    try:
-        t = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc})") from None
-    missing = [c for c in PRICE_COLUMNS if c not in t.columns]
-    if missing:
-        raise InputError(f"{path}: column(s) missing: {', '.join(missing)}")
+    t = read_table(path, PRICE_COLUMNS)
     for lvl in LEVELS:
         vals = pd.to_numeric(t[lvl], errors="coerce")
         for i in t.index[vals.isna() | (vals < 0)]:

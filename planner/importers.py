@@ -973,6 +973,18 @@ def normalise_facilities(
 # ----------------------------------------------------------------------------- lines
 
 
+def _find_column(gdf: pd.DataFrame, candidates: tuple[str, ...] | list[str], wanted: str) -> tuple[str | None, str]:
+    """The first column whose normalised name is in ``candidates``, else None and a "did you mean" hint."""
+    norm = {normalise_name(c): c for c in reversed(list(gdf.columns))}
+    col = next((norm[c] for c in candidates if c in norm), None)
+    if col is not None:
+        return col, ""
+    geom = getattr(getattr(gdf, "geometry", None), "name", None)
+    spare = [normalise_name(c) for c in gdf.columns if c != geom]
+    close = difflib.get_close_matches(wanted, spare, n=1, cutoff=0.6)
+    return None, (f"; did you mean '{close[0]}'? rename it" if close else "")
+
+
 def _lines_from(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, path: Path,
                 issues: list) -> gpd.GeoDataFrame | None:
     """Join attributes and geometry; tables need a ``wkt``/``geometry`` column of WKT text."""
@@ -1046,12 +1058,8 @@ def normalise_roads(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, pat
     gdf = _lines_from(df, geometry, path, issues)
     if gdf is None:
         return None
-    norm = {normalise_name(c): c for c in reversed(list(gdf.columns))}
-    col = next((norm[c] for c in ROAD_CLASS_COLUMNS if c in norm), None)
+    col, hint = _find_column(gdf, ROAD_CLASS_COLUMNS, "road_class")
     if col is None:
-        spare = [normalise_name(c) for c in gdf.columns if c != gdf.geometry.name]
-        close = difflib.get_close_matches("road_class", spare, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'? rename it" if close else ""
         _issue(issues, path, None, "road_class", f"column 'road_class' is missing (values: "
                f"{', '.join(ROAD_CLASSES)}, or OSM highway / Indonesian class names){hint}", "error")
         return None
@@ -1104,12 +1112,8 @@ def normalise_fiber(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, pat
     gdf = _lines_from(df, geometry, path, issues)
     if gdf is None:
         return None
-    norm = {normalise_name(c): c for c in reversed(list(gdf.columns))}
-    col = next((norm[c] for c in FIBER_STATUS_COLUMNS if c in norm), None)
+    col, hint = _find_column(gdf, FIBER_STATUS_COLUMNS, "status")
     if col is None:
-        spare = [normalise_name(c) for c in gdf.columns if c != gdf.geometry.name]
-        close = difflib.get_close_matches("status", spare, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'? rename it" if close else ""
         _issue(issues, path, None, "status", "column 'status' is missing (as-built, illustrative, planned …)"
                + hint, "error")
         return None

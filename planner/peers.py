@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from planner._errors import InputError
+from planner._tables import read_table
 from planner.data import embedded_data_dir
 
 PEER_COLUMNS: tuple[str, ...] = (
@@ -96,26 +97,18 @@ def read_peers(path: str | Path | None = None) -> pd.DataFrame:
         not a number ≥ 0 (naming the row and field).
     """
     path = Path(path) if path is not None else default_peers_path()
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    try:
-        t = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc})") from None
-    missing = [c for c in PEER_COLUMNS if c not in t.columns]
-    if missing:
-        raise InputError(f"{path}: column(s) missing: {', '.join(missing)}")
+    t = read_table(path, PEER_COLUMNS)
     for col in NUMERIC_COLUMNS:
         raw = t[col].str.strip()
         vals = pd.to_numeric(raw, errors="coerce")
         bad = (raw != "") & (vals.isna() | (vals < 0))
         for i in t.index[bad]:
-            raise InputError(f"{path}, row {i + 2}, field '{col}': {t.at[i, col]!r} is not a number >= 0 "
+            raise InputError(f"{path}, row {i + 1}, field '{col}': {t.at[i, col]!r} is not a number >= 0 "
                              "(leave the cell empty when unknown)")
         t[col] = vals.astype(float)
     empty = t["region"].str.strip() == ""
     if empty.any():
-        raise InputError(f"{path}, row {int(t.index[empty][0]) + 2}, field 'region': empty")
+        raise InputError(f"{path}, row {int(t.index[empty][0]) + 1}, field 'region': empty")
     return t
 
 

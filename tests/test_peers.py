@@ -50,7 +50,7 @@ def test_bad_numbers_and_missing_columns_are_named(tmp_path: Path) -> None:
     bad.write_text(SAMPLE.read_text(encoding="utf-8").replace("Kota Contoh,kota,Provinsi Uji,10,",
                                                               "Kota Contoh,kota,Provinsi Uji,sepuluh,"),
                    encoding="utf-8")
-    with pytest.raises(InputError, match=r"row 3, field 'fiber_km'"):
+    with pytest.raises(InputError, match=r"row 2, field 'fiber_km'"):
         read_peers(bad)
     bad.write_text("region,fiber_km\nX,1\n", encoding="utf-8")
     with pytest.raises(InputError, match="column"):
