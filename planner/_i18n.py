@@ -40,6 +40,17 @@ QUALITY_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
 )
 
 
+def tr(table: Mapping[str, tuple[str, str]], key: str, lang: str = "id", **kw: object) -> str:
+    """Text ``key`` of a module's ``{key: (bahasa_indonesia, english)}`` table in ``lang``.
+
+    Placeholders (``{n}``) are filled from ``kw``; without ``kw`` the text is
+    returned as written.
+    """
+    id_text, en_text = table[key]
+    text = id_text if lang == "id" else en_text
+    return text.format(**kw) if kw else text
+
+
 def label(table: Mapping[str, Mapping[str, str]], key: str, lang: str = "id") -> str:
     """Return the label of ``key`` in ``lang``, or ``key`` itself when unknown."""
     entry = table.get(key)

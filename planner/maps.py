@@ -35,7 +35,7 @@ from folium.plugins import DualMap
 
 from planner._assets import inline_assets
 from planner._errors import InputError
-from planner._i18n import CATEGORY_LABELS, QUALITY_LABELS, STATUS_LABELS, label
+from planner._i18n import CATEGORY_LABELS, QUALITY_LABELS, STATUS_LABELS, label, tr
 from planner.data import CATEGORIES
 from planner.projection import WGS84
 
@@ -114,8 +114,7 @@ _T = {
 
 
 def _t(key: str, lang: str) -> str:
-    id_text, en_text = _T[key]
-    return id_text if lang == "id" else en_text
+    return tr(_T, key, lang)
 
 
 def _esc(value: Any) -> str:

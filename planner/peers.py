@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from planner._errors import InputError
+from planner._i18n import tr
 from planner._tables import read_table
 from planner.data import embedded_data_dir
 
@@ -68,8 +69,7 @@ _T = {
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    id_text, en_text = _T[key]
-    return (id_text if lang == "id" else en_text).format(**kw)
+    return tr(_T, key, lang, **kw)
 
 
 def default_peers_path() -> Path:

@@ -32,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from planner._errors import InputError
+from planner._i18n import tr
 from planner.costs import LEVELS, describe
 
 #: Effective PPN rate: 12 % on a DPP of 11/12 of the price (PMK 131/2024), see unit_prices.md section 6.
@@ -151,8 +152,7 @@ _T: Mapping[str, tuple[str, str]] = MappingProxyType(
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    id_text, en_text = _T[key]
-    return (id_text if lang == "id" else en_text).format(**kw)
+    return tr(_T, key, lang, **kw)
 
 
 def _lbl(table: Mapping[str, tuple[str, str]], key: str, lang: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner._i18n import CATEGORY_LABELS, STATUS_LABELS, label
+from planner._i18n import CATEGORY_LABELS, STATUS_LABELS, label, tr
 from planner.costs import LEVELS
 from planner.rab import (
     DEFAULT_CONTINGENCY_RATE,
@@ -118,8 +118,7 @@ min-width:12em}.kpi b{display:block;font-size:1.25em}
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    id_text, en_text = _T[key]
-    return (id_text if lang == "id" else en_text).format(**kw)
+    return tr(_T, key, lang, **kw)
 
 
 def esc(value: Any) -> str:

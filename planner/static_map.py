@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner._i18n import STATUS_LABELS, label
+from planner._i18n import STATUS_LABELS, label, tr
 
 _STATUS_COLORS = {
     "connected": "#1a9850",
@@ -54,8 +54,7 @@ _T = {
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    id_text, en_text = _T[key]
-    return (id_text if lang == "id" else en_text).format(**kw)
+    return tr(_T, key, lang, **kw)
 
 
 def static_map_figure(plan: Any, lang: str = "id", figsize: tuple[float, float] = (11.7, 8.3)) -> Any:
