@@ -7,7 +7,7 @@
 The instance is exactly the one ``planner plan --budget B`` solves (default
 scenario, base prices): it is captured from :func:`planner.plan.make_plan`
 by intercepting the first call of ``solve_budget``, then solved for each
-budget (less the rounding margin of :mod:`planner.phases`); the budget is the
+budget (less the rounding margin of :mod:`planner.whatif.phases`); the budget is the
 works limit the solver sees, or with ``--pagu`` a pagu including PPN 11 %
 (``planner plan --budget B`` spends works cost up to ``B / 1.11``). Printed per
 budget: greedy priority, our priority, proven upper bound, gap %, seconds
@@ -30,10 +30,10 @@ class _Captured(Exception):
 
 def capture_instance() -> dict:
     """Arguments of the first ``solve_budget`` call of a budgeted Bontang plan."""
-    import planner.phases as ph
-    from planner.data import load_city
+    import planner.whatif.phases as ph
+    from planner.io.city import load_city
     from planner.plan import make_plan
-    from planner.scenario import parse_scenario
+    from planner.model.scenario import parse_scenario
 
     got: dict = {}
     orig = ph.solve_budget
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
                     help="budgets are pagu including PPN 11%% (as `planner plan --budget`): works limit = B / 1.11")
     ap.add_argument("--module", default=None, help="path of another budget.py to time (e.g. the old one)")
     args = ap.parse_args(argv)
-    from planner.phases import ROUNDING_MARGIN_IDR
+    from planner.whatif.phases import ROUNDING_MARGIN_IDR
 
     inst = capture_instance()
     mod = load_module(args.module)

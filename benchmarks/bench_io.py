@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString
 
-from planner import importers as imp
-from planner.data import CATEGORIES, check_inside, read_facilities
-from planner.graph import build_graph
+from planner.io import importers as imp
+from planner.io.city import check_inside, read_facilities
+from planner.schema import CATEGORIES
+from planner.model.graph import build_graph
 
 BBOX = (117.40, 0.03, 117.52, 0.18)
 UTM = "EPSG:32650"

@@ -13,10 +13,10 @@ The small public API, shared by the CLI and the notebooks::
 from __future__ import annotations
 
 from planner._errors import InfeasibleError, InputError, PlannerError, ScenarioError
-from planner.data import City, load_city
-from planner.outputs import write_outputs
+from planner.io.city import City, load_city
+from planner.outputs.write import write_outputs
 from planner.plan import Plan, make_plan
-from planner.scenario import Scenario, load_scenario
+from planner.model.scenario import Scenario, load_scenario
 
 __version__ = "0.1.0"
 

@@ -43,10 +43,10 @@ def plan(
         help="Contingency of the RAB as a fraction (0.05 = 5%).", min=0.0, max=1.0)] = 0.0,
 ) -> None:
     """Plan the minimum-cost fiber backbone and write map, tables and summary."""
-    from planner.data import load_city
-    from planner.outputs import write_outputs
+    from planner.io.city import load_city
+    from planner.outputs.write import write_outputs
     from planner.plan import make_plan
-    from planner.scenario import Scenario, load_scenario
+    from planner.model.scenario import Scenario, load_scenario
 
     if lang not in ("id", "en"):
         _fail(ValueError(f"--lang must be 'id' or 'en', not {lang!r}"))
@@ -74,7 +74,7 @@ def plan(
 
 def _print_whatif(s: dict, lang: str) -> None:
     """Budget, phases, resilience and fallback figures of a plan summary, when present."""
-    from planner.maps import fmt_idr, fmt_num
+    from planner.outputs.maps import fmt_idr, fmt_num
 
     en = lang == "en"
     b = s.get("budget")
@@ -141,10 +141,10 @@ def compare_cmd(
     lang: Annotated[str, typer.Option(help="Language of the table: id or en.")] = "id",
 ) -> None:
     """Plan several scenarios and print one comparison table; write compare.csv and compare.json."""
-    from planner.compare import compare_scenarios, write_comparison
-    from planner.data import load_city
-    from planner.maps import fmt_idr, fmt_num
-    from planner.scenario import load_scenario
+    from planner.studies.compare import compare_scenarios, write_comparison
+    from planner.io.city import load_city
+    from planner.outputs.maps import fmt_idr, fmt_num
+    from planner.model.scenario import load_scenario
 
     try:
         scs = [load_scenario(p) for p in scenarios]
@@ -182,7 +182,7 @@ def compare_cmd(
 
 def _print_summary(s: dict, lang: str) -> None:
     from planner._i18n import CATEGORY_LABELS, label
-    from planner.maps import fmt_idr, fmt_num
+    from planner.outputs.maps import fmt_idr, fmt_num
 
     en = lang == "en"
     t = Table(title=f"{s['city']} — {s['scenario_title']}", show_lines=False)
@@ -220,7 +220,7 @@ def validate_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the problems as JSON.")] = False,
 ) -> None:
     """Check input files; list every problem (file, row, field). Exit 0 when usable, 1 when not."""
-    from planner.validate import format_report, is_usable, issues_json, validate_paths
+    from planner.io.validate import format_report, is_usable, issues_json, validate_paths
 
     try:
         issues = validate_paths(paths, kind=kind, area=area)

@@ -13,7 +13,7 @@ import math
 import networkx as nx
 import pandas as pd
 
-from planner.data import CATEGORIES
+from planner.schema import CATEGORIES
 
 
 def road_distance_to_backbone(

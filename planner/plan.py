@@ -1,6 +1,6 @@
 """Plan: the minimum-cost backbone of a scenario, its bill of quantities, costs and coverage gaps.
 
-:func:`make_plan` runs the whole chain on a :class:`~planner.data.City`:
+:func:`make_plan` runs the whole chain on a :class:`~planner.io.city.City`:
 select sites → build the routing graph → price its edges → check which sites
 the core can reach → solve the Steiner tree problem (:mod:`planner.steiner`)
 → count and price the design → measure the gaps.
@@ -21,11 +21,13 @@ import pandas as pd
 from planner import gaps as _gaps
 from planner._errors import InfeasibleError, ScenarioError
 from planner._i18n import reason_text
-from planner.costs import LEVELS, CostModel, Quantities, price_quantities, totals
-from planner.data import CATEGORIES, City
-from planner.graph import build_graph, edges_frame, set_weights
+from planner.model.costs import CostModel, Quantities, price_quantities, totals
+from planner.schema import LEVELS
+from planner.io.city import City
+from planner.schema import CATEGORIES
+from planner.model.graph import build_graph, edges_frame, set_weights
 from planner.projection import WGS84
-from planner.scenario import Scenario
+from planner.model.scenario import Scenario
 from planner.steiner import SteinerResult, steiner_tree
 
 Progress = Callable[[str], None]
@@ -50,7 +52,7 @@ class Plan:
         Edges of the design (WGS 84): ``part`` is ``backbone`` or ``drop``,
         ``status`` is ``new`` or ``reused``.
     costs
-        One row per cost item (see :func:`planner.costs.price_quantities`).
+        One row per cost item (see :func:`planner.model.costs.price_quantities`).
     quantities
         The bill of quantities.
     solver
@@ -59,8 +61,8 @@ class Plan:
         Seconds per step.
     whatif
         Budget, phases, resilience, fallback and build-vs-lease figures
-        (:mod:`planner.phases`, :mod:`planner.resilience`,
-        :mod:`planner.fallback`, :mod:`planner.tco`), merged into :meth:`summary`.
+        (:mod:`planner.whatif.phases`, :mod:`planner.whatif.resilience`,
+        :mod:`planner.whatif.fallback`, :mod:`planner.whatif.tco`), merged into :meth:`summary`.
     """
 
     city: City
@@ -240,7 +242,7 @@ def make_plan(
     Parameters
     ----------
     city
-        Validated city data (:func:`planner.data.load_city`).
+        Validated city data (:func:`planner.io.city.load_city`).
     scenario
         What to connect and how to price it; default: every placed site.
     time_limit
@@ -316,7 +318,7 @@ def make_plan(
     whatif: dict[str, Any] = {}
     edge_phase: dict = {}
     if scenario.budget_idr is not None or scenario.phase_ceilings:
-        from planner.phases import budgeted_design
+        from planner.whatif.phases import budgeted_design
 
         prio = dict(zip(sites["id"], sites["priority"]))
         bd = budgeted_design(sub, core_node, terminals, {n: prio[G.nodes[n]["site_id"]] for n in terminals},

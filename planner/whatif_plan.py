@@ -18,7 +18,8 @@ import pandas as pd
 
 from planner._errors import ScenarioError
 from planner.budget import closure_nodes, crossing_candidates, crossing_nodes
-from planner.costs import LEVELS, CostModel, Quantities, price_quantities, totals
+from planner.model.costs import CostModel, Quantities, price_quantities, totals
+from planner.schema import LEVELS
 
 
 def _edge_quantities(G: nx.MultiGraph, edges: list[tuple]) -> tuple[dict[str, float], float]:
@@ -56,7 +57,7 @@ def protect_design(
     ScenarioError
         When ``resilience.critical`` names a site the city does not have.
     """
-    from planner.resilience import protect
+    from planner.whatif.resilience import protect
 
     ids = set(sites["id"])
     unknown = [s for s in scenario.critical if s not in ids]
@@ -116,8 +117,8 @@ def finish_whatif(
         The plan's cost table: per phase (column ``phase``) when the scenario
         has phases, plus a ``fallback`` row when any site gets a radio link.
     """
-    from planner.fallback import COLUMNS, cost_rows, radio_fallback
-    from planner.tco import tco_summary, tco_table
+    from planner.whatif.fallback import COLUMNS, cost_rows, radio_fallback
+    from planner.whatif.tco import tco_summary, tco_table
 
     if scenario.phase_ceilings:
         costs = _phase_costs(scenario, model, G, bb, sites, whatif, core_id)

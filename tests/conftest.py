@@ -10,7 +10,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point
 
-from planner.data import City, embedded_data_dir, load_city
+from planner.io.city import City, embedded_data_dir, load_city
 from planner.plan import Plan, make_plan
 
 UTM = "EPSG:32650"
@@ -30,7 +30,7 @@ def bontang_plan(bontang: City) -> Plan:
 
 @pytest.fixture(scope="session")
 def bontang_outputs(bontang_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from planner.outputs import write_outputs
+    from planner.outputs.write import write_outputs
 
     return write_outputs(bontang_plan, tmp_path_factory.mktemp("out") / "bontang")
 

@@ -6,7 +6,7 @@ import networkx as nx
 import pytest
 
 from planner.budget import Rates, greedy_budget, solve_budget
-from planner.scenario import parse_scenario
+from planner.model.scenario import parse_scenario
 
 ZERO = Rates(closure=0.0, crossing=0.0, site=0.0, core=0.0)
 

@@ -6,8 +6,8 @@ import pytest
 
 from planner._errors import ScenarioError
 from planner.plan import make_plan
-from planner.rab import rab_total_idr
-from planner.scenario import parse_scenario
+from planner.outputs.rab import rab_total_idr
+from planner.model.scenario import parse_scenario
 
 
 def test_works_amount_nets_out_ppn():

@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from planner.compare import compare_scenarios, write_comparison
-from planner.data import embedded_data_dir
-from planner.scenario import load_scenario, parse_scenario
+from planner.studies.compare import compare_scenarios, write_comparison
+from planner.io.city import embedded_data_dir
+from planner.model.scenario import load_scenario, parse_scenario
 
 SCEN = embedded_data_dir("bontang") / "scenarios"
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from planner._errors import InputError
-from planner.data import CATEGORIES, LOCATION_QUALITIES, embedded_data_dir, load_city
+from planner.io.city import embedded_data_dir, load_city
+from planner.schema import CATEGORIES, LOCATION_QUALITIES
 from planner.projection import BONTANG_UTM
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from planner.data import load_city
-from planner.scenario import parse_scenario
+from planner.io.city import load_city
+from planner.model.scenario import parse_scenario
 
 
 @pytest.fixture()

@@ -7,7 +7,7 @@ import networkx as nx
 import pytest
 from shapely.geometry import LineString, Point
 
-from planner.graph import build_graph
+from planner.model.graph import build_graph
 
 UTM = "EPSG:32650"
 X0, Y0 = 493_000.0, 10_000.0

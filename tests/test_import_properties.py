@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
-from planner import importers as imp
-from planner.data import CATEGORIES
+from planner.io import importers as imp
+from planner.schema import CATEGORIES
 
 BBOX = (117.40, 0.03, 117.52, 0.18)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

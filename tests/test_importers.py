@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString
 
-from planner import importers as imp
+from planner.io import importers as imp
 from planner._errors import InputError
-from planner.data import DataErrors, load_city, read_facilities, read_roads
+from planner.io.city import DataErrors, load_city, read_facilities, read_roads
 
 DATA = Path(__file__).parent / "data"
 GOOD = ["facilities_good.csv", "facilities_good.xlsx", "facilities_good.geojson", "facilities_good.gpkg",

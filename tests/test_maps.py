@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from planner.data import load_city
-from planner.maps import fmt_idr, fmt_num, plan_map
+from planner.io.city import load_city
+from planner.outputs.maps import fmt_idr, fmt_num, plan_map
 from planner.plan import make_plan
 
 

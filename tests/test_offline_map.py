@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from folium.plugins import DualMap
 
-from planner._assets import AssetError, asset_store, inline_assets
-from planner.data import load_city
-from planner.maps import (
+from planner.outputs._assets import AssetError, asset_store, inline_assets
+from planner.io.city import load_city
+from planner.outputs.maps import (
     PHASE_COLORS,
     TARGET_CATEGORIES,
     compare_map,
@@ -22,7 +22,7 @@ from planner.maps import (
     write_maps,
 )
 from planner.plan import make_plan
-from planner.scenario import Scenario
+from planner.model.scenario import Scenario
 
 REMOTE_TAG = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from planner.outputs import CORE_FILES, OutputError, write_outputs
+from planner.outputs.write import CORE_FILES, OutputError, write_outputs
 
 
 def test_every_output_file_is_written(bontang_outputs):
@@ -48,7 +48,7 @@ def test_map_has_every_layer_and_no_nan(bontang_outputs):
 
 
 def test_refuses_to_overwrite_another_scenario(bontang_plan, bontang_outputs):
-    from planner.scenario import Scenario
+    from planner.model.scenario import Scenario
 
     other = bontang_plan
     original = other.scenario

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from planner._errors import InputError
-from planner.peers import comparison_table, compare, read_peers, subject_rows, write_peers
+from planner.outputs.peers import comparison_table, compare, read_peers, subject_rows, write_peers
 from planner.plan import Plan
 
 SAMPLE = Path(__file__).parent / "data" / "peers_sample.csv"
@@ -38,7 +38,7 @@ def test_unknown_values_stay_unknown(tmp_path: Path) -> None:
     r = _row(t, "Kabupaten Tanpa Data")
     for col in ("fiber_km", "opd_share_pct", "villages_share_pct", "km_per_10k_pop", "km_per_km2"):
         assert math.isnan(r[col]), col
-    from planner.peers import write_peers_csv
+    from planner.outputs.peers import write_peers_csv
 
     back = pd.read_csv(write_peers_csv(t, tmp_path / "peers.csv"), dtype=str, keep_default_na=False)
     row = back[back["region"] == "Kabupaten Tanpa Data"].iloc[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from planner.costs import totals
+from planner.model.costs import totals
 from planner.projection import BONTANG_UTM
 
 

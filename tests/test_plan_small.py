@@ -5,10 +5,10 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from planner.costs import totals
-from planner.data import load_city
+from planner.model.costs import totals
+from planner.io.city import load_city
 from planner.plan import make_plan
-from planner.scenario import Scenario
+from planner.model.scenario import Scenario
 
 AERIAL = 83_200  # base IDR/m of backbone_aerial in the embedded price table
 

@@ -15,7 +15,7 @@ import pytest
 
 from planner._errors import InputError
 from planner.plan import Plan
-from planner.rab import rab_total_idr, rab_totals, round_idr, write_rab
+from planner.outputs.rab import rab_total_idr, rab_totals, round_idr, write_rab
 
 LEVELS = ("low", "base", "high")
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from planner.plan import Plan
-from planner.report import report_html
+from planner.outputs.report import report_html
 
 PNG = b"\x89PNG\r\n\x1a\nfake"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from planner.scenario import parse_scenario
+from planner.model.scenario import parse_scenario
 
 CRITICAL = ["opd-dprd", "pkm-bontang-lestari"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from planner._errors import ScenarioError
-from planner.scenario import load_scenario, parse_scenario
+from planner.model.scenario import load_scenario, parse_scenario
 
 
 def test_defaults():

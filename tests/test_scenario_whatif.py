@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from planner._errors import ScenarioError
-from planner.data import embedded_data_dir
-from planner.scenario import PRIORITY_CLASSES, load_scenario, parse_scenario, priority_class
+from planner.io.city import embedded_data_dir
+from planner.model.scenario import PRIORITY_CLASSES, load_scenario, parse_scenario, priority_class
 
 SCEN = embedded_data_dir("bontang") / "scenarios"
 

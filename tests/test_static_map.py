@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from planner.plan import Plan
-from planner.static_map import static_map_figure, write_static_map
+from planner.outputs.static_map import static_map_figure, write_static_map
 
 
 def _texts(fig: object) -> list[str]:

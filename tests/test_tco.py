@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.tco import break_even, tco_summary, tco_table
+from planner.whatif.tco import break_even, tco_summary, tco_table
 
 LV = ("low", "base", "high")
 

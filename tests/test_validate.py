@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.validate import format_report, guess_kind, validate_paths
+from planner.io.validate import format_report, guess_kind, validate_paths
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()
@@ -128,7 +128,7 @@ def test_several_files_are_reported_together():
 
 
 def test_report_limits_repeated_lines():
-    from planner.data import DataIssue
+    from planner.schema import DataIssue
 
     issues = [DataIssue("f.csv", r, "lat", "bad", "error") for r in range(1, 51)]
     text = format_report(issues, limit=5)

@@ -18,9 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from planner.costs import LEVELS
-from planner.data import CATEGORIES, City
-from planner.scenario import Scenario
+from planner.schema import LEVELS
+from planner.io.city import City
+from planner.schema import CATEGORIES
+from planner.model.scenario import Scenario
 
 
 def comparison_row(plan: Any) -> dict[str, Any]:

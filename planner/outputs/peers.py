@@ -28,8 +28,8 @@ import pandas as pd
 
 from planner._errors import InputError
 from planner._i18n import tr
-from planner._tables import read_table
-from planner.data import embedded_data_dir
+from planner.io._tables import read_table
+from planner.io.city import embedded_data_dir
 
 PEER_COLUMNS: tuple[str, ...] = (
     "region", "region_type", "province", "fiber_km", "fiber_km_year", "opd_connected", "opd_total",
@@ -275,7 +275,7 @@ def peers_figure(table: pd.DataFrame, lang: str = "id") -> Any:
     """Bar charts of fiber km and km per 10,000 residents; unknown values are labelled, not drawn."""
     from matplotlib.figure import Figure
 
-    from planner.maps import fmt_num
+    from planner.outputs.maps import fmt_num
 
     t = table.copy()
     subj = t[t["row_type"] != "peer"]

@@ -1,7 +1,7 @@
 """Read a planner's own files: tables (CSV, XLSX) and vector layers (GeoJSON, GeoPackage,
-Shapefile, zipped Shapefile, KML, KMZ), normalised into the schemas of :mod:`planner.data`.
+Shapefile, zipped Shapefile, KML, KMZ), normalised into the schemas of :mod:`planner.io.city`.
 
-Every reader appends :class:`~planner.data.DataIssue` items to an ``issues`` list
+Every reader appends :class:`~planner.io.city.DataIssue` items to an ``issues`` list
 instead of stopping at the first problem, so that one run reports every problem
 with its file, row (or feature) and field.  A value is changed only when the
 change is certain (a comma decimal mark, a latitude/longitude pair given the
@@ -32,6 +32,7 @@ from pyproj import CRS
 
 from planner._errors import InputError
 from planner.projection import WGS84
+from planner.schema import CATEGORIES, FACILITY_COLUMNS, LOCATION_QUALITIES, ROAD_CLASSES, DataIssue
 
 #: File suffixes read as tables (points given by coordinate columns).
 TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".xlsx")
@@ -221,8 +222,6 @@ def safe_join(base: str | Path, relative: str | Path) -> Path:
 
 def _issue(issues: list, file: Path | str, row: int | None, field: str | None, message: str,
            severity: str = "warning", unit: str = "row") -> None:
-    from planner.data import DataIssue
-
     issues.append(DataIssue(str(file), row, field, message, severity, unit))
 
 
@@ -721,7 +720,7 @@ def normalise_facilities(
     bbox: tuple[float, float, float, float] | None = None,
     categories: Iterable[str] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Normalise a facilities table into the schema of :data:`planner.data.FACILITY_COLUMNS`.
+    """Normalise a facilities table into the schema of :data:`planner.io.city.FACILITY_COLUMNS`.
 
     Every row of ``df`` appears in the result (unusable rows produce errors in
     ``issues``; the caller decides whether to go on).  Extra columns are kept.
@@ -740,10 +739,8 @@ def normalise_facilities(
     bbox
         Study-area bounds used to detect swapped coordinates.
     categories
-        Known categories (default :data:`planner.data.CATEGORIES`).
+        Known categories (default :data:`planner.io.city.CATEGORIES`).
     """
-    from planner.data import CATEGORIES, FACILITY_COLUMNS, LOCATION_QUALITIES
-
     cats = tuple(categories) if categories is not None else CATEGORIES
     unit = "row" if geometry is None else "feature"
     n = len(df)
@@ -1053,8 +1050,6 @@ def normalise_roads(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, pat
     issues
         Receives the problems found.
     """
-    from planner.data import ROAD_CLASSES
-
     gdf = _lines_from(df, geometry, path, issues)
     if gdf is None:
         return None

@@ -12,7 +12,7 @@ Two pages are written by :func:`write_maps`:
     maps pan and zoom together).
 
 Both pages work with no network: Leaflet and Leaflet.Sync are inlined from an
-installed package (:mod:`planner._assets`); web tiles are an optional layer,
+installed package (:mod:`planner.outputs._assets`); web tiles are an optional layer,
 off by default, and boundaries, roads and the network are vector layers.
 
 Every name or attribute that comes from input data is HTML-escaped before it
@@ -33,10 +33,10 @@ import pandas as pd
 from branca.element import Element
 from folium.plugins import DualMap
 
-from planner._assets import inline_assets
+from planner.outputs._assets import inline_assets
 from planner._errors import InputError
 from planner._i18n import CATEGORY_LABELS, QUALITY_LABELS, STATUS_LABELS, label, tr
-from planner.data import CATEGORIES
+from planner.schema import CATEGORIES
 from planner.projection import WGS84
 
 STATUS_COLORS = {
@@ -222,14 +222,14 @@ def target_scenario(scenario: Any) -> Any:
     Parameters
     ----------
     scenario
-        The plan's :class:`planner.scenario.Scenario` (prices, deployment, core and
+        The plan's :class:`planner.model.scenario.Scenario` (prices, deployment, core and
         drop limit are kept; the site selection is replaced).
 
     Returns
     -------
-    planner.scenario.Scenario
+    planner.model.scenario.Scenario
     """
-    from planner.scenario import Scenario
+    from planner.model.scenario import Scenario
 
     base = scenario if scenario is not None else Scenario()
     changes: dict[str, Any] = {

@@ -298,7 +298,7 @@ def _reduce(G: nx.MultiGraph, keep: set[Node], weight: str, free_edges: set) -> 
             cost.append(sum(w(e) for e in chain))
             su.append(_is_side(G.edges[chain[0]]))
             sv.append(_is_side(G.edges[chain[-1]]))
-            orig.append([_orient(G, e) for e in chain])
+            orig.append([orient_edge(G, e) for e in chain])
     # pure cycles of degree-2 nodes without a branch node are dropped (they hold no kept node)
     nodes = sorted(branch, key=lambda n: (str(type(n)), n))
     index = {n: i for i, n in enumerate(nodes)}
@@ -323,7 +323,7 @@ def _both_ways(edges: Iterable[Edge]) -> set[Edge]:
     return out
 
 
-def _orient(G: nx.MultiGraph, e: Edge) -> Edge:
+def orient_edge(G: nx.MultiGraph, e: Edge) -> Edge:
     """The edge as ``G`` stores it (``G.edges[u, v, k]`` works both ways; keep a canonical order)."""
     u, v, k = e
     return (u, v, k) if (u, v, k) in G.edges else (v, u, k)
@@ -339,7 +339,7 @@ def _simple(G: nx.MultiGraph, weight: str, free: set) -> nx.Graph:
     for u, v, k, d in G.edges(keys=True, data=True):
         if u == v:
             continue
-        e = _orient(G, (u, v, k))
+        e = orient_edge(G, (u, v, k))
         w = 0.0 if e in free else float(d[weight])
         if not H.has_edge(u, v) or H.edges[u, v]["w"] > w:
             H.add_edge(u, v, w=w, edge=e)
@@ -386,7 +386,7 @@ def greedy_budget(
     chosen: set[Node] = set()
     if start is not None:
         chosen = set(start[0])
-        edges = {_orient(G, e) for e in start[1]}
+        edges = {orient_edge(G, e) for e in start[1]}
         tree_nodes.update(n for e in edges for n in e[:2])
 
     def attach(t: Node) -> list[Edge]:
@@ -464,7 +464,7 @@ def prune_budget(
     T = nx.MultiGraph()
     T.add_node(root)
     for e in tree:
-        e = _orient(G, e)
+        e = orient_edge(G, e)
         T.add_edge(*e)
     # drop non-candidate leaves
     keep = set(prizes) | forced | {root}
@@ -482,7 +482,7 @@ def prune_budget(
                            paid_nodes=paid_nodes, candidates=cross)
 
     def w(e: tuple) -> float:
-        oe = _orient(G, e)
+        oe = orient_edge(G, e)
         return 0.0 if oe in free else float(G.edges[oe][weight])
 
     n_paid = sum(1 for t in chosen if t in prizes)

@@ -26,7 +26,7 @@ import shapely
 from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
-from planner.costs import CostModel
+from planner.model.costs import CostModel
 
 Node = Hashable
 Edge = tuple[Node, Node, int]

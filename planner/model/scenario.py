@@ -70,8 +70,8 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from planner._errors import ScenarioError
-from planner.costs import DEFAULT_DEPLOYMENT, LEVELS, METHODS
-from planner.data import CATEGORIES, ROAD_CLASSES
+from planner.model.costs import DEFAULT_DEPLOYMENT
+from planner.schema import CATEGORIES, LEVELS, METHODS, ROAD_CLASSES
 
 _TOP = ("name", "title", "description", "select", "network", "deployment", "prices", "priority", "budget",
         "phases", "resilience", "fallback", "tco")

@@ -10,11 +10,11 @@ A city folder has the layout of ``geodata/bontang/``::
     facilities.csv         sites to connect (see :data:`FACILITY_COLUMNS`)
     opd.csv                OPD list with the site each is housed in (optional)
     existing_fiber.geojson fiber the city already owns (optional)
-    unit_prices.csv        unit prices in IDR (see :mod:`planner.costs`)
+    unit_prices.csv        unit prices in IDR (see :mod:`planner.model.costs`)
 
 Each file may also be given in another format under the same name
 (``facilities.xlsx``, ``roads.gpkg``, ``kelurahan.shp``, ``existing_fiber.kml`` …;
-see :mod:`planner.importers` and ``docs/inputs.md``), or named in city.toml::
+see :mod:`planner.io.importers` and ``docs/inputs.md``), or named in city.toml::
 
     bbox = [117.35, 0.0, 117.55, 0.25]    # optional study area (lon/lat), for swapped coordinates
     [files]
@@ -30,92 +30,17 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
-from typing import Mapping
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from planner import importers as imp
 from planner._errors import InputError
-from planner.costs import PriceTable, read_prices
+from planner.io import importers as imp
+from planner.io.prices import PriceTable, read_prices
 from planner.projection import WGS84, is_projected
-
-#: Site categories the planner knows, in default priority order.
-CATEGORIES: tuple[str, ...] = (
-    "opd",
-    "hospital",
-    "puskesmas",
-    "kantor_camat",
-    "kantor_lurah",
-    "school",
-    "clinic",
-)
-#: Road classes of the RBI schema as curated (``Pematang`` embankments excluded).
-ROAD_CLASSES: tuple[str, ...] = ("arteri", "lokal", "lain")
-#: Location quality values of ``facilities.csv``.
-LOCATION_QUALITIES: tuple[str, ...] = ("source_point", "uncertain", "approximate", "unplaced")
-
-FACILITY_COLUMNS: tuple[str, ...] = (
-    "id",
-    "name",
-    "category",
-    "subtype",
-    "kelurahan",
-    "kecamatan",
-    "lon",
-    "lat",
-    "placed",
-    "location_quality",
-    "is_core",
-    "flags",
-    "source",
-    "license",
-)
-
-#: The files of a city folder: stem → (required, what it holds).
-CITY_FILES: Mapping[str, tuple[bool, str]] = MappingProxyType({
-    "roads": (True, "road centrelines"),
-    "kelurahan": (True, "kelurahan/desa boundaries"),
-    "kecamatan": (False, "kecamatan boundaries"),
-    "city": (False, "city outline"),
-    "facilities": (True, "sites to connect"),
-    "existing_fiber": (False, "existing fiber routes"),
-})
-
-
-@dataclass(frozen=True)
-class DataIssue:
-    """One problem found in an input file.
-
-    Attributes
-    ----------
-    file, row, field, message
-        Where the problem is and what it is; ``row`` is the 1-based data row
-        (CSV, header excluded) or feature number, None for a whole-file issue.
-    severity
-        ``"warning"`` (the data is usable, the item is flagged) or ``"error"``.
-    unit
-        What ``row`` counts: ``"row"`` (tables) or ``"feature"`` (vector layers).
-    """
-
-    file: str
-    row: int | None
-    field: str | None
-    message: str
-    severity: str = "warning"
-    unit: str = "row"
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", {self.unit} {self.row}"
-        if self.field:
-            where += f", field '{self.field}'"
-        return f"{where}: {self.message}"
-
+from planner.schema import CITY_FILES, DataIssue
 
 @dataclass
 class City:
@@ -170,7 +95,7 @@ class DataErrors(InputError):
 
 def embedded_data_dir(name: str = "bontang") -> Path:
     """Return the folder of an embedded city dataset (``geodata/<name>``)."""
-    return Path(__file__).resolve().parents[1] / "geodata" / name
+    return Path(__file__).resolve().parents[2] / "geodata" / name
 
 
 def find_input(folder: Path, stem: str, files: dict | None = None) -> Path | None:
@@ -247,7 +172,7 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
     issues
         Receives every problem found.
     """
-    meta = _read_meta(folder / "city.toml")
+    meta = read_meta(folder / "city.toml")
     crs = meta["crs"]
     files = meta.get("files") or {}
     if not isinstance(files, dict):
@@ -262,14 +187,14 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
             issues.append(DataIssue(str(folder / f"{stem}.*"), None, None,
                                     f"{what} missing: add {stem}.geojson (or .gpkg, .shp, .zip, .kml, .kmz"
                                     f"{', .csv, .xlsx' if stem == 'facilities' else ''})", "error"))
-    roads = _read_layer("roads", paths["roads"], crs, issues)
-    kelurahan = _read_layer("kelurahan", paths["kelurahan"], crs, issues)
-    kecamatan = _read_layer("kecamatan", paths["kecamatan"], crs, issues) if paths["kecamatan"] else None
+    roads = read_layer("roads", paths["roads"], crs, issues)
+    kelurahan = read_layer("kelurahan", paths["kelurahan"], crs, issues)
+    kecamatan = read_layer("kecamatan", paths["kecamatan"], crs, issues) if paths["kecamatan"] else None
     if kecamatan is None:
         kecamatan = (kelurahan.dissolve(by="kecamatan", as_index=False)
                      if kelurahan is not None and "kecamatan" in kelurahan else
                      gpd.GeoDataFrame(geometry=[], crs=WGS84))
-    outline = _read_layer("city", paths["city"], crs, issues) if paths["city"] else None
+    outline = read_layer("city", paths["city"], crs, issues) if paths["city"] else None
     if outline is None and kelurahan is not None and len(kelurahan):
         outline = gpd.GeoDataFrame(geometry=[kelurahan.union_all()], crs=WGS84)
     bbox = imp.bbox_of(meta.get("bbox"), folder / "city.toml")
@@ -281,7 +206,7 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
         check_inside(facilities, outline, crs, paths["facilities"], issues)
     if facilities is not None and kelurahan is not None:
         fill_kelurahan(facilities, kelurahan, paths["facilities"], issues)
-    existing = (_read_layer("existing_fiber", paths["existing_fiber"], crs, issues)
+    existing = (read_layer("existing_fiber", paths["existing_fiber"], crs, issues)
                 if paths["existing_fiber"] else _empty_fiber())
     opd_path = imp.safe_join(folder, files["opd"]) if "opd" in files else folder / "opd.csv"
     opd = pd.DataFrame()
@@ -317,7 +242,7 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
     )
 
 
-def _read_meta(path: Path) -> dict:
+def read_meta(path: Path) -> dict:
     if not path.exists():
         raise InputError(f"{path}: missing; it must give the city's name and projected CRS (crs = \"EPSG:32650\")")
     try:
@@ -336,7 +261,7 @@ def _read_meta(path: Path) -> dict:
     return meta
 
 
-def _read_layer(stem: str, path: Path | None, crs: str, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
+def read_layer(stem: str, path: Path | None, crs: str, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
     if path is None:
         return None
     df, geom = imp.read_any(path, issues)
@@ -367,7 +292,7 @@ def read_roads(path: Path, crs: str, issues: list[DataIssue]) -> gpd.GeoDataFram
         When the layer is unusable (every problem listed).
     """
     start = len(issues)
-    out = _read_layer("roads", Path(path), crs, issues)
+    out = read_layer("roads", Path(path), crs, issues)
     _raise_on_errors(issues, start)
     return out
 
@@ -381,7 +306,7 @@ def read_fiber(path: Path, issues: list[DataIssue]) -> gpd.GeoDataFrame:
         When the layer is unusable (every problem listed).
     """
     start = len(issues)
-    out = _read_layer("existing_fiber", Path(path), "EPSG:32650", issues)
+    out = read_layer("existing_fiber", Path(path), "EPSG:32650", issues)
     _raise_on_errors(issues, start)
     return out
 

@@ -26,7 +26,7 @@ import shapely
 from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
-from planner.costs import CostModel
+from planner.model.costs import CostModel
 from planner.projection import project
 
 #: Coordinates closer than this (metres) are the same node.

@@ -22,7 +22,7 @@ import pandas as pd
 from planner._errors import PlannerError
 from planner.gaps import gaps_table
 from planner.projection import WGS84
-from planner.rab import DEFAULT_CONTINGENCY_RATE, DEFAULT_PPN_RATE, rab_total_idr
+from planner.outputs.rab import DEFAULT_CONTINGENCY_RATE, DEFAULT_PPN_RATE, rab_total_idr
 
 #: Files every run writes (others, e.g. rab.xlsx, are added by their writers).
 CORE_FILES: tuple[str, ...] = (
@@ -117,7 +117,7 @@ def write_outputs(
     pathlib.Path
         The output folder.
     """
-    from planner.maps import write_maps
+    from planner.outputs.maps import write_maps
 
     out = Path(out)
     if ppn_rate is None:
@@ -169,10 +169,10 @@ def write_proposal(
 
     The static map and the peer chart are written first; the report embeds them.
     """
-    from planner.peers import write_peers
-    from planner.rab import write_rab
-    from planner.report import write_report
-    from planner.static_map import write_static_map
+    from planner.outputs.peers import write_peers
+    from planner.outputs.rab import write_rab
+    from planner.outputs.report import write_report
+    from planner.outputs.static_map import write_static_map
 
     write_static_map(plan, folder / "map.png", lang=lang)
     write_rab(plan, folder / "rab.xlsx", lang=lang, ppn_rate=ppn_rate, contingency_rate=contingency_rate)

@@ -21,7 +21,7 @@ import networkx as nx
 from planner.budget import (
     BudgetResult,
     Rates,
-    _orient,
+    orient_edge,
     closure_nodes,
     crossing_candidates,
     crossing_nodes,
@@ -250,9 +250,9 @@ def budgeted_design(
     prizes
         Priority of each terminal.
     scenario
-        :class:`~planner.scenario.Scenario` with ``budget_idr`` and/or ``phase_ceilings``.
+        :class:`~planner.model.scenario.Scenario` with ``budget_idr`` and/or ``phase_ceilings``.
     model
-        :class:`~planner.costs.CostModel` of the plan.
+        :class:`~planner.model.costs.CostModel` of the plan.
     time_limit
         Seconds for the whole choice.
     seed
@@ -297,9 +297,9 @@ def budgeted_design(
     if st is not None and len(ceilings) == 1:
         n_sites = len(chosen) - 1
         mine = design_cost(G, edges, n_sites, rates, weight=weight)
-        theirs = design_cost(G, [_orient(G, e) for e in st.edges], n_sites, rates, weight=weight)
+        theirs = design_cost(G, [orient_edge(G, e) for e in st.edges], n_sites, rates, weight=weight)
         if theirs < mine - 1e-6:
-            edges = [_orient(G, e) for e in st.edges]
+            edges = [orient_edge(G, e) for e in st.edges]
             roll.edge_phase = {e: 1 for e in edges}
             cost = float(st.cost)
     solver = SteinerResult(edges=edges, cost=cost, lower_bound=min(lb, cost), optimal=bool(cost <= lb + 1e-6 * max(cost, 1)),

@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 
 from planner._i18n import CATEGORY_LABELS, STATUS_LABELS, label, tr
-from planner.costs import LEVELS
-from planner.rab import (
+from planner.schema import LEVELS
+from planner.outputs.rab import (
     DEFAULT_CONTINGENCY_RATE,
     DEFAULT_PPN_RATE,
     group_label,
@@ -186,14 +186,14 @@ def report_html(
     peers_table
         The comparison table (:func:`planner.peers.compare`); computed when None.
     ppn_rate, contingency_rate
-        As in :func:`planner.rab.write_rab`.
+        As in :func:`planner.outputs.rab.write_rab`.
 
     Returns
     -------
     str
     """
-    from planner import peers as _peers
-    from planner.static_map import static_map_figure
+    from planner.outputs import peers as _peers
+    from planner.outputs.static_map import static_map_figure
 
     if map_png is None:
         map_png = _fig_png(static_map_figure(plan, lang=lang), dpi=110)
@@ -349,7 +349,7 @@ def write_report(
     peers_table
         The comparison table, when already computed.
     ppn_rate, contingency_rate
-        As in :func:`planner.rab.write_rab`.
+        As in :func:`planner.outputs.rab.write_rab`.
 
     Returns
     -------

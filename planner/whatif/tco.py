@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from planner.costs import LEVELS
+from planner.schema import LEVELS
 
 
 def tco_table(

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from planner.costs import LEVELS
+from planner.schema import LEVELS
 
 #: Site statuses that get a fallback.
 FALLBACK_STATUSES: tuple[str, ...] = ("no_road_link", "drop_too_long")
@@ -109,7 +109,7 @@ def radio_fallback(
 
 def cost_rows(fb: pd.DataFrame, link_idr: Mapping[str, float], basis: str = "assumption",
               lang: str = "id") -> pd.DataFrame:
-    """One cost-table row (columns of :func:`planner.costs.price_quantities`) for the proposed links."""
+    """One cost-table row (columns of :func:`planner.model.costs.price_quantities`) for the proposed links."""
     n = int((fb["fallback"] == TECHNOLOGY).sum())
     cols = ["item", "description", "group", "method", "road_class", "quantity", "unit", "unit_low", "unit_base",
             "unit_high", "low", "base", "high", "basis", "source"]

@@ -33,7 +33,8 @@ import pandas as pd
 
 from planner._errors import InputError
 from planner._i18n import tr
-from planner.costs import LEVELS, describe
+from planner.model.costs import describe
+from planner.schema import LEVELS
 
 #: Effective PPN rate: 12 % on a DPP of 11/12 of the price (PMK 131/2024), see unit_prices.md section 6.
 DEFAULT_PPN_RATE = 0.11
@@ -221,7 +222,7 @@ def rab_totals(
     Parameters
     ----------
     costs
-        A priced table (:func:`planner.costs.price_quantities`).
+        A priced table (:func:`planner.model.costs.price_quantities`).
     ppn_rate
         Effective PPN rate (0.11 = 11 %).
     contingency_rate

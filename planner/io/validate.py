@@ -1,6 +1,6 @@
 """``planner validate``: check input files and report every problem with file, row and field.
 
-The checks are those :func:`planner.data.load_city` runs before planning (the
+The checks are those :func:`planner.io.city.load_city` runs before planning (the
 same code), applied to single files or whole city folders:
 
 - a folder is read as a city (every file, plus the cross-checks: sites
@@ -11,7 +11,7 @@ same code), applied to single files or whole city folders:
   ``opd*``) or ``--kind``; a ``city.toml`` in the same folder supplies the CRS
   and the study area.
 
-The result is a list of :class:`~planner.data.DataIssue`; the input is usable
+The result is a list of :class:`~planner.io.city.DataIssue`; the input is usable
 when none is an error.  Files are only read.
 """
 
@@ -25,12 +25,12 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from planner import importers as imp
 from planner._errors import InputError
-from planner.costs import BASES, LEVELS, read_prices
-from planner.data import (CITY_FILES, DataIssue, _read_layer, _read_meta, check_inside, embedded_data_dir, read_city,
-                          read_facilities)
+from planner.io import importers as imp
+from planner.io.city import check_inside, embedded_data_dir, read_city, read_facilities, read_layer, read_meta
+from planner.io.prices import read_prices
 from planner.projection import WGS84
+from planner.schema import BASES, CITY_FILES, LEVELS, DataIssue
 
 #: Kinds of file ``planner validate`` knows.
 KINDS: tuple[str, ...] = (*CITY_FILES, "unit_prices", "opd")
@@ -108,7 +108,7 @@ def _study_area(path: Path, area: Path | None,
     crs = outline = bbox = None
     toml = folder / "city.toml"
     if toml.exists():
-        meta = _read_meta(toml)
+        meta = read_meta(toml)
         crs = meta["crs"]
         bbox = imp.bbox_of(meta.get("bbox"), toml)
         for stem in ("city", "kelurahan"):
@@ -169,7 +169,7 @@ def validate_file(path: Path, issues: list[DataIssue], *, kind: str | None = Non
         sub: list[DataIssue] = []
         gdf = imp.read_vector(path, sub) if path.suffix.lower() in imp.VECTOR_SUFFIXES else None
         crs = _utm_for(gdf) if gdf is not None and len(gdf) else "EPSG:32650"
-    _read_layer(kind, path, crs, issues)
+    read_layer(kind, path, crs, issues)
 
 
 def _utm_for(gdf: gpd.GeoDataFrame) -> str:

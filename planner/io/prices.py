@@ -1,0 +1,159 @@
+"""Unit-price tables: read and validate ``unit_prices.csv`` into a :class:`PriceTable`.
+
+Prices come as one row per item, deployment method and road class, each with
+``low``/``base``/``high`` in IDR, a ``basis`` (``sourced``, ``derived`` or
+``assumption``) and a ``source``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
+
+from planner._errors import InputError
+from planner.io._tables import read_table
+from planner.schema import BASES, LEVELS, PRICE_COLUMNS
+
+#: Items the cost model needs; each must be in the price table.
+REQUIRED_ITEMS: tuple[str, ...] = (
+    "backbone_aerial",
+    "backbone_underground",
+    "road_crossing",
+    "drop_cable",
+    "equipment_site",
+    "splice_closure",
+    "equipment_core",
+)
+
+
+@dataclass(frozen=True)
+class Price:
+    """One unit price with its range and provenance."""
+
+    item: str
+    method: str
+    road_class: str
+    unit: str
+    low: float
+    base: float
+    high: float
+    basis: str
+    source: str
+
+    def at(self, level: str) -> float:
+        """Return the price at ``level`` (``low``, ``base`` or ``high``)."""
+        return float(getattr(self, level))
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    """The unit prices of a city, validated.
+
+    Attributes
+    ----------
+    table
+        The price rows as read (plus any scenario overrides).
+    path
+        Where they were read from.
+    """
+
+    table: pd.DataFrame
+    path: str = ""
+
+    def get(self, item: str, method: str = "-", road_class: str = "any") -> Price:
+        """Return the price of ``item`` for a method and road class.
+
+        A row with ``road_class`` ``any`` (or method ``-``) serves every class
+        (or method) that has no row of its own.
+        """
+        t = self.table
+        rows = t[t["item"] == item]
+        if rows.empty:
+            raise InputError(f"{self.path}: no price row for item '{item}'")
+        for m in (method, "-", "any"):
+            for rc in (road_class, "any", "-"):
+                hit = rows[(rows["method"] == m) & (rows["road_class"] == rc)]
+                if not hit.empty:
+                    r = hit.iloc[0]
+                    return Price(
+                        item,
+                        str(r["method"]),
+                        str(r["road_class"]),
+                        str(r["unit"]),
+                        float(r["low"]),
+                        float(r["base"]),
+                        float(r["high"]),
+                        str(r["basis"]),
+                        str(r["source"]),
+                    )
+        if len(rows) == 1:
+            r = rows.iloc[0]
+            return Price(item, str(r["method"]), str(r["road_class"]), str(r["unit"]), float(r["low"]),
+                         float(r["base"]), float(r["high"]), str(r["basis"]), str(r["source"]))
+        raise InputError(f"{self.path}: no price row for item '{item}' with method '{method}' and road class "
+                         f"'{road_class}'")
+
+    def with_overrides(self, overrides: Mapping[str, Mapping[str, float]]) -> PriceTable:
+        """Return a copy with prices replaced or scaled.
+
+        Parameters
+        ----------
+        overrides
+            ``{item: {"scale": f}}`` multiplies every level of every row of the
+            item; ``{item: {"low": a, "base": b, "high": c}}`` sets levels.
+            The ``basis`` of a changed row becomes ``scenario``.
+        """
+        t = self.table.copy()
+        for item, change in overrides.items():
+            mask = t["item"] == item
+            if not mask.any():
+                raise InputError(f"price override for unknown item '{item}'")
+            if "scale" in change:
+                for lvl in LEVELS:
+                    t.loc[mask, lvl] = t.loc[mask, lvl] * float(change["scale"])
+            for lvl in LEVELS:
+                if lvl in change:
+                    t.loc[mask, lvl] = float(change[lvl])
+            t.loc[mask, "basis"] = "scenario"
+            bad = mask & ((t["low"] > t["base"]) | (t["base"] > t["high"]) | (t["low"] < 0))
+            if bad.any():
+                raise InputError(f"price override for '{item}' gives low > base > high or a negative price")
+        return PriceTable(t, self.path + " (with scenario overrides)")
+
+
+def read_prices(path: Path) -> PriceTable:
+    """Read and validate a unit-price table.
+
+    Raises
+    ------
+    InputError
+        Naming the row and field of a missing column, a non-numeric or
+        negative price, ``low <= base <= high`` violated, an unknown basis, or
+        a missing required item.
+    """
+    t = read_table(path, PRICE_COLUMNS)
+    for lvl in LEVELS:
+        vals = pd.to_numeric(t[lvl], errors="coerce")
+        for i in t.index[vals.isna() | (vals < 0)]:
+            raise InputError(f"{path}, row {i + 1}, field '{lvl}': {t.at[i, lvl]!r} is not a price >= 0")
+        t[lvl] = vals.astype(float)
+    for i in t.index:
+        if not t.at[i, "low"] <= t.at[i, "base"] <= t.at[i, "high"]:
+            raise InputError(f"{path}, row {i + 1}, fields 'low/base/high': need low <= base <= high")
+        if t.at[i, "basis"] not in BASES:
+            raise InputError(f"{path}, row {i + 1}, field 'basis': {t.at[i, 'basis']!r} is not one of {BASES}")
+        if t.at[i, "currency"] != "IDR":
+            raise InputError(f"{path}, row {i + 1}, field 'currency': {t.at[i, 'currency']!r}; prices must be IDR")
+    absent = [it for it in REQUIRED_ITEMS if it not in set(t["item"])]
+    if absent:
+        raise InputError(f"{path}: no price for required item(s) {', '.join(absent)}")
+    dup = t.duplicated(["item", "method", "road_class"], keep=False)
+    if dup.any():
+        i = int(t.index[dup][0])
+        raise InputError(f"{path}, row {i + 1}: item/method/road_class repeated")
+    return PriceTable(t, str(path))
+
+

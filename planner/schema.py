@@ -1,0 +1,132 @@
+"""Names and columns shared by every stage: categories, road classes, price levels, data issues.
+
+This module holds vocabulary only (no reading, no computing), so that the
+readers (:mod:`planner.io`), the model (:mod:`planner.model`) and the outputs
+agree on one spelling of each name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+#: Site categories the planner knows, in default priority order.
+CATEGORIES: tuple[str, ...] = (
+    "opd",
+    "hospital",
+    "puskesmas",
+    "kantor_camat",
+    "kantor_lurah",
+    "school",
+    "clinic",
+)
+#: Road classes of the RBI schema as curated (``Pematang`` embankments excluded).
+ROAD_CLASSES: tuple[str, ...] = ("arteri", "lokal", "lain")
+#: Location quality values of ``facilities.csv``.
+LOCATION_QUALITIES: tuple[str, ...] = ("source_point", "uncertain", "approximate", "unplaced")
+
+#: Columns of a validated facilities table.
+FACILITY_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "category",
+    "subtype",
+    "kelurahan",
+    "kecamatan",
+    "lon",
+    "lat",
+    "placed",
+    "location_quality",
+    "is_core",
+    "flags",
+    "source",
+    "license",
+)
+
+#: The files of a city folder: stem → (required, what it holds).
+CITY_FILES: Mapping[str, tuple[bool, str]] = MappingProxyType({
+    "roads": (True, "road centrelines"),
+    "kelurahan": (True, "kelurahan/desa boundaries"),
+    "kecamatan": (False, "kecamatan boundaries"),
+    "city": (False, "city outline"),
+    "facilities": (True, "sites to connect"),
+    "existing_fiber": (False, "existing fiber routes"),
+})
+
+#: Price levels of every unit price and cost figure.
+LEVELS: tuple[str, ...] = ("low", "base", "high")
+#: Deployment methods of new backbone.
+METHODS: tuple[str, ...] = ("aerial", "underground")
+#: Columns of a unit-price table.
+PRICE_COLUMNS: tuple[str, ...] = (
+    "item",
+    "group",
+    "method",
+    "road_class",
+    "unit",
+    "low",
+    "base",
+    "high",
+    "currency",
+    "basis",
+    "source",
+)
+#: Where a price comes from: quoted from a source, derived from sources, or assumed.
+BASES: tuple[str, ...] = ("sourced", "derived", "assumption")
+
+#: Status of a site in a plan, in the order outputs list them.
+SITE_STATUSES: tuple[str, ...] = (
+    "connected",
+    "over_budget",
+    "not_selected",
+    "drop_too_long",
+    "no_road_link",
+    "unplaced",
+)
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """One problem found in an input file.
+
+    Attributes
+    ----------
+    file, row, field, message
+        Where the problem is and what it is; ``row`` is the 1-based data row
+        (CSV, header excluded) or feature number, None for a whole-file issue.
+    severity
+        ``"warning"`` (the data is usable, the item is flagged) or ``"error"``.
+    unit
+        What ``row`` counts: ``"row"`` (tables) or ``"feature"`` (vector layers).
+    """
+
+    file: str
+    row: int | None
+    field: str | None
+    message: str
+    severity: str = "warning"
+    unit: str = "row"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", {self.unit} {self.row}"
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+__all__ = [
+    "BASES",
+    "CATEGORIES",
+    "CITY_FILES",
+    "FACILITY_COLUMNS",
+    "LEVELS",
+    "LOCATION_QUALITIES",
+    "METHODS",
+    "PRICE_COLUMNS",
+    "ROAD_CLASSES",
+    "SITE_STATUSES",
+    "DataIssue",
+]

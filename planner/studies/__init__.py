@@ -1,0 +1,1 @@
+"""Studies: drivers that plan several scenarios (comparison, target level, peers)."""
