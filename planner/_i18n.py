@@ -1,81 +1,66 @@
-"""User-facing labels in Bahasa Indonesia (default) and English."""
+"""User-facing text in Bahasa Indonesia (default) and English: one label catalogue.
+
+Every label lives once in ``planner/locale/labels.toml`` as
+``key = ["Bahasa Indonesia", "English"]`` under a section; :func:`tr` reads
+``"section.key"`` and fills ``{placeholders}``.  Numbers are formatted by
+:mod:`planner._format` before they are put into a text.
+"""
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
 from types import MappingProxyType
-from typing import Mapping
 
+#: Languages of user-facing outputs.
 LANGS: tuple[str, ...] = ("id", "en")
 
-CATEGORY_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {
-        "opd": {"id": "Kantor OPD", "en": "City agency (OPD) office"},
-        "hospital": {"id": "Rumah sakit", "en": "Hospital"},
-        "puskesmas": {"id": "Puskesmas", "en": "Community health centre"},
-        "kantor_camat": {"id": "Kantor camat", "en": "Sub-district office"},
-        "kantor_lurah": {"id": "Kantor lurah", "en": "Village (kelurahan) office"},
-        "school": {"id": "Sekolah", "en": "School"},
-        "clinic": {"id": "Klinik", "en": "Clinic"},
-    }
-)
 
-STATUS_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {
-        "connected": {"id": "Terhubung", "en": "Connected"},
-        "unplaced": {"id": "Tanpa koordinat", "en": "No coordinates"},
-        "no_road_link": {"id": "Tak terjangkau jalan", "en": "No road link"},
-        "drop_too_long": {"id": "Drop terlalu panjang", "en": "Drop too long"},
-        "not_selected": {"id": "Tidak dipilih", "en": "Not selected"},
-        "over_budget": {"id": "Di luar anggaran", "en": "Over budget"},
-    }
-)
-
-QUALITY_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {
-        "source_point": {"id": "titik sumber", "en": "source point"},
-        "uncertain": {"id": "perlu dicek", "en": "uncertain"},
-        "approximate": {"id": "perkiraan", "en": "approximate"},
-        "unplaced": {"id": "tanpa koordinat", "en": "not placed"},
-    }
-)
+@cache
+def catalogue() -> Mapping[str, Mapping[str, tuple[str, str]]]:
+    """The label catalogue ``{section: {key: (id, en)}}`` (read once, read-only)."""
+    text = resources.files("planner").joinpath("locale/labels.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    return MappingProxyType({sec: MappingProxyType({k: (v[0], v[1]) for k, v in keys.items()})
+                             for sec, keys in data.items()})
 
 
-def tr(table: Mapping[str, tuple[str, str]], key: str, lang: str = "id", **kw: object) -> str:
-    """Text ``key`` of a module's ``{key: (bahasa_indonesia, english)}`` table in ``lang``.
+def check_lang(lang: str) -> str:
+    """Return ``lang`` when it is a known language, else raise ValueError naming the choices."""
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
+    return lang
 
-    Placeholders (``{n}``) are filled from ``kw``; without ``kw`` the text is
-    returned as written.
+
+def tr(key: str, lang: str = "id", **kw: object) -> str:
+    """Text ``"section.key"`` of the catalogue in ``lang``, placeholders filled from ``kw``.
+
+    Raises
+    ------
+    KeyError
+        For a key the catalogue does not have (a programming error).
     """
-    id_text, en_text = table[key]
-    text = id_text if lang == "id" else en_text
+    section, _, name = key.partition(".")
+    id_text, en_text = catalogue()[section][name]
+    text = en_text if lang == "en" else id_text
     return text.format(**kw) if kw else text
 
 
-def label(table: Mapping[str, Mapping[str, str]], key: str, lang: str = "id") -> str:
-    """Return the label of ``key`` in ``lang``, or ``key`` itself when unknown."""
-    entry = table.get(key)
+def label(section: str, key: str, lang: str = "id") -> str:
+    """Label of a value (a category, status, …) in ``lang``; the value itself when the catalogue lacks it."""
+    entry = catalogue().get(section, {}).get(str(key))
     if entry is None:
-        return key
-    return entry.get(lang, entry["id"])
+        return str(key)
+    return entry[1] if lang == "en" else entry[0]
 
 
-def reason_text(code: str, lang: str = "id", **kw: object) -> str:
-    """Sentence explaining why a site is (not) connected."""
-    texts = {
-        "connected": ("Terhubung ke backbone", "Connected to the backbone"),
-        "unplaced": (
-            "Tidak ada koordinat yang dapat dipertanggungjawabkan; lokasi perlu disurvei",
-            "No defensible coordinates; the site needs a survey",
-        ),
-        "no_road_link": (
-            "Jalan terdekat tidak terhubung ke jaringan jalan inti (ruas terpisah {km:.1f} km)",
-            "The nearest road is not connected to the core's road network (separate piece of {km:.1f} km)",
-        ),
-        "drop_too_long": (
-            "Jarak ke jalan {drop:,.0f} m melebihi batas drop {limit:,.0f} m",
-            "Distance to road {drop:,.0f} m exceeds the drop limit of {limit:,.0f} m",
-        ),
-        "not_selected": ("Tidak termasuk skenario ini", "Not part of this scenario"),
-    }
-    id_text, en_text = texts[code]
-    return (id_text if lang == "id" else en_text).format(**kw)
+def tr_table(table: Mapping[str, tuple[str, str]], key: str, lang: str = "id", **kw: object) -> str:
+    """Text ``key`` of a module's own ``{key: (id, en)}`` table (being moved into the catalogue)."""
+    id_text, en_text = table[key]
+    text = en_text if lang == "en" else id_text
+    return text.format(**kw) if kw else text
+
+
+__all__ = ["LANGS", "catalogue", "check_lang", "label", "tr", "tr_table"]

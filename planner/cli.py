@@ -47,6 +47,7 @@ def plan(
     from planner.outputs.write import write_outputs
     from planner.plan import make_plan
     from planner.model.scenario import Scenario, load_scenario
+    from planner.studies.target import is_target, target_plan
 
     if lang not in ("id", "en"):
         _fail(ValueError(f"--lang must be 'id' or 'en', not {lang!r}"))
@@ -58,8 +59,10 @@ def plan(
             if budget is not None:
                 sc = sc.with_budget(budget)
             p = make_plan(city, sc, time_limit=time_limit, seed=seed, progress=status.update)
+            status.update("merancang target / designing the target level")
+            target = p if is_target(p.scenario) else target_plan(city, p.scenario, time_limit=time_limit, seed=seed)
             status.update("menulis keluaran / writing outputs")
-            write_outputs(p, out, lang=lang, force=force, contingency_rate=contingency)
+            write_outputs(p, out, lang=lang, force=force, contingency_rate=contingency, target=target)
     except PlannerError as exc:
         if out.exists():
             console.print(f"nothing written: the earlier results in {out} are unchanged", highlight=False)
@@ -181,7 +184,7 @@ def compare_cmd(
 
 
 def _print_summary(s: dict, lang: str) -> None:
-    from planner._i18n import CATEGORY_LABELS, label
+    from planner._i18n import label
     from planner.outputs.maps import fmt_idr, fmt_num
 
     en = lang == "en"
@@ -205,7 +208,7 @@ def _print_summary(s: dict, lang: str) -> None:
     for col in ("category", "total", "connected") if en else ("kategori", "jumlah", "terhubung"):
         c.add_column(col)
     for cat, r in s["by_category"].items():
-        c.add_row(label(CATEGORY_LABELS, cat, lang), str(r["total"]), str(r["connected"]))
+        c.add_row(label("category", cat, lang), str(r["total"]), str(r["connected"]))
     out_console.print(c)
 
 

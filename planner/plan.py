@@ -20,7 +20,8 @@ import pandas as pd
 
 from planner import gaps as _gaps
 from planner._errors import InfeasibleError, ScenarioError
-from planner._i18n import reason_text
+from planner._format import fmt_num
+from planner._i18n import tr
 from planner.model.costs import CostModel, Quantities, price_quantities, totals
 from planner.schema import LEVELS
 from planner.io.city import City
@@ -292,17 +293,17 @@ def make_plan(
     for rec in sites.to_dict("records"):
         sid = rec["id"]
         if not rec["placed"]:
-            code, text = "unplaced", reason_text("unplaced")
+            code, text = "unplaced", tr("reason.unplaced")
         elif site_nodes[sid] not in core_comp:
             code = "no_road_link"
-            text = reason_text(code, km=comp_km[comp_of[site_nodes[sid]]])
+            text = tr("reason.no_road_link", km=fmt_num(comp_km[comp_of[site_nodes[sid]]], 1))
         elif rec["drop_m"] > scenario.max_drop_m and sid != core_id:
             code = "drop_too_long"
-            text = reason_text(code, drop=rec["drop_m"], limit=scenario.max_drop_m)
+            text = tr("reason.drop_too_long", drop=fmt_num(rec["drop_m"], 0), limit=fmt_num(scenario.max_drop_m, 0))
         elif not rec["selected"]:
-            code, text = "not_selected", reason_text("not_selected")
+            code, text = "not_selected", tr("reason.not_selected")
         else:
-            code, text = "connected", reason_text("connected")
+            code, text = "connected", tr("reason.connected")
             if sid != core_id:
                 terminals.append(site_nodes[sid])
         status.append(code)
@@ -318,7 +319,7 @@ def make_plan(
     whatif: dict[str, Any] = {}
     edge_phase: dict = {}
     if scenario.budget_idr is not None or scenario.phase_ceilings:
-        from planner.whatif.phases import budgeted_design
+        from planner.whatif.budgeted import budgeted_design
 
         prio = dict(zip(sites["id"], sites["priority"]))
         bd = budgeted_design(sub, core_node, terminals, {n: prio[G.nodes[n]["site_id"]] for n in terminals},

@@ -35,7 +35,7 @@ from folium.plugins import DualMap
 
 from planner.outputs._assets import inline_assets
 from planner._errors import InputError
-from planner._i18n import CATEGORY_LABELS, QUALITY_LABELS, STATUS_LABELS, label, tr
+from planner._i18n import label, tr_table
 from planner.schema import CATEGORIES
 from planner.projection import WGS84
 
@@ -114,7 +114,7 @@ _T = {
 
 
 def _t(key: str, lang: str) -> str:
-    return tr(_T, key, lang)
+    return tr_table(_T, key, lang)
 
 
 def _esc(value: Any) -> str:
@@ -211,73 +211,6 @@ def _site_costs(plan: Any) -> dict[str, float]:
         core = bool(rec.get("is_core"))
         out[rec["id"]] = float(drop_cost.get(rec["id"], 0.0)) + (equip_core if core else equip_site)
     return out
-
-
-# --------------------------------------------------------------------------- the target level
-
-
-def target_scenario(scenario: Any) -> Any:
-    """The "Setara Sidoarjo" target: ``scenario``'s costs and core, selecting every OPD, camat and lurah office.
-
-    Parameters
-    ----------
-    scenario
-        The plan's :class:`planner.model.scenario.Scenario` (prices, deployment, core and
-        drop limit are kept; the site selection is replaced).
-
-    Returns
-    -------
-    planner.model.scenario.Scenario
-    """
-    from planner.model.scenario import Scenario
-
-    base = scenario if scenario is not None else Scenario()
-    changes: dict[str, Any] = {
-        "name": TARGET_NAME,
-        "title": _T["target"][0],
-        "description": "Target pembanding: setiap OPD dan setiap kelurahan terhubung serat milik sendiri "
-                       "(tingkat yang dikaitkan dengan Kabupaten Sidoarjo; sumber publik belum "
-                       "mengonfirmasi jaringan milik Pemkab Sidoarjo, lihat geodata/peers/README.md)",
-        "categories": TARGET_CATEGORIES,
-        "include": (),
-        "exclude": (),
-        # the target connects every such office: no budget or phase ceilings (they would leave offices out
-        # and cost a second budgeted solve on every map)
-        "budget_idr": None,
-        "phase_ceilings": (),
-    }
-    fields = {f.name for f in dataclasses.fields(base)}
-    return dataclasses.replace(base, **{k: v for k, v in changes.items() if k in fields})
-
-
-def is_target(plan: Any) -> bool:
-    """True when ``plan`` already selects exactly the target level's sites."""
-    sc = plan.scenario
-    return tuple(sorted(sc.categories)) == tuple(sorted(TARGET_CATEGORIES)) and not sc.include and not sc.exclude
-
-
-def target_plan(plan: Any, *, time_limit: float = 30.0, seed: int = 0) -> Any:
-    """Design the "Setara Sidoarjo" target network on ``plan``'s city with the same cost model.
-
-    Parameters
-    ----------
-    plan
-        A :class:`planner.plan.Plan`.
-    time_limit
-        Seconds the Steiner solver may use.
-    seed
-        Seed of the solver's randomised parts.
-
-    Returns
-    -------
-    planner.plan.Plan
-        ``plan`` itself when it already is the target level.
-    """
-    if is_target(plan):
-        return plan
-    from planner.plan import make_plan
-
-    return make_plan(plan.city, target_scenario(plan.scenario), time_limit=time_limit, seed=seed)
 
 
 # --------------------------------------------------------------------------- layers
@@ -417,9 +350,9 @@ def _target_layer(m: folium.Map, target: Any, lang: str, show: bool) -> None:
 
 def _popup(rec: dict, lang: str, phase: int | None = None, cost: float | None = None) -> str:
     rows = [
-        (_t("category", lang), label(CATEGORY_LABELS, rec["category"], lang)
+        (_t("category", lang), label("category", rec["category"], lang)
          + (f" ({rec['subtype']})" if rec.get("subtype") else "")),
-        (_t("status", lang), label(STATUS_LABELS, rec["status"], lang)),
+        (_t("status", lang), label("status", rec["status"], lang)),
     ]
     if phase is not None:
         rows.append((_t("phase", lang), phase))
@@ -432,7 +365,7 @@ def _popup(rec: dict, lang: str, phase: int | None = None, cost: float | None = 
     if cost is not None:
         rows.append((_t("site_cost", lang), f"{fmt_idr(cost)} ({_t('site_cost_note', lang)})"))
     rows += [
-        (_t("quality", lang), label(QUALITY_LABELS, rec["location_quality"], lang)),
+        (_t("quality", lang), label("quality", rec["location_quality"], lang)),
         (_t("flags", lang), rec.get("flags")),
         (_t("source", lang), rec.get("source")),
     ]
@@ -450,7 +383,7 @@ def _site_layers(m: folium.Map, plan: Any, lang: str) -> None:
         if sub.empty:
             continue
         n_conn = int((sub["status"] == "connected").sum())
-        fg = folium.FeatureGroup(name=f"{label(CATEGORY_LABELS, cat, lang)} ({n_conn}/{len(sub)})")
+        fg = folium.FeatureGroup(name=f"{label('category', cat, lang)} ({n_conn}/{len(sub)})")
         for rec in sub.to_dict("records"):
             geom = rec["geometry"]
             dashed = rec["location_quality"] in ("approximate", "uncertain")
@@ -567,9 +500,11 @@ def save_offline(m: folium.Map | DualMap, path: str | Path) -> Path:
     return path
 
 
-def write_maps(plan: Any, folder: str | Path, lang: str = "id", *, target: Any = None,
-               time_limit: float = 30.0) -> list[Path]:
-    """Write ``map.html`` and ``map_compare.html`` (both offline) into ``folder``.
+def write_maps(plan: Plan, folder: str | Path, lang: str = "id", *, target: Plan | None = None) -> list[Path]:
+    """Write ``map.html`` (and ``map_compare.html`` when a target is given) into ``folder``, both offline.
+
+    Writing never plans: the target level is designed by the caller
+    (:func:`planner.studies.target.target_plan`) and handed in.
 
     Parameters
     ----------
@@ -580,9 +515,8 @@ def write_maps(plan: Any, folder: str | Path, lang: str = "id", *, target: Any =
     lang
         ``"id"`` or ``"en"``.
     target
-        The target-level plan; default: designed here with :func:`target_plan`.
-    time_limit
-        Solver time limit for the target design.
+        The target-level plan drawn as a switchable layer and on the right of
+        ``map_compare.html``; None: no target layer and no comparison page.
 
     Returns
     -------
@@ -590,10 +524,9 @@ def write_maps(plan: Any, folder: str | Path, lang: str = "id", *, target: Any =
         The files written.
     """
     folder = Path(folder)
-    if target is None:
-        target = target_plan(plan, time_limit=time_limit)
     files = [save_offline(plan_map(plan, lang, target=target), folder / "map.html")]
-    files.append(save_offline(compare_map(plan, target, lang), folder / "map_compare.html"))
+    if target is not None:
+        files.append(save_offline(compare_map(plan, target, lang), folder / "map_compare.html"))
     return files
 
 
@@ -603,7 +536,7 @@ def _legend_html(plan: Any, lang: str, target: Any = None) -> str:
         if key == "unplaced":
             continue
         items.append(f"<div><span style='display:inline-block;width:11px;height:11px;border-radius:6px;"
-                     f"background:{color};margin-right:5px'></span>{_esc(label(STATUS_LABELS, key, lang))}</div>")
+                     f"background:{color};margin-right:5px'></span>{_esc(label("status", key, lang))}</div>")
     lines = [
         (METHOD_COLORS["underground"], _t("new_ug", lang), ""),
         (METHOD_COLORS["aerial"], _t("new_aerial", lang), ""),

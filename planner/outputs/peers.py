@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from planner._errors import InputError
-from planner._i18n import tr
+from planner._i18n import tr_table
 from planner.io._tables import read_table
 from planner.io.city import embedded_data_dir
 
@@ -69,7 +69,7 @@ _T = {
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    return tr(_T, key, lang, **kw)
+    return tr_table(_T, key, lang, **kw)
 
 
 def default_peers_path() -> Path:

@@ -32,14 +32,10 @@ from typing import Any
 import pandas as pd
 
 from planner._errors import InputError
-from planner._i18n import tr
+from planner._i18n import tr_table
 from planner.model.costs import describe
+from planner.model.money import DEFAULT_CONTINGENCY_RATE, DEFAULT_PPN_RATE, RabTotals, rab_totals, round_idr
 from planner.schema import LEVELS
-
-#: Effective PPN rate: 12 % on a DPP of 11/12 of the price (PMK 131/2024), see unit_prices.md section 6.
-DEFAULT_PPN_RATE = 0.11
-#: No contingency unless asked for: the low/base/high range already carries the price uncertainty.
-DEFAULT_CONTINGENCY_RATE = 0.0
 
 #: Budget nomenclature (Permendagri 90/2019 and its Kepmendagri updates).  The program is named
 #: and coded the same way in every Diskominfo document found; the kegiatan and sub-kegiatan codes
@@ -153,7 +149,7 @@ _T: Mapping[str, tuple[str, str]] = MappingProxyType(
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    return tr(_T, key, lang, **kw)
+    return tr_table(_T, key, lang, **kw)
 
 
 def _lbl(table: Mapping[str, tuple[str, str]], key: str, lang: str) -> str:
@@ -174,96 +170,10 @@ def group_order(groups: Iterable[str]) -> list[str]:
     return [g for g in _GROUPS if g in present] + sorted(present - set(_GROUPS))
 
 
-def round_idr(value: Decimal | float | int) -> int:
-    """Round to whole rupiah, halves away from zero (as Excel's ``ROUND(x, 0)``)."""
-    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def pct_text(rate: float, lang: str = "id") -> str:
     """``0.11`` → ``11%`` (``11,5%`` in Indonesian for fractional percentages)."""
     text = f"{rate * 100:.2f}".rstrip("0").rstrip(".")
     return (text.replace(".", ",") if lang == "id" else text) + "%"
-
-
-@dataclass(frozen=True)
-class RabTotals:
-    """Recap of one price level (whole rupiah).
-
-    Attributes
-    ----------
-    works
-        Jumlah pekerjaan: the sum of the item amounts (= the plan's ``cost_idr``).
-    contingency
-        ``round(works * contingency_rate)``.
-    dpp
-        ``works + contingency`` (the base on which PPN is charged).
-    ppn
-        ``round(dpp * ppn_rate)``.
-    total
-        ``dpp + ppn``.
-    """
-
-    works: int
-    contingency: int
-    dpp: int
-    ppn: int
-    total: int
-
-
-def rab_totals(
-    costs: pd.DataFrame,
-    *,
-    ppn_rate: float = DEFAULT_PPN_RATE,
-    contingency_rate: float = DEFAULT_CONTINGENCY_RATE,
-    levels: Sequence[str] = LEVELS,
-) -> dict[str, RabTotals]:
-    """Recap figures per price level: works, contingency, PPN and total.
-
-    Parameters
-    ----------
-    costs
-        A priced table (:func:`planner.model.costs.price_quantities`).
-    ppn_rate
-        Effective PPN rate (0.11 = 11 %).
-    contingency_rate
-        Contingency as a share of the works total, added before PPN.
-    levels
-        Price levels to compute.
-
-    Returns
-    -------
-    dict
-        ``{level: RabTotals}``.
-
-    Raises
-    ------
-    InputError
-        For a negative rate or an unknown level.
-    """
-    _check_args(ppn_rate, contingency_rate, levels)
-    out: dict[str, RabTotals] = {}
-    for lvl in levels:
-        works = int(costs[lvl].sum())
-        cont = round_idr(Decimal(works) * Decimal(str(contingency_rate)))
-        dpp = works + cont
-        ppn = round_idr(Decimal(dpp) * Decimal(str(ppn_rate)))
-        out[lvl] = RabTotals(works, cont, dpp, ppn, dpp + ppn)
-    return out
-
-
-def rab_total_idr(plan: Any, **kw: Any) -> dict[str, int]:
-    """Total with contingency and PPN per price level (the ``rab_total_idr`` of ``summary.json``)."""
-    return {lvl: t.total for lvl, t in rab_totals(plan.costs, **kw).items()}
-
-
-def _check_args(ppn_rate: float, contingency_rate: float, levels: Sequence[str]) -> None:
-    if not 0 <= ppn_rate < 1:
-        raise InputError(f"PPN rate {ppn_rate!r} must be a share between 0 and 1 (0.11 = 11%)")
-    if not 0 <= contingency_rate < 1:
-        raise InputError(f"contingency rate {contingency_rate!r} must be a share between 0 and 1 (0.05 = 5%)")
-    bad = [lvl for lvl in levels if lvl not in LEVELS]
-    if bad or not levels:
-        raise InputError(f"price level(s) {bad or '(none)'} unknown; use some of {', '.join(LEVELS)}")
 
 
 # --------------------------------------------------------------------------------------------- cells
@@ -675,9 +585,9 @@ def notes(plan: Any, lang: str = "id", ppn_rate: float = DEFAULT_PPN_RATE,
     unplaced = int((plan.sites["status"] == "unplaced").sum())
     not_conn = sel[sel["status"] != "connected"]
     counts = sel.loc[sel["status"] == "connected", "location_quality"].value_counts().to_dict()
-    from planner._i18n import QUALITY_LABELS, label
+    from planner._i18n import label
 
-    qual = ", ".join(f"{label(QUALITY_LABELS, str(k), lang)}: {v}" for k, v in sorted(counts.items()))
+    qual = ", ".join(f"{label('quality', str(k), lang)}: {v}" for k, v in sorted(counts.items()))
     if en:
         out.append(("Sites", f"{int((sel['status'] == 'connected').sum())} of {len(sel)} selected sites connected; "
                              f"{len(not_conn)} not connected (see gaps.csv), of which {unplaced} have no "
@@ -719,7 +629,7 @@ def _write_sites(ws: Any, plan: Any, lang: str) -> None:
     """Appendix: the sites the design connects (names as in the input data, stored as text)."""
     from openpyxl.styles import Font
 
-    from planner._i18n import CATEGORY_LABELS, QUALITY_LABELS, label
+    from planner._i18n import label
 
     ws.cell(row=1, column=1, value=_t("sites_title", lang)).font = Font(bold=True, size=13)
     s = plan.sites[plan.sites["status"] == "connected"]
@@ -734,9 +644,9 @@ def _write_sites(ws: Any, plan: Any, lang: str) -> None:
         ws.cell(row=r, column=1, value=k)
         set_text(ws.cell(row=r, column=2), rec["id"])
         set_text(ws.cell(row=r, column=3), rec["name"])
-        set_text(ws.cell(row=r, column=4), label(CATEGORY_LABELS, str(rec["category"]), lang))
+        set_text(ws.cell(row=r, column=4), label("category", str(rec["category"]), lang))
         set_text(ws.cell(row=r, column=5), rec.get("kelurahan", ""))
-        set_text(ws.cell(row=r, column=6), label(QUALITY_LABELS, str(rec.get("location_quality", "")), lang))
+        set_text(ws.cell(row=r, column=6), label("quality", str(rec.get("location_quality", "")), lang))
         drop = rec.get("drop_m")
         ws.cell(row=r, column=7, value=None if pd.isna(drop) else round(float(drop), 1)).number_format = _QTY
         if phased:
@@ -783,7 +693,6 @@ __all__ = [
     "group_label",
     "group_order",
     "notes",
-    "rab_total_idr",
     "rab_totals",
     "round_idr",
     "set_text",

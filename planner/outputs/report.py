@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner._i18n import CATEGORY_LABELS, STATUS_LABELS, label, tr
+from planner._i18n import label, tr_table
 from planner.schema import LEVELS
 from planner.outputs.rab import (
     DEFAULT_CONTINGENCY_RATE,
@@ -118,7 +118,7 @@ min-width:12em}.kpi b{display:block;font-size:1.25em}
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    return tr(_T, key, lang, **kw)
+    return tr_table(_T, key, lang, **kw)
 
 
 def esc(value: Any) -> str:
@@ -244,7 +244,7 @@ def report_html(
     # coverage
     add(f"<h2>{esc(_t('coverage', lang))}</h2>")
     cat = plan.by_category()
-    rows = [[(esc(label(CATEGORY_LABELS, str(c), lang)), ""), (esc(int(r["total"])), "n"),
+    rows = [[(esc(label("category", str(c), lang)), ""), (esc(int(r["total"])), "n"),
              (esc(int(r["connected"])), "n")] for c, r in cat.iterrows()]
     add(_table([esc(_t("category", lang)), esc(_t("total", lang)), esc(_t("connected", lang))], rows))
 
@@ -307,9 +307,9 @@ def report_html(
         rows = []
         for rec in out.to_dict("records"):
             reason = rec.get("reason", "") if lang == "id" else ""
-            rows.append([(esc(rec["name"]), ""), (esc(label(CATEGORY_LABELS, str(rec["category"]), lang)), ""),
+            rows.append([(esc(rec["name"]), ""), (esc(label("category", str(rec["category"]), lang)), ""),
                          (esc(rec.get("kelurahan", "")), ""),
-                         (esc(label(STATUS_LABELS, str(rec["status"]), lang)), ""), (esc(reason), "")])
+                         (esc(label("status", str(rec["status"]), lang)), ""), (esc(reason), "")])
         add(_table([esc(_t(k, lang)) for k in ("name", "category")] + ["Kelurahan"]
                    + [esc(_t(k, lang)) for k in ("status", "reason")], rows))
     else:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner._i18n import STATUS_LABELS, label, tr
+from planner._i18n import label, tr_table
 
 _STATUS_COLORS = {
     "connected": "#1a9850",
@@ -54,7 +54,7 @@ _T = {
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    return tr(_T, key, lang, **kw)
+    return tr_table(_T, key, lang, **kw)
 
 
 def static_map_figure(plan: Any, lang: str = "id", figsize: tuple[float, float] = (11.7, 8.3)) -> Any:
@@ -144,7 +144,7 @@ def static_map_figure(plan: Any, lang: str = "id", figsize: tuple[float, float] 
         if len(sub):
             sub.plot(ax=ax, color=color, markersize=14, edgecolor="white", linewidth=0.4, zorder=7)
             handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor=color, markeredgecolor="white",
-                                  markersize=6, label=f"{label(STATUS_LABELS, status, lang)} ({len(sub)})"))
+                                  markersize=6, label=f"{label('status', status, lang)} ({len(sub)})"))
     core = sites[sites["is_core"].astype(bool)] if "is_core" in sites.columns else sites.iloc[0:0]
     if len(core):
         core.plot(ax=ax, color="#000000", marker="*", markersize=180, edgecolor="white", linewidth=0.6, zorder=8)

@@ -22,7 +22,7 @@ import pandas as pd
 from planner._errors import PlannerError
 from planner.gaps import gaps_table
 from planner.projection import WGS84
-from planner.outputs.rab import DEFAULT_CONTINGENCY_RATE, DEFAULT_PPN_RATE, rab_total_idr
+from planner.model.money import DEFAULT_CONTINGENCY_RATE, DEFAULT_PPN_RATE, rab_totals
 
 #: Files every run writes (others, e.g. rab.xlsx, are added by their writers).
 CORE_FILES: tuple[str, ...] = (
@@ -89,6 +89,7 @@ def write_outputs(
     ppn_rate: float | None = None,
     contingency_rate: float = DEFAULT_CONTINGENCY_RATE,
     peers_path: str | Path | None = None,
+    target: Any = None,
 ) -> Path:
     """Write every output of ``plan`` into the folder ``out``, atomically.
 
@@ -123,7 +124,7 @@ def write_outputs(
     if ppn_rate is None:
         ppn_rate = float(getattr(plan.scenario, "ppn_rate", DEFAULT_PPN_RATE))
     summary = plan.summary()
-    summary["rab_total_idr"] = rab_total_idr(plan, ppn_rate=ppn_rate, contingency_rate=contingency_rate)
+    summary["rab_total_idr"] = {lvl: t.total for lvl, t in rab_totals(plan.costs, ppn_rate=ppn_rate, contingency_rate=contingency_rate).items()}
     summary["rab_rates"] = {"ppn": ppn_rate, "contingency": contingency_rate}
     _check_target(out, summary["scenario"], force)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -132,7 +133,7 @@ def write_outputs(
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; outputs are ordinary files
     try:
-        write_maps(plan, tmp, lang=lang)  # map.html + map_compare.html, offline (assets inlined)
+        write_maps(plan, tmp, lang=lang, target=target)  # map.html + map_compare.html, offline (assets inlined)
         bb = plan.backbone[[c for c in ("part", "status", "method", "road_class", "length_m", "cost_base",
                                         "site_id", "fiber_id", "geometry") if c in plan.backbone.columns]]
         _write_geojson(bb, tmp / "backbone.geojson")

@@ -1,0 +1,81 @@
+"""The target level a plan is compared with: "Setara Sidoarjo", every OPD and every kelurahan office.
+
+:func:`target_scenario` derives the target from a plan's scenario (same
+prices, deployment, core and drop limit; the site selection replaced by every
+OPD, kantor camat and kantor lurah; no budget or phase ceilings), and
+:func:`target_plan` designs it with the same engine.  The caller decides to
+run it and hands the result to the outputs; writing never plans.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from planner._i18n import tr
+from planner.io.city import City
+from planner.model.scenario import Scenario
+from planner.plan import Plan, Progress, make_plan
+
+#: Categories of the target level (every OPD, kecamatan and kelurahan office).
+TARGET_CATEGORIES: tuple[str, ...] = ("opd", "kantor_camat", "kantor_lurah")
+#: Scenario name of the target level.
+TARGET_NAME = "setara_sidoarjo"
+
+
+def target_scenario(scenario: Scenario | None = None) -> Scenario:
+    """The target scenario of ``scenario``: its costs and core, selecting every OPD, camat and lurah office.
+
+    Parameters
+    ----------
+    scenario
+        The plan's scenario (prices, deployment, core, drop limit and
+        fallback are kept; the site selection is replaced and budget and
+        phase ceilings are dropped: the target connects every such office).
+    """
+    base = scenario if scenario is not None else Scenario()
+    return dataclasses.replace(
+        base,
+        name=TARGET_NAME,
+        title=tr("target.title", "id"),
+        description=tr("target.description", "id"),
+        categories=TARGET_CATEGORIES,
+        include=(),
+        exclude=(),
+        budget_idr=None,
+        phase_ceilings=(),
+        critical=(),
+        source="",
+    )
+
+
+def is_target(scenario: Scenario) -> bool:
+    """True when ``scenario`` already selects exactly the target level's sites with no ceilings."""
+    return (tuple(sorted(scenario.categories)) == tuple(sorted(TARGET_CATEGORIES)) and not scenario.include
+            and not scenario.exclude and scenario.budget_idr is None and not scenario.phase_ceilings)
+
+
+def target_plan(
+    city: City,
+    scenario: Scenario | None = None,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> Plan:
+    """Design the target level on ``city`` with ``scenario``'s cost model.
+
+    Parameters
+    ----------
+    city
+        Validated city data.
+    scenario
+        The plan's scenario (see :func:`target_scenario`).
+    time_limit, seed
+        Passed to :func:`planner.plan.make_plan`.
+    progress
+        Called with a short message before each step.
+    """
+    return make_plan(city, target_scenario(scenario), time_limit=time_limit, seed=seed, progress=progress)
+
+
+__all__ = ["TARGET_CATEGORIES", "TARGET_NAME", "is_target", "target_plan", "target_scenario"]
