@@ -39,8 +39,9 @@ def plan(
     budget: Annotated[Optional[float], typer.Option(
         help="Budget (pagu) in IDR, incl. PPN unless the scenario says otherwise: connect the sites of "
              "highest priority it buys (overrides the scenario's).")] = None,
-    contingency: Annotated[float, typer.Option(
-        help="Contingency of the RAB as a fraction (0.05 = 5%).", min=0.0, max=1.0)] = 0.0,
+    contingency: Annotated[Optional[float], typer.Option(
+        help="Contingency of the RAB as a fraction (0.05 = 5%); default: the scenario's (0).",
+        min=0.0, max=1.0)] = None,
 ) -> None:
     """Plan the minimum-cost fiber backbone and write map, tables and summary."""
     from planner.io.city import load_city
@@ -58,11 +59,14 @@ def plan(
             sc = load_scenario(scenario) if scenario else Scenario()
             if budget is not None:
                 sc = sc.with_budget(budget)
+            if contingency is not None:
+                sc = sc.with_contingency(contingency)
             p = make_plan(city, sc, time_limit=time_limit, seed=seed, progress=status.update)
             status.update("merancang target / designing the target level")
-            target = p if is_target(p.scenario) else target_plan(city, p.scenario, time_limit=time_limit, seed=seed)
+            target = p if is_target(p.scenario) else target_plan(city, p.scenario, time_limit=time_limit, seed=seed,
+                                                                  network=p.network)
             status.update("menulis keluaran / writing outputs")
-            write_outputs(p, out, lang=lang, force=force, contingency_rate=contingency, target=target)
+            write_outputs(p, out, lang=lang, force=force, target=target)
     except PlannerError as exc:
         if out.exists():
             console.print(f"nothing written: the earlier results in {out} are unchanged", highlight=False)
@@ -200,9 +204,7 @@ def _print_summary(s: dict, lang: str) -> None:
     t.add_row("Sites connected" if en else "Lokasi terhubung", f"{s['sites_connected']} / {s['sites_total']}")
     for lvl, name in (("low", "rendah"), ("base", "dasar"), ("high", "tinggi")):
         t.add_row(f"Cost {lvl}" if en else f"Biaya {name}", fmt_idr(s["cost_idr"][lvl]))
-    sv = s["solver"]
-    t.add_row("Solver", ("proven optimal" if en else "terbukti optimal") if sv["optimal"]
-              else f"gap ≤ {fmt_num(sv['gap_pct'], 2)}%")
+    t.add_row("Solver", s["status"]["text_en" if en else "text_id"])
     out_console.print(t)
     c = Table(title="Per category" if en else "Per kategori")
     for col in ("category", "total", "connected") if en else ("kategori", "jumlah", "terhubung"):

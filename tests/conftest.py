@@ -11,7 +11,9 @@ import pytest
 from shapely.geometry import LineString, Point
 
 from planner.io.city import City, embedded_data_dir, load_city
+from planner.outputs import write_outputs
 from planner.plan import Plan, make_plan
+from planner.studies.target import target_plan
 
 UTM = "EPSG:32650"
 #: Origin of the hand-built test cities (inside Kota Bontang, UTM 50N metres).
@@ -29,10 +31,14 @@ def bontang_plan(bontang: City) -> Plan:
 
 
 @pytest.fixture(scope="session")
-def bontang_outputs(bontang_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from planner.outputs.write import write_outputs
+def bontang_target(bontang: City, bontang_plan: Plan) -> Plan:
+    """The target level of the default plan, designed on the plan's network (as the CLI does)."""
+    return target_plan(bontang, bontang_plan.scenario, time_limit=30, seed=0, network=bontang_plan.network)
 
-    return write_outputs(bontang_plan, tmp_path_factory.mktemp("out") / "bontang")
+
+@pytest.fixture(scope="session")
+def bontang_outputs(bontang_plan: Plan, bontang_target: Plan, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_outputs(bontang_plan, tmp_path_factory.mktemp("out") / "bontang", target=bontang_target)
 
 
 def _facilities_csv(sites: list[tuple[str, str, float, float, bool]]) -> str:

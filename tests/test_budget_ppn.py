@@ -6,7 +6,6 @@ import pytest
 
 from planner._errors import ScenarioError
 from planner.plan import make_plan
-from planner.outputs.rab import rab_total_idr
 from planner.model.scenario import parse_scenario
 
 
@@ -28,5 +27,5 @@ def test_rab_total_with_ppn_fits_the_pagu(bontang):
     sc = parse_scenario({"name": "pagu", "budget": {"total_idr": pagu}})
     plan = make_plan(bontang, sc, time_limit=8)
     assert plan.cost_idr["base"] <= pagu / 1.11
-    assert rab_total_idr(plan, ppn_rate=0.11)["base"] <= pagu
+    assert plan.summary()["rab_total_idr"]["base"] <= pagu
     assert plan.summary()["budget"]["includes_ppn"] is True

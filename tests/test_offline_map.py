@@ -11,18 +11,11 @@ from folium.plugins import DualMap
 
 from planner.outputs._assets import AssetError, asset_store, inline_assets
 from planner.io.city import load_city
-from planner.outputs.maps import (
-    PHASE_COLORS,
-    TARGET_CATEGORIES,
-    compare_map,
-    fmt_idr,
-    plan_map,
-    target_plan,
-    target_scenario,
-    write_maps,
-)
-from planner.plan import make_plan
+from planner._format import fmt_idr
 from planner.model.scenario import Scenario
+from planner.outputs.maps import PHASE_COLORS, compare_map, plan_map, write_maps
+from planner.plan import make_plan
+from planner.studies.target import TARGET_CATEGORIES, is_target, target_plan, target_scenario
 
 REMOTE_TAG = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 
@@ -86,15 +79,16 @@ def small_plan(make_city):
 def test_target_design_selects_opd_camat_lurah_with_same_costs(small_plan):
     sc = target_scenario(Scenario(name="x", categories=("school",), exclude=("lurah",), max_drop_m=500.0))
     assert sc.categories == TARGET_CATEGORIES and sc.exclude == () and sc.max_drop_m == pytest.approx(500.0)
-    target = target_plan(small_plan, time_limit=5)
+    target = target_plan(small_plan.city, small_plan.scenario, time_limit=5, network=small_plan.network)
     status = dict(zip(target.sites["id"], target.sites["status"]))
     assert status == {"core": "connected", "lurah": "connected", "sch": "not_selected"}
     assert target.backbone_km < small_plan.backbone_km
-    assert target_plan(target) is target  # already the target level: no second design
+    assert target.network is small_plan.network  # same prices: the model is reused, not rebuilt
+    assert is_target(target.scenario) and not is_target(small_plan.scenario)
 
 
 def test_popup_shows_site_cost_and_target_layer(small_plan):
-    target = target_plan(small_plan, time_limit=5)
+    target = target_plan(small_plan.city, small_plan.scenario, time_limit=5)
     page = plan_map(small_plan, target=target).get_root().render()
     prices = small_plan.city.prices
     bb = small_plan.backbone
@@ -129,7 +123,7 @@ def test_compare_map_escapes_names(make_city, tmp_path):
     path = folder / "facilities.csv"
     path.write_text(path.read_text().replace("Site x", "<img src=x onerror=alert(1)>"), encoding="utf-8")
     plan = make_plan(load_city(folder), time_limit=5)
-    files = write_maps(plan, tmp_path, target=target_plan(plan, time_limit=5))
+    files = write_maps(plan, tmp_path, target=target_plan(plan.city, plan.scenario, time_limit=5))
     assert [f.name for f in files] == ["map.html", "map_compare.html"]
     for f in files:
         page = f.read_text(encoding="utf-8")

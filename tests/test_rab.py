@@ -15,7 +15,8 @@ import pytest
 
 from planner._errors import InputError
 from planner.plan import Plan
-from planner.outputs.rab import rab_total_idr, rab_totals, round_idr, write_rab
+from planner.model.money import rab_totals, round_idr
+from planner.outputs.rab import write_rab
 
 LEVELS = ("low", "base", "high")
 
@@ -116,7 +117,7 @@ def test_ppn_and_contingency_arithmetic() -> None:
 def test_summary_key_matches_workbook_with_custom_rates(bontang_plan: Plan, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(write_rab(bontang_plan, tmp_path / "rab.xlsx", ppn_rate=0.12, contingency_rate=0.1))
     total = _row_by_label(wb["Rekapitulasi"], "TOTAL")
-    expected = rab_total_idr(bontang_plan, ppn_rate=0.12, contingency_rate=0.1)
+    expected = {lvl: t.total for lvl, t in rab_totals(bontang_plan.costs, ppn_rate=0.12, contingency_rate=0.1).items()}
     assert [total[2], total[3], total[4]] == [expected[lvl] for lvl in LEVELS]
     assert _row_by_label(wb["Rekapitulasi"], "Kontingensi (10%)")[3] == round_idr(
         Decimal(bontang_plan.cost_idr["base"]) / 10)

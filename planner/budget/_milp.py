@@ -217,6 +217,7 @@ def design_cost(
     free_edges: frozenset | set = frozenset(),
     paid_nodes: frozenset | set = frozenset(),
     candidates: set[Node] | None = None,
+    rules: object = None,
 ) -> float:
     """Full cost of a design: edge weights, closures, crossings, equipment of ``n_sites`` sites and the core.
 

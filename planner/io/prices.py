@@ -48,7 +48,7 @@ class Price:
         return float(getattr(self, level))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PriceTable:
     """The unit prices of a city, validated.
 
@@ -63,36 +63,34 @@ class PriceTable:
     table: pd.DataFrame
     path: str = ""
 
+    def rows(self) -> dict[str, list[Price]]:
+        """Every price row as a :class:`Price`, by item (in table order); built once per table."""
+        cached = self.__dict__.get("_rows")
+        if cached is None:
+            cached = {}
+            for r in self.table.to_dict("records"):
+                cached.setdefault(str(r["item"]), []).append(Price(
+                    str(r["item"]), str(r["method"]), str(r["road_class"]), str(r["unit"]), float(r["low"]),
+                    float(r["base"]), float(r["high"]), str(r["basis"]), str(r["source"])))
+            object.__setattr__(self, "_rows", cached)
+        return cached
+
     def get(self, item: str, method: str = "-", road_class: str = "any") -> Price:
         """Return the price of ``item`` for a method and road class.
 
         A row with ``road_class`` ``any`` (or method ``-``) serves every class
         (or method) that has no row of its own.
         """
-        t = self.table
-        rows = t[t["item"] == item]
-        if rows.empty:
+        rows = self.rows().get(item)
+        if not rows:
             raise InputError(f"{self.path}: no price row for item '{item}'")
         for m in (method, "-", "any"):
             for rc in (road_class, "any", "-"):
-                hit = rows[(rows["method"] == m) & (rows["road_class"] == rc)]
-                if not hit.empty:
-                    r = hit.iloc[0]
-                    return Price(
-                        item,
-                        str(r["method"]),
-                        str(r["road_class"]),
-                        str(r["unit"]),
-                        float(r["low"]),
-                        float(r["base"]),
-                        float(r["high"]),
-                        str(r["basis"]),
-                        str(r["source"]),
-                    )
+                for r in rows:
+                    if r.method == m and r.road_class == rc:
+                        return r
         if len(rows) == 1:
-            r = rows.iloc[0]
-            return Price(item, str(r["method"]), str(r["road_class"]), str(r["unit"]), float(r["low"]),
-                         float(r["base"]), float(r["high"]), str(r["basis"]), str(r["source"]))
+            return rows[0]
         raise InputError(f"{self.path}: no price row for item '{item}' with method '{method}' and road class "
                          f"'{road_class}'")
 

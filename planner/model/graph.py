@@ -240,19 +240,25 @@ def build_graph(
     return G
 
 
-def set_weights(G: nx.MultiGraph, model: CostModel, level: str = "base") -> None:
-    """Set edge ``weight`` to the cost in IDR of building along it at a price level.
+def set_weights(G: nx.MultiGraph, model: CostModel, level: str = "base", attr: str = "weight") -> None:
+    """Set edge attribute ``attr`` to the cost in IDR of building along the edge at a price level.
 
     Existing fiber weighs 0 (reusing it costs nothing); drops are priced per
     metre; road edges by the method the model deploys on their road class.
+    Each distinct price is looked up once: ``O(E)``.
     """
+    drop = model.drop_cost(1.0, level)
+    per_m: dict[str, float] = {}
     for _, _, data in G.edges(data=True):
         if data["kind"] == "drop":
-            data["weight"] = model.drop_cost(data["length_m"], level)
+            data[attr] = data["length_m"] * drop
         elif data["existing"]:
-            data["weight"] = 0.0
+            data[attr] = 0.0
         else:
-            data["weight"] = model.backbone_cost(data["road_class"], data["length_m"], level)
+            rc = data["road_class"]
+            if rc not in per_m:
+                per_m[rc] = model.backbone_cost(rc, 1.0, level)
+            data[attr] = data["length_m"] * per_m[rc]
 
 
 def edges_frame(G: nx.MultiGraph, edges: Iterable[tuple] | None = None) -> gpd.GeoDataFrame:

@@ -34,6 +34,7 @@ Schema (every key optional)::
     level = "base"                    # price level the budget is checked at
     includes_ppn = true               # budget and phase ceilings are pagu incl. PPN (default)
     ppn_rate = 0.11                   # effective PPN rate (PMK 131/2024) used to net it out
+    contingency_rate = 0.0            # RAB contingency, share of the works total (before PPN)
 
     [phases]
     ceilings_idr = [5e9, 5e9, 5e9, 5e9]   # one multi-year rollout phase per ceiling
@@ -63,6 +64,7 @@ rejected with a :class:`~planner._errors.ScenarioError` naming the key.
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -71,6 +73,7 @@ from typing import Any, Mapping
 
 from planner._errors import ScenarioError
 from planner.model.costs import DEFAULT_DEPLOYMENT
+from planner.model.money import DEFAULT_CONTINGENCY_RATE, DEFAULT_PPN_RATE
 from planner.schema import CATEGORIES, LEVELS, METHODS, ROAD_CLASSES
 
 _TOP = ("name", "title", "description", "select", "network", "deployment", "prices", "priority", "budget",
@@ -78,7 +81,7 @@ _TOP = ("name", "title", "description", "select", "network", "deployment", "pric
 _SELECT = ("categories", "include", "exclude", "core")
 _NETWORK = ("max_drop_m",)
 _PRICE_KEYS = ("scale", *LEVELS)
-_BUDGET = ("total_idr", "level", "includes_ppn", "ppn_rate")
+_BUDGET = ("total_idr", "level", "includes_ppn", "ppn_rate", "contingency_rate")
 _PHASES = ("ceilings_idr", "start_year")
 _RESILIENCE = ("critical", "corridor_m")
 _FALLBACK = ("enabled", "max_link_m", "link_idr")
@@ -171,6 +174,8 @@ class Scenario:
         that include PPN (default, as in APBD practice); the works cost the
         design may spend is then ``ceiling / (1 + ppn_rate)``
         (see :meth:`works_amount`).
+    contingency_rate
+        Contingency of the RAB as a share of the works total, added before PPN.
     phase_ceilings
         Ceiling in IDR of each phase of a multi-year rollout; empty: one phase.
     start_year
@@ -203,7 +208,8 @@ class Scenario:
     budget_idr: float | None = None
     budget_level: str = "base"
     budget_includes_ppn: bool = True
-    ppn_rate: float = 0.11
+    ppn_rate: float = DEFAULT_PPN_RATE
+    contingency_rate: float = DEFAULT_CONTINGENCY_RATE
     phase_ceilings: tuple[float, ...] = ()
     start_year: int | None = None
     critical: tuple[str, ...] = ()
@@ -227,6 +233,18 @@ class Scenario:
         if self.budget_includes_ppn:
             return float(ceiling_idr) / (1.0 + self.ppn_rate)
         return float(ceiling_idr)
+
+    def with_contingency(self, rate: float) -> Scenario:
+        """Copy with another RAB contingency rate (``planner plan --contingency``).
+
+        Raises
+        ------
+        ScenarioError
+            When the rate is not a fraction in [0, 1).
+        """
+        if not (isinstance(rate, (int, float)) and math.isfinite(rate) and 0 <= rate < 1):
+            raise ScenarioError(f"key 'budget.contingency_rate' must be a fraction in [0, 1), got {rate!r}")
+        return replace(self, contingency_rate=float(rate))
 
     def with_budget(self, budget_idr: float | None) -> Scenario:
         """Copy with another budget (``planner plan --budget``).
@@ -321,6 +339,11 @@ def _whatif(data: Mapping[str, Any], path: str) -> dict[str, Any]:
         if rate >= 1:
             raise ScenarioError(f"{path}: key 'budget.ppn_rate' is a fraction (0.11 for 11%), got {rate}")
         kwargs["ppn_rate"] = rate
+    if "contingency_rate" in bud:
+        rate = _number(bud["contingency_rate"], "budget.contingency_rate", path)
+        if rate >= 1:
+            raise ScenarioError(f"{path}: key 'budget.contingency_rate' is a fraction (0.05 for 5%), got {rate}")
+        kwargs["contingency_rate"] = rate
 
     ph = _table(data, "phases", _PHASES, path)
     if "ceilings_idr" in ph:

@@ -536,7 +536,7 @@ def _legend_html(plan: Any, lang: str, target: Any = None) -> str:
         if key == "unplaced":
             continue
         items.append(f"<div><span style='display:inline-block;width:11px;height:11px;border-radius:6px;"
-                     f"background:{color};margin-right:5px'></span>{_esc(label("status", key, lang))}</div>")
+                     f"background:{color};margin-right:5px'></span>{_esc(label('status', key, lang))}</div>")
     lines = [
         (METHOD_COLORS["underground"], _t("new_ug", lang), ""),
         (METHOD_COLORS["aerial"], _t("new_aerial", lang), ""),

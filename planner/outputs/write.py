@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import shutil
 import tempfile
 from collections.abc import Callable
+from datetime import datetime, timezone
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +23,15 @@ import geopandas as gpd
 import pandas as pd
 
 from planner._errors import PlannerError
+from planner._i18n import check_lang
 from planner.gaps import gaps_table
+from planner.outputs.maps import write_maps
+from planner.outputs.peers import write_peers
+from planner.outputs.rab import write_rab
+from planner.outputs.report import write_report
+from planner.outputs.static_map import write_static_map
+from planner.plan import Plan
 from planner.projection import WGS84
-from planner.model.money import DEFAULT_CONTINGENCY_RATE, DEFAULT_PPN_RATE, rab_totals
 
 #: Files every run writes (others, e.g. rab.xlsx, are added by their writers).
 CORE_FILES: tuple[str, ...] = (
@@ -80,52 +89,47 @@ def _check_target(out: Path, scenario: str, force: bool) -> None:
 
 
 def write_outputs(
-    plan: Any,
+    plan: Plan,
     out: str | Path,
     *,
     lang: str = "id",
     force: bool = False,
-    extra: Callable[[Any, Path, str], None] | None = None,
-    ppn_rate: float | None = None,
-    contingency_rate: float = DEFAULT_CONTINGENCY_RATE,
+    target: Plan | None = None,
     peers_path: str | Path | None = None,
-    target: Any = None,
+    extra: Callable[[Plan, Path, str], None] | None = None,
 ) -> Path:
-    """Write every output of ``plan`` into the folder ``out``, atomically.
+    """Write every output of ``plan`` (and of the studies given) into the folder ``out``, atomically.
+
+    Writing never plans: a target level (:func:`planner.studies.target.target_plan`)
+    is designed by the caller and handed in as ``target``.
 
     Parameters
     ----------
     plan
-        A :class:`planner.plan.Plan`.
+        The plan.
     out
         Output folder; created if missing.
     lang
         Language of user-facing outputs (``id`` or ``en``).
     force
         Replace a folder that holds another scenario's result.
+    target
+        The target-level plan: drawn as a layer of ``map.html`` and on the
+        right of ``map_compare.html``; None: neither (no comparison page).
+    peers_path
+        Peer table for the comparison; default ``geodata/peers/peers.csv``.
     extra
         Called as ``extra(plan, tmp_dir, lang)`` to add more files before the
         folder is published.
-    ppn_rate, contingency_rate
-        PPN and contingency of the RAB (``rab.xlsx``, ``report.html`` and
-        ``summary.json``'s ``rab_total_idr``); PPN defaults to the scenario's
-        ``budget.ppn_rate`` (11% effective unless the scenario says otherwise).
-    peers_path
-        Peer table for the comparison; default ``geodata/peers/peers.csv``.
 
     Returns
     -------
     pathlib.Path
         The output folder.
     """
-    from planner.outputs.maps import write_maps
-
+    check_lang(lang)
     out = Path(out)
-    if ppn_rate is None:
-        ppn_rate = float(getattr(plan.scenario, "ppn_rate", DEFAULT_PPN_RATE))
     summary = plan.summary()
-    summary["rab_total_idr"] = {lvl: t.total for lvl, t in rab_totals(plan.costs, ppn_rate=ppn_rate, contingency_rate=contingency_rate).items()}
-    summary["rab_rates"] = {"ppn": ppn_rate, "contingency": contingency_rate}
     _check_target(out, summary["scenario"], force)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
@@ -133,7 +137,7 @@ def write_outputs(
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; outputs are ordinary files
     try:
-        write_maps(plan, tmp, lang=lang, target=target)  # map.html + map_compare.html, offline (assets inlined)
+        write_maps(plan, tmp, lang=lang, target=target)
         bb = plan.backbone[[c for c in ("part", "status", "method", "road_class", "length_m", "cost_base",
                                         "site_id", "fiber_id", "geometry") if c in plan.backbone.columns]]
         _write_geojson(bb, tmp / "backbone.geojson")
@@ -144,11 +148,13 @@ def write_outputs(
         gaps.to_csv(tmp / "gaps.csv", index=False)
         plan.by_category().to_csv(tmp / "gaps_by_category.csv")
         plan.by_kelurahan().to_csv(tmp / "gaps_by_kelurahan.csv")
-        write_proposal(plan, tmp, lang=lang, ppn_rate=ppn_rate, contingency_rate=contingency_rate,
-                       peers_path=peers_path)
+        write_proposal(plan, tmp, lang=lang, peers_path=peers_path)
         if extra is not None:
             extra(plan, tmp, lang)
+        if target is not None:
+            summary["target"] = _target_summary(target)
         write_json(summary, tmp / "summary.json")
+        write_json(_run_info(plan, target), tmp / "run.json")
         (tmp / MARKER).write_text("written by planner\n", encoding="utf-8")
         _publish(tmp, out)
     except BaseException:
@@ -157,28 +163,44 @@ def write_outputs(
     return out
 
 
-def write_proposal(
-    plan: Any,
-    folder: Path,
-    *,
-    lang: str = "id",
-    ppn_rate: float | None = None,
-    contingency_rate: float = DEFAULT_CONTINGENCY_RATE,
-    peers_path: str | Path | None = None,
-) -> None:
+def _target_summary(target: Plan) -> dict[str, Any]:
+    """The target level's key figures in the plan's ``summary.json``."""
+    s = target.summary()
+    return {k: s[k] for k in ("scenario", "scenario_title", "sites_total", "sites_connected", "backbone_km",
+                              "reused_km", "drop_km", "cost_idr", "rab_total_idr", "status", "by_category")}
+
+
+def _run_info(plan: Plan, target: Plan | None) -> dict[str, Any]:
+    """What differs from run to run (``run.json``): when, with what, and how long each step took."""
+    info: dict[str, Any] = {
+        "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "planner_version": _version(),
+        "python": platform.python_version(),
+        "timings_s": {k: round(v, 3) for k, v in plan.timings.items()},
+        "solver_seconds": round(plan.solver.seconds, 3),
+    }
+    if target is not None:
+        info["target_timings_s"] = {k: round(v, 3) for k, v in target.timings.items()}
+    return info
+
+
+def _version() -> str:
+    try:
+        return metadata.version("planner")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def write_proposal(plan: Plan, folder: Path, *, lang: str = "id", peers_path: str | Path | None = None) -> None:
     """Write the proposal files (:data:`PROPOSAL_FILES`) of ``plan`` into ``folder``.
 
     The static map and the peer chart are written first; the report embeds them.
     """
-    from planner.outputs.peers import write_peers
-    from planner.outputs.rab import write_rab
-    from planner.outputs.report import write_report
-    from planner.outputs.static_map import write_static_map
-
+    ppn, cont = plan.scenario.ppn_rate, plan.scenario.contingency_rate
     write_static_map(plan, folder / "map.png", lang=lang)
-    write_rab(plan, folder / "rab.xlsx", lang=lang, ppn_rate=ppn_rate, contingency_rate=contingency_rate)
+    write_rab(plan, folder / "rab.xlsx", lang=lang, ppn_rate=ppn, contingency_rate=cont)
     table = write_peers(plan, folder, lang=lang, peers_path=peers_path)
-    write_report(plan, folder, lang=lang, peers_table=table, ppn_rate=ppn_rate, contingency_rate=contingency_rate)
+    write_report(plan, folder, lang=lang, peers_table=table, ppn_rate=ppn, contingency_rate=cont)
 
 
 def _publish(tmp: Path, out: Path) -> None:

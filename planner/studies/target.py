@@ -14,7 +14,7 @@ import dataclasses
 from planner._i18n import tr
 from planner.io.city import City
 from planner.model.scenario import Scenario
-from planner.plan import Plan, Progress, make_plan
+from planner.plan import Network, Plan, Progress, make_plan
 
 #: Categories of the target level (every OPD, kecamatan and kelurahan office).
 TARGET_CATEGORIES: tuple[str, ...] = ("opd", "kantor_camat", "kantor_lurah")
@@ -61,6 +61,7 @@ def target_plan(
     time_limit: float = 30.0,
     seed: int = 0,
     progress: Progress | None = None,
+    network: Network | None = None,
 ) -> Plan:
     """Design the target level on ``city`` with ``scenario``'s cost model.
 
@@ -74,8 +75,12 @@ def target_plan(
         Passed to :func:`planner.plan.make_plan`.
     progress
         Called with a short message before each step.
+    network
+        The plan's network (:attr:`planner.plan.Plan.network`), reused when
+        it fits: the target has the same prices and deployment.
     """
-    return make_plan(city, target_scenario(scenario), time_limit=time_limit, seed=seed, progress=progress)
+    return make_plan(city, target_scenario(scenario), time_limit=time_limit, seed=seed, progress=progress,
+                     network=network)
 
 
 __all__ = ["TARGET_CATEGORIES", "TARGET_NAME", "is_target", "target_plan", "target_scenario"]

@@ -15,12 +15,15 @@ reason.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from planner._format import fmt_num
+from planner.model.scenario import Scenario
 from planner.schema import LEVELS
 
 #: Site statuses that get a fallback.
@@ -36,17 +39,19 @@ def _reason(status: str, hub_name: str, link_m: float, max_link_m: float, basis:
         "no_road_link": ("tidak ada jalan yang tersambung ke inti", "no road connected to the core"),
         "drop_too_long": ("drop ke jalan melebihi batas", "the drop to the road exceeds the limit"),
     }[status]
+    km = fmt_num(link_m / 1000, 2, lang)
     if link_m > max_link_m:
-        return (f"Serat tidak terjangkau ({why[0]}); lokasi terhubung terdekat {link_m / 1000:,.1f} km, melebihi "
-                f"jangkauan radio {max_link_m / 1000:,.1f} km: perlu solusi lain (mis. VSAT)"
+        far, reach = fmt_num(link_m / 1000, 1, lang), fmt_num(max_link_m / 1000, 1, lang)
+        return (f"Serat tidak terjangkau ({why[0]}); lokasi terhubung terdekat {far} km, melebihi "
+                f"jangkauan radio {reach} km: perlu solusi lain (mis. VSAT)"
                 if lang == "id" else
-                f"Fiber cannot reach ({why[1]}); nearest connected site {link_m / 1000:,.1f} km away, beyond the "
-                f"radio range of {max_link_m / 1000:,.1f} km: needs another solution (e.g. VSAT)")
+                f"Fiber cannot reach ({why[1]}); nearest connected site {far} km away, beyond the "
+                f"radio range of {reach} km: needs another solution (e.g. VSAT)")
     if lang == "id":
         return (f"Serat tidak terjangkau ({why[0]}); diusulkan radio point-to-point ke {hub_name} "
-                f"({link_m / 1000:,.2f} km garis lurus; garis pandang belum disurvei; harga {_BASIS_ID.get(basis, basis)})")
+                f"({km} km garis lurus; garis pandang belum disurvei; harga {_BASIS_ID.get(basis, basis)})")
     return (f"Fiber cannot reach ({why[1]}); proposed point-to-point radio to {hub_name} "
-            f"({link_m / 1000:,.2f} km straight line; line of sight not surveyed; price {basis})")
+            f"({km} km straight line; line of sight not surveyed; price {basis})")
 
 
 def radio_fallback(
@@ -126,4 +131,95 @@ def cost_rows(fb: pd.DataFrame, link_idr: Mapping[str, float], basis: str = "ass
     return pd.DataFrame([row], columns=cols)
 
 
-__all__ = ["COLUMNS", "FALLBACK_STATUSES", "TECHNOLOGY", "cost_rows", "radio_fallback"]
+@dataclass(frozen=True)
+class FallbackLink:
+    """A proposed radio link (or the reason there is none) for one site fiber cannot reach."""
+
+    id: str
+    name: str
+    status: str
+    fallback: str
+    to: str
+    link_m: float
+    reason: str
+    in_costs: bool
+
+
+@dataclass(frozen=True)
+class FallbackOutcome:
+    """Radio links proposed by a plan.
+
+    Attributes
+    ----------
+    sites
+        One entry per selected site fiber cannot reach.
+    cost_idr
+        Cost of the links that are in the plan's cost table, per level.
+    link_idr
+        Price of one link per level (the scenario's; an assumption unless sourced).
+    """
+
+    sites: tuple[FallbackLink, ...]
+    cost_idr: Mapping[str, int]
+    link_idr: Mapping[str, float]
+    technology: str = TECHNOLOGY
+    price_basis: str = "assumption"
+    note: str = ("links in the cost table are those with in_costs=true; with phases links are not scheduled, "
+                 "with a budget they are added in priority order while the budget has room")
+
+
+def propose_fallback(
+    sites: gpd.GeoDataFrame,
+    crs: str,
+    scenario: Scenario,
+    works_idr: Mapping[str, int],
+) -> tuple[pd.DataFrame, pd.DataFrame, FallbackOutcome]:
+    """Radio links for the selected sites fiber cannot reach, and which of them the plan pays for.
+
+    Parameters
+    ----------
+    sites
+        The plan's sites with ``status`` and ``priority``.
+    crs
+        Projected CRS of the link lengths.
+    scenario
+        ``fallback.*`` parameters; a budget (not phased) admits links in
+        priority order while its works limit has room, phases schedule none.
+    works_idr
+        The plan's works cost so far, per level.
+
+    Returns
+    -------
+    columns, cost_rows, outcome
+        :data:`COLUMNS` plus ``fallback_in_costs`` indexed like ``sites``; the
+        cost-table rows of the paid links; the summary.
+    """
+    fb = radio_fallback(sites, crs, scenario.fallback_link_idr, scenario.fallback_max_link_m)
+    fb["fallback_in_costs"] = fb["fallback"] == TECHNOLOGY
+    if scenario.phase_ceilings:
+        fb["fallback_in_costs"] = False  # links are not scheduled into phases: listed and priced, not in costs
+    elif scenario.budget_idr is not None:
+        level = scenario.budget_level
+        room = scenario.works_amount(scenario.budget_idr) - works_idr[level] - 1.0
+        price = float(scenario.fallback_link_idr[level])
+        order = sites.loc[fb.index[fb["fallback_in_costs"]]].sort_values("priority", ascending=False, kind="stable")
+        for i in order.index:
+            if price <= room:
+                room -= price
+            else:
+                fb.at[i, "fallback_in_costs"] = False
+    rows = cost_rows(fb[fb["fallback_in_costs"]], scenario.fallback_link_idr)
+    prop = fb[fb["fallback"] != ""]
+    links = tuple(
+        FallbackLink(id=str(sites.at[i, "id"]), name=str(sites.at[i, "name"]), status=str(sites.at[i, "status"]),
+                     fallback=str(r["fallback"]), to=str(r["fallback_to"]), link_m=float(r["fallback_link_m"]),
+                     reason=str(r["fallback_reason"]), in_costs=bool(r["fallback_in_costs"]))
+        for i, r in prop.iterrows())
+    outcome = FallbackOutcome(sites=links,
+                              cost_idr={lvl: int(rows[lvl].sum()) if len(rows) else 0 for lvl in LEVELS},
+                              link_idr=dict(scenario.fallback_link_idr))
+    return fb, rows, outcome
+
+
+__all__ = ["COLUMNS", "FALLBACK_STATUSES", "TECHNOLOGY", "FallbackLink", "FallbackOutcome", "cost_rows",
+           "propose_fallback", "radio_fallback"]

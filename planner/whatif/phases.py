@@ -95,6 +95,8 @@ def plan_rollout(
     *,
     weight: str = "weight",
     time_limit: float = 30.0,
+    rules: object = None,
+    seed: int = 0,
 ) -> Rollout:
     """Connect sites phase by phase, each phase within its ceiling, maximising priority.
 

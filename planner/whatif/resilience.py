@@ -26,7 +26,12 @@ import shapely
 from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
-from planner.model.costs import CostModel
+import pandas as pd
+
+from planner._errors import ScenarioError
+from planner.model.costs import CostModel, price_quantities, totals
+from planner.model.quantities import RoadRules, design_quantities
+from planner.model.scenario import Scenario
 
 Node = Hashable
 Edge = tuple[Node, Node, int]
@@ -302,4 +307,90 @@ def protect(
     return out
 
 
-__all__ = ["Protection", "add_second_entry", "protect"]
+@dataclass(frozen=True)
+class ResilienceOutcome:
+    """Two edge-disjoint routes for critical sites: what they add and what the roads allow.
+
+    Attributes
+    ----------
+    critical
+        The scenario's critical site ids.
+    corridor_m
+        Routes closer than this share a trench corridor.
+    extra_cost_idr
+        Cost of the added edges, closures and crossings per level.
+    extra_backbone_km, extra_drop_km
+        Added new backbone and second drops.
+    sites
+        Per critical site: ``connectivity`` (edge-disjoint routes to the core
+        in the final design; 1 = no second route in the mapped roads, 0 = not
+        connected), ``shared_corridor_m``, ``second_entry_m``, ``note`` …
+    """
+
+    critical: tuple[str, ...]
+    corridor_m: float
+    extra_cost_idr: Mapping[str, int]
+    extra_backbone_km: float
+    extra_drop_km: float
+    sites: Mapping[str, Mapping[str, object]]
+    note: str = ("two edge-disjoint routes from the core to each critical site (second building entry to another "
+                 "road); shared_corridor_m = metres of one route within corridor_m of the other (one trench cut "
+                 "can take both); connectivity 1 = no second route exists in the mapped roads")
+
+
+def protect_design(
+    G: nx.MultiGraph,
+    tree_edges: list[Edge],
+    core_node: Node,
+    sites: pd.DataFrame,
+    scenario: Scenario,
+    model: CostModel,
+    edge_phase: Mapping[Edge, int],
+) -> tuple[list[Edge], set[Edge], dict[Edge, int], ResilienceOutcome]:
+    """Give every critical site of ``scenario`` two edge-disjoint routes to the core.
+
+    Returns
+    -------
+    edges, protection, edge_phase, outcome
+        The design's edges (split tree edges replaced by their halves), the
+        added ones, the phase of every edge (added ones in the last phase),
+        and the summary.
+
+    Raises
+    ------
+    ScenarioError
+        When ``resilience.critical`` names a site the city does not have.
+    """
+    ids = set(sites["id"])
+    unknown = [s for s in scenario.critical if s not in ids]
+    if unknown:
+        raise ScenarioError(f"{scenario.source}: key 'resilience.critical': unknown site id(s) {', '.join(unknown)}")
+    site_nodes = G.graph["site_nodes"]
+    status = dict(zip(sites["id"], sites["status"]))
+    crit = {s: site_nodes[s] for s in scenario.critical if status.get(s) == "connected"}
+    skipped = {s: f"not connected in this plan (status {status.get(s)})" for s in scenario.critical if s not in crit}
+    prot = protect(G, tree_edges, core_node, crit, model, max_drop_m=scenario.max_drop_m,
+                   corridor_m=scenario.corridor_m)
+    added = set(prot.edges)
+    last = max(edge_phase.values(), default=0)
+    phases: dict[Edge, int] = {}
+    for e in prot.design:
+        split = G.edges[e].get("split_of")
+        key = split if split is not None else e
+        ph = edge_phase.get(key, edge_phase.get((key[1], key[0], key[2])))
+        phases[e] = int(ph) if ph is not None else (last if e in added else 1)
+    tree_only = [e for e in prot.design if e not in added]
+    q = design_quantities(RoadRules.of(G), prot.edges, sites=0, core=0, before=tree_only)
+    extra = totals(price_quantities(q, model))
+    outcome = ResilienceOutcome(
+        critical=tuple(scenario.critical),
+        corridor_m=float(scenario.corridor_m),
+        extra_cost_idr=extra,
+        extra_backbone_km=round(sum(q.new_m.values()) / 1000, 3),
+        extra_drop_km=round(q.drop_m / 1000, 3),
+        sites={**prot.sites, **{s: {"connectivity": 0, "note": why} for s, why in skipped.items()}},
+    )
+    return list(prot.design), added, phases, outcome
+
+
+__all__ = ["Protection", "ResilienceOutcome", "add_second_entry", "protect", "protect_design"]

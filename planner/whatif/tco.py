@@ -12,6 +12,7 @@ unless the scenario says otherwise (see docs/scenarios.md).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -76,4 +77,55 @@ def tco_summary(table: pd.DataFrame) -> dict:
     }
 
 
-__all__ = ["break_even", "tco_summary", "tco_table"]
+@dataclass(frozen=True)
+class TcoOutcome:
+    """Build vs lease over a horizon (nominal IDR, no discounting; prices are scenario assumptions).
+
+    Attributes
+    ----------
+    years
+        Horizon.
+    own_idr, lease_idr
+        Cumulative cost at the horizon per price level.
+    break_even_year
+        First year owning costs no more than leasing, per level (None: not within the horizon).
+    sites_leased
+        Sites that would each need a leased line.
+    maintenance_pct, lease_monthly_idr, lease_install_idr
+        The scenario's parameters per level.
+    table
+        Year-by-year rows of :func:`tco_table`.
+    """
+
+    years: int
+    own_idr: Mapping[str, int]
+    lease_idr: Mapping[str, int]
+    break_even_year: Mapping[str, int | None]
+    sites_leased: int
+    maintenance_pct: Mapping[str, float]
+    lease_monthly_idr: Mapping[str, float]
+    lease_install_idr: Mapping[str, float]
+    table: tuple[Mapping[str, float], ...] = field(default=())
+    basis: str = "assumption (scenario parameters; nominal IDR, no discounting)"
+
+
+def build_vs_lease(
+    capex: Mapping[str, float],
+    sites: int,
+    years: int,
+    maintenance_pct: Mapping[str, float],
+    lease_monthly_idr: Mapping[str, float],
+    lease_install_idr: Mapping[str, float],
+) -> TcoOutcome:
+    """Own network (``capex`` plus maintenance) against leased lines for ``sites`` sites, year by year."""
+    table = tco_table(capex, sites, years, maintenance_pct, lease_monthly_idr, lease_install_idr)
+    s = tco_summary(table)
+    return TcoOutcome(
+        years=s["years"], own_idr=s["own_idr"], lease_idr=s["lease_idr"], break_even_year=s["break_even_year"],
+        sites_leased=int(sites), maintenance_pct=dict(maintenance_pct), lease_monthly_idr=dict(lease_monthly_idr),
+        lease_install_idr=dict(lease_install_idr),
+        table=tuple({k: int(v) for k, v in r.items()} for r in table.to_dict("records")),
+    )
+
+
+__all__ = ["TcoOutcome", "break_even", "build_vs_lease", "tco_summary", "tco_table"]
