@@ -13,6 +13,18 @@ from rich.console import Console
 from rich.table import Table
 
 from planner._errors import PlannerError
+from planner._format import fmt_idr, fmt_num
+from planner._i18n import label
+from planner.io.city import load_city
+from planner.io.validate import format_report, is_usable, issues_json, validate_paths
+from planner.model.scenario import Scenario, load_scenario
+from planner.outputs.write import write_outputs
+from planner.plan import make_plan
+from planner.steiner.bench import format_report as format_bench_report
+from planner.steiner.bench import run_benchmark
+from planner.steiner.bench import solve_file
+from planner.studies.compare import compare_scenarios, write_comparison
+from planner.studies.target import is_target, target_plan
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Fiber backbone planner for Indonesian city governments (Kota Bontang first).")
@@ -44,11 +56,6 @@ def plan(
         min=0.0, max=1.0)] = None,
 ) -> None:
     """Plan the minimum-cost fiber backbone and write map, tables and summary."""
-    from planner.io.city import load_city
-    from planner.outputs.write import write_outputs
-    from planner.plan import make_plan
-    from planner.model.scenario import Scenario, load_scenario
-    from planner.studies.target import is_target, target_plan
 
     if lang not in ("id", "en"):
         _fail(ValueError(f"--lang must be 'id' or 'en', not {lang!r}"))
@@ -81,7 +88,6 @@ def plan(
 
 def _print_whatif(s: dict, lang: str) -> None:
     """Budget, phases, resilience and fallback figures of a plan summary, when present."""
-    from planner.outputs.maps import fmt_idr, fmt_num
 
     en = lang == "en"
     b = s.get("budget")
@@ -148,10 +154,6 @@ def compare_cmd(
     lang: Annotated[str, typer.Option(help="Language of the table: id or en.")] = "id",
 ) -> None:
     """Plan several scenarios and print one comparison table; write compare.csv and compare.json."""
-    from planner.studies.compare import compare_scenarios, write_comparison
-    from planner.io.city import load_city
-    from planner.outputs.maps import fmt_idr, fmt_num
-    from planner.model.scenario import load_scenario
 
     try:
         scs = [load_scenario(p) for p in scenarios]
@@ -188,8 +190,6 @@ def compare_cmd(
 
 
 def _print_summary(s: dict, lang: str) -> None:
-    from planner._i18n import label
-    from planner.outputs.maps import fmt_idr, fmt_num
 
     en = lang == "en"
     t = Table(title=f"{s['city']} — {s['scenario_title']}", show_lines=False)
@@ -225,7 +225,6 @@ def validate_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the problems as JSON.")] = False,
 ) -> None:
     """Check input files; list every problem (file, row, field). Exit 0 when usable, 1 when not."""
-    from planner.io.validate import format_report, is_usable, issues_json, validate_paths
 
     try:
         issues = validate_paths(paths, kind=kind, area=area)
@@ -242,7 +241,6 @@ def steiner_cmd(
     seed: Annotated[Optional[int], typer.Option(help="Random seed.")] = None,
 ) -> None:
     """Solve one Steiner tree instance and print one JSON object."""
-    from planner.steiner._cli import solve_file
 
     try:
         result = solve_file(file, time_limit=time_limit, seed=seed)
@@ -259,14 +257,13 @@ def bench_steiner(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
 ) -> None:
     """Run our solver and networkx's mehlhorn heuristic on every instance; print figures."""
-    from planner.steiner.bench import format_report, run_benchmark
 
     try:
         rows = run_benchmark(directory, time_limit, pattern=pattern, seed=seed,
                              progress=lambda msg: console.print(msg, highlight=False))
     except PlannerError as exc:
         _fail(exc)
-    sys.stdout.write(format_report(rows) + "\n")
+    sys.stdout.write(format_bench_report(rows) + "\n")
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ import networkx as nx
 from . import steiner_tree
 from .io import read_stp
 
-__all__ = ["run_benchmark", "format_report", "main"]
+__all__ = ["format_report", "main", "run_benchmark", "solve_file"]
 
 
 def _gap(cost: float, opt: float) -> float:
@@ -148,6 +148,31 @@ def format_report(rows: list[dict]) -> str:
                 f"{statistics.fmean(r['nx_gap_pct'] for r in rs):>8.3f}"
             )
     return "\n".join(lines)
+
+
+def solve_file(path: str | os.PathLike, time_limit: float | None = None, seed: int | None = None) -> dict:
+    """Read ``path`` (``.stp``/``.gr``), solve it, return a JSON-able summary.
+
+    Returns
+    -------
+    dict
+        ``{"cost", "lower_bound", "seconds", "nodes", "edges", "terminals",
+        "optimal", "gap_pct", "method"}``; ``nodes``/``edges``/``terminals``
+        are the instance sizes.
+    """
+    G, terms = read_stp(path)
+    r = steiner_tree(G, terms, time_limit=time_limit, seed=seed)
+    return {
+        "cost": r.cost,
+        "lower_bound": r.lower_bound,
+        "seconds": round(r.seconds, 4),
+        "nodes": G.number_of_nodes(),
+        "edges": G.number_of_edges(),
+        "terminals": len(set(terms)),
+        "optimal": r.optimal,
+        "gap_pct": round(100.0 * r.gap, 6),
+        "method": r.method,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

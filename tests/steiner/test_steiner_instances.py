@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from planner.steiner import steiner_tree
-from planner.steiner._cli import solve_file
+from planner.steiner.bench import solve_file
 from planner.steiner.bench import format_report, run_benchmark
 from planner.steiner.io import read_stp
 
