@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out/bontang
 
-.PHONY: setup setup-browser demo test bench clean
+.PHONY: setup setup-browser demo test check bench clean
 
 setup: $(STAMP)
 
@@ -30,6 +30,12 @@ setup-browser:
 # pytest exits 5 when it collects no test: say so instead of failing silently
 test: $(STAMP) setup-browser
 	@$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+
+# Fast lane for daily work (under a minute): everything but the tests marked slow (browser, notebooks,
+# repeated Bontang solves). CI runs `make test`, the full suite.
+check: $(STAMP)
+	@$(BIN)/python -m pytest -q -m "not slow"; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
 bench: $(STAMP)

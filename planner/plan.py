@@ -34,14 +34,15 @@ import numpy as np
 import pandas as pd
 
 from planner import gaps as _gaps
-from planner._errors import InfeasibleError, ScenarioError
 from planner._format import fmt_idr, fmt_num
 from planner._i18n import label, tr
 from planner.io.city import City
-from planner.model.costs import CostModel, Quantities, price_quantities, totals
-from planner.model.graph import build_graph, edges_frame, set_weights
+from planner.model.costs import Quantities, price_quantities, totals
+from planner.model.graph import edges_frame
 from planner.model.money import RabTotals, rab_totals
 from planner.model.quantities import RoadRules, design_quantities
+from planner.model.network import Network, build_network
+from planner.model.sites import select_sites, site_status
 from planner.model.scenario import Scenario
 from planner.projection import WGS84
 from planner.schema import CATEGORIES, LEVELS
@@ -116,43 +117,6 @@ class LeftOut:
     category: str
     priority: float
     extra_cost_idr: int | None
-
-
-@dataclass(frozen=True)
-class Network:
-    """The model of a city under one cost model: what every solve of a plan works on.
-
-    Attributes
-    ----------
-    graph
-        Routing graph (projected), edge ``weight`` = base cost in IDR.
-    model
-        Prices and deployment rule.
-    rules
-        Where closures and crossings are counted.
-    site_nodes
-        Node of every placed site.
-    component, component_km
-        Road-network component of every node, and the road km of each component.
-    """
-
-    graph: nx.MultiGraph
-    model: CostModel
-    rules: RoadRules
-    site_nodes: Mapping[str, int]
-    component: Mapping[int, int]
-    component_km: Mapping[int, float]
-    city: City
-    price_overrides: Mapping[str, Mapping[str, float]]
-
-    def fits(self, city: City, scenario: Scenario) -> bool:
-        """True when this network is the model of ``city`` under ``scenario``'s prices and deployment."""
-        return (self.city is city and dict(self.model.deployment) == dict(scenario.deployment)
-                and _overrides(self.price_overrides) == _overrides(scenario.price_overrides))
-
-
-def _overrides(o: Mapping[str, Mapping[str, float]]) -> tuple:
-    return tuple(sorted((k, tuple(sorted(v.items()))) for k, v in o.items()))
 
 
 @dataclass
@@ -350,105 +314,6 @@ def _jsonable(value: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- steps
-
-
-def select_sites(city: City, scenario: Scenario) -> tuple[pd.Series, str]:
-    """Return the selection mask over ``city.facilities`` and the core site id.
-
-    Raises
-    ------
-    ScenarioError
-        When the scenario names a site id the city does not have.
-    InfeasibleError
-        When there is no core site or it has no coordinates.
-    """
-    f = city.facilities
-    ids = set(f["id"])
-    for key in ("include", "exclude"):
-        unknown = [s for s in getattr(scenario, key) if s not in ids]
-        if unknown:
-            raise ScenarioError(f"{scenario.source}: key 'select.{key}': unknown site id(s) {', '.join(unknown)}")
-    if scenario.core is not None:
-        if scenario.core not in ids:
-            raise ScenarioError(f"{scenario.source}: key 'select.core': unknown site id '{scenario.core}'")
-        core = scenario.core
-    else:
-        cores = f.loc[f["is_core"], "id"]
-        if cores.empty:
-            raise InfeasibleError(
-                "no core site: mark one site is_core=true in facilities.csv or set select.core in the scenario"
-            )
-        core = str(cores.iloc[0])
-    if not bool(f.loc[f["id"] == core, "placed"].iloc[0]):
-        raise InfeasibleError(f"core site '{core}' has no coordinates; place it or choose another core")
-    mask = f["category"].isin(scenario.categories) | f["id"].isin(scenario.include)
-    mask &= ~f["id"].isin(scenario.exclude)
-    mask |= f["id"] == core
-    return mask, core
-
-
-def build_network(city: City, scenario: Scenario) -> Network:
-    """The routing graph of ``city`` priced with ``scenario``'s cost model, with its rules and components.
-
-    ``O((R + S) log R)`` for R road lines and S sites (see :func:`planner.model.graph.build_graph`).
-    """
-    model = CostModel(city.prices.with_overrides(scenario.price_overrides), scenario.deployment)
-    placed = city.facilities[city.facilities["placed"]]
-    G = build_graph(city.roads, placed[["id", "geometry"]], city.crs, city.existing_fiber)
-    set_weights(G, model)
-    component: dict[int, int] = {}
-    km: dict[int, float] = {}
-    for i, comp in enumerate(sorted(nx.connected_components(G), key=min)):
-        km[i] = sum(d["length_m"] for _, _, d in G.subgraph(comp).edges(data=True) if d["kind"] == "road") / 1000
-        for n in comp:
-            component[n] = i
-    return Network(G, model, RoadRules.of(G), dict(G.graph["site_nodes"]), component, km, city,
-                   dict(scenario.price_overrides))
-
-
-def site_status(
-    city: City, scenario: Scenario, net: Network, selected: pd.Series, core_id: str
-) -> tuple[gpd.GeoDataFrame, list[int]]:
-    """Every site with ``selected``, ``drop_m``, ``status``, ``reason`` and ``priority``; and the terminals.
-
-    A site is unreachable by fiber when it has no coordinates (``unplaced``),
-    when its road piece is not connected to the core's (``no_road_link``), or
-    when its drop is longer than the scenario allows (``drop_too_long``).
-    The terminals are the core node and every selected reachable site's node.
-    """
-    G, site_nodes = net.graph, net.site_nodes
-    core_node = site_nodes[core_id]
-    core_comp = net.component[core_node]
-    sites = city.facilities.copy()
-    sites["selected"] = selected.to_numpy()
-    drop_m = {sid: G.edges[n, next(iter(G[n])), 0]["length_m"] for sid, n in site_nodes.items()}
-    sites["drop_m"] = sites["id"].map(drop_m)
-    status: list[str] = []
-    reasons: list[str] = []
-    terminals = [core_node]
-    for rec in sites.to_dict("records"):
-        sid = rec["id"]
-        if not rec["placed"]:
-            code, text = "unplaced", tr("reason.unplaced")
-        elif net.component[site_nodes[sid]] != core_comp:
-            code = "no_road_link"
-            text = tr("reason.no_road_link", km=fmt_num(net.component_km[net.component[site_nodes[sid]]], 1))
-        elif rec["drop_m"] > scenario.max_drop_m and sid != core_id:
-            code = "drop_too_long"
-            text = tr("reason.drop_too_long", drop=fmt_num(rec["drop_m"], 0), limit=fmt_num(scenario.max_drop_m, 0))
-        elif not rec["selected"]:
-            code, text = "not_selected", tr("reason.not_selected")
-        else:
-            code, text = "connected", tr("reason.connected")
-            if sid != core_id:
-                terminals.append(site_nodes[sid])
-        status.append(code)
-        reasons.append(text)
-    sites["status"] = status
-    sites["reason"] = reasons
-    sites["priority"] = [scenario.site_weight(r["id"], r["category"], r["subtype"])
-                         for r in sites[["id", "category", "subtype"]].to_dict("records")]
-    return sites, terminals
 
 
 @dataclass

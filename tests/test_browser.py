@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a real Chromium per test: the full suite runs it, `make check` does not
+
 # Everything resolves to nothing and any connection goes to a closed local port: no request leaves the machine.
 NO_NETWORK = (
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",

@@ -1,0 +1,81 @@
+"""The model of a city under one cost model: the priced routing graph every solve of a plan works on.
+
+:func:`build_network` builds the routing graph of a city
+(:func:`planner.model.graph.build_graph`), prices every edge with the
+scenario's cost model, derives the closure/crossing rules
+(:class:`planner.model.quantities.RoadRules`) and labels the road-network
+component of every node.  A :class:`Network` is reusable by every plan of the
+same city with the same prices and deployment (:meth:`Network.fits`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from planner.io.city import City
+from planner.model.costs import CostModel
+from planner.model.graph import build_graph, set_weights
+from planner.model.quantities import RoadRules
+from planner.model.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Network:
+    """The model of a city under one cost model: what every solve of a plan works on.
+
+    Attributes
+    ----------
+    graph
+        Routing graph (projected), edge ``weight`` = base cost in IDR.
+    model
+        Prices and deployment rule.
+    rules
+        Where closures and crossings are counted.
+    site_nodes
+        Node of every placed site.
+    component, component_km
+        Road-network component of every node, and the road km of each component.
+    """
+
+    graph: nx.MultiGraph
+    model: CostModel
+    rules: RoadRules
+    site_nodes: Mapping[str, int]
+    component: Mapping[int, int]
+    component_km: Mapping[int, float]
+    city: City
+    price_overrides: Mapping[str, Mapping[str, float]]
+
+    def fits(self, city: City, scenario: Scenario) -> bool:
+        """True when this network is the model of ``city`` under ``scenario``'s prices and deployment."""
+        return (self.city is city and dict(self.model.deployment) == dict(scenario.deployment)
+                and _overrides(self.price_overrides) == _overrides(scenario.price_overrides))
+
+
+def _overrides(o: Mapping[str, Mapping[str, float]]) -> tuple:
+    return tuple(sorted((k, tuple(sorted(v.items()))) for k, v in o.items()))
+
+
+def build_network(city: City, scenario: Scenario) -> Network:
+    """The routing graph of ``city`` priced with ``scenario``'s cost model, with its rules and components.
+
+    ``O((R + S) log R)`` for R road lines and S sites (see :func:`planner.model.graph.build_graph`).
+    """
+    model = CostModel(city.prices.with_overrides(scenario.price_overrides), scenario.deployment)
+    placed = city.facilities[city.facilities["placed"]]
+    G = build_graph(city.roads, placed[["id", "geometry"]], city.crs, city.existing_fiber)
+    set_weights(G, model)
+    component: dict[int, int] = {}
+    km: dict[int, float] = {}
+    for i, comp in enumerate(sorted(nx.connected_components(G), key=min)):
+        km[i] = sum(d["length_m"] for _, _, d in G.subgraph(comp).edges(data=True) if d["kind"] == "road") / 1000
+        for n in comp:
+            component[n] = i
+    return Network(G, model, RoadRules.of(G), dict(G.graph["site_nodes"]), component, km, city,
+                   dict(scenario.price_overrides))
+
+
+__all__ = ["Network", "build_network"]
