@@ -21,10 +21,12 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString
 
-from planner.io import importers as imp
-from planner.io.city import check_inside, read_facilities
-from planner.schema import CATEGORIES
+from planner.io.city import check_inside
+from planner.io.facilities import read_facilities
+from planner.io.lines import normalise_roads
+from planner.io.vector import read_any
 from planner.model.graph import build_graph
+from planner.schema import CATEGORIES
 
 BBOX = (117.40, 0.03, 117.52, 0.18)
 UTM = "EPSG:32650"
@@ -101,8 +103,8 @@ def bench_roads(sizes: list[int], folder: Path) -> list[tuple[str, int, float]]:
         path = folder / f"roads_{n}.gpkg"
         grid.to_file(path, driver="GPKG", engine="pyogrio")
         issues: list = []
-        (df, geom), t_read = timed(imp.read_any, path, issues)
-        roads, t_norm = timed(imp.normalise_roads, df, geom, path, UTM, issues)
+        (df, geom), t_read = timed(read_any, path, issues)
+        roads, t_norm = timed(normalise_roads, df, geom, path, UTM, issues)
         sites = gpd.GeoDataFrame({"id": ["a", "b"]}, geometry=gpd.points_from_xy(
             [540_050.0, 540_000.0 + 30 * 100], [5_010.0, 5_000.0 + 30 * 100]), crs=UTM)
         G, t_graph = timed(build_graph, roads, sites, UTM)

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.schema import DataIssue
+
 
 class PlannerError(Exception):
     """Base class of every error the planner raises on purpose."""
@@ -17,3 +23,24 @@ class InfeasibleError(PlannerError, ValueError):
 
 class ScenarioError(InputError):
     """A scenario file is invalid; the message names the key."""
+
+
+class DataErrors(InputError):
+    """Input data unusable; ``issues`` holds every problem found (errors and warnings).
+
+    Parameters
+    ----------
+    issues
+        Every problem found (:class:`planner.schema.DataIssue`); the message lists the errors.
+    limit
+        Errors listed in the message; the rest are counted.
+    """
+
+    def __init__(self, issues: Sequence[DataIssue], limit: int = 30) -> None:
+        self.issues = list(issues)
+        errors = [i for i in issues if i.severity == "error"]
+        lines = [f"  - {i}" for i in errors[:limit]]
+        if len(errors) > limit:
+            lines.append(f"  … and {len(errors) - limit} more (run `planner validate` for the full list)")
+        head = f"{len(errors)} problem(s) make the input unusable:" if len(errors) != 1 else "unusable input:"
+        super().__init__(head + "\n" + "\n".join(lines) if len(errors) != 1 else str(errors[0]))

@@ -14,7 +14,7 @@ A city folder has the layout of ``geodata/bontang/``::
 
 Each file may also be given in another format under the same name
 (``facilities.xlsx``, ``roads.gpkg``, ``kelurahan.shp``, ``existing_fiber.kml`` …;
-see :mod:`planner.io.importers` and ``docs/inputs.md``), or named in city.toml::
+see :mod:`planner.io.tables`, :mod:`planner.io.vector` and ``docs/inputs.md``), or named in city.toml::
 
     bbox = [117.35, 0.0, 117.55, 0.25]    # optional study area (lon/lat), for swapped coordinates
     [files]
@@ -28,6 +28,7 @@ Inputs are only read, never written.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,11 +37,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from planner._errors import InputError
-from planner.io import importers as imp
+from planner._errors import DataErrors, InputError
+from planner.io._common import has_errors, safe_join, suggest
+from planner.io.boundaries import normalise_polygons
+from planner.io.facilities import read_facilities
+from planner.io.lines import normalise_fiber, normalise_roads
 from planner.io.prices import PriceTable, read_prices
+from planner.io.tables import TABLE_SUFFIXES, read_table
+from planner.io.vector import VECTOR_SUFFIXES, read_any
 from planner.projection import WGS84, is_projected
 from planner.schema import CITY_FILES, DataIssue
+
 
 @dataclass
 class City:
@@ -79,20 +86,6 @@ class City:
     issues: list[DataIssue] = field(default_factory=list)
 
 
-
-class DataErrors(InputError):
-    """Input data unusable; ``issues`` holds every problem found (errors and warnings)."""
-
-    def __init__(self, issues: list[DataIssue], limit: int = 30) -> None:
-        self.issues = list(issues)
-        errors = [i for i in issues if i.severity == "error"]
-        lines = [f"  - {i}" for i in errors[:limit]]
-        if len(errors) > limit:
-            lines.append(f"  … and {len(errors) - limit} more (run `planner validate` for the full list)")
-        head = f"{len(errors)} problem(s) make the input unusable:" if len(errors) != 1 else "unusable input:"
-        super().__init__(head + "\n" + "\n".join(lines) if len(errors) != 1 else str(errors[0]))
-
-
 def embedded_data_dir(name: str = "bontang") -> Path:
     """Return the folder of an embedded city dataset (``geodata/<name>``)."""
     return Path(__file__).resolve().parents[2] / "geodata" / name
@@ -117,8 +110,8 @@ def find_input(folder: Path, stem: str, files: dict | None = None) -> Path | Non
         data is present in two formats (which one is meant is not certain).
     """
     if files and stem in files:
-        return imp.safe_join(folder, files[stem])
-    found = [p for ext in (*imp.TABLE_SUFFIXES, *imp.VECTOR_SUFFIXES)
+        return safe_join(folder, files[stem])
+    found = [p for ext in (*TABLE_SUFFIXES, *VECTOR_SUFFIXES)
              if (p := folder / f"{stem}{ext}").is_file()]
     if len(found) > 1:
         raise InputError(f"{folder}: {stem} given twice ({', '.join(p.name for p in found)}); keep one file "
@@ -154,7 +147,7 @@ def load_city(source: str | Path = "bontang") -> City:
         raise InputError(f"no city data folder at '{source}' (nor an embedded dataset of that name)")
     issues: list[DataIssue] = []
     city = read_city(folder, issues)
-    if city is None or imp.has_errors(issues):
+    if city is None or has_errors(issues):
         raise DataErrors(issues)
     return city
 
@@ -180,7 +173,7 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
     unknown = [k for k in files if k not in CITY_FILES and k not in ("unit_prices", "opd")]
     if unknown:
         raise InputError(f"{folder / 'city.toml'}, key 'files.{unknown[0]}': unknown"
-                         f"{imp.suggest(unknown[0], [*CITY_FILES, 'unit_prices', 'opd'])}")
+                         f"{suggest(unknown[0], [*CITY_FILES, 'unit_prices', 'opd'])}")
     paths = {stem: find_input(folder, stem, files) for stem in CITY_FILES}
     for stem, (required, what) in CITY_FILES.items():
         if required and paths[stem] is None:
@@ -197,7 +190,7 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
     outline = read_layer("city", paths["city"], crs, issues) if paths["city"] else None
     if outline is None and kelurahan is not None and len(kelurahan):
         outline = gpd.GeoDataFrame(geometry=[kelurahan.union_all()], crs=WGS84)
-    bbox = imp.bbox_of(meta.get("bbox"), folder / "city.toml")
+    bbox = bbox_of(meta.get("bbox"), folder / "city.toml")
     if bbox is None and outline is not None and len(outline):
         bbox = tuple(float(v) for v in outline.total_bounds)
     facilities = (read_facilities(paths["facilities"], issues, bbox=bbox, strict=False)
@@ -208,21 +201,9 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
         fill_kelurahan(facilities, kelurahan, paths["facilities"], issues)
     existing = (read_layer("existing_fiber", paths["existing_fiber"], crs, issues)
                 if paths["existing_fiber"] else _empty_fiber())
-    opd_path = imp.safe_join(folder, files["opd"]) if "opd" in files else folder / "opd.csv"
-    opd = pd.DataFrame()
-    if opd_path.exists():  # the OPD list is informative only: its problems are warnings
-        sub: list[DataIssue] = []
-        opd = imp.read_table(opd_path, sub)
-        issues.extend(DataIssue(i.file, i.row, i.field, i.message + " (OPD list ignored)", "warning", i.unit)
-                      if i.severity == "error" else i for i in sub)
-        opd = pd.DataFrame() if opd is None else opd
-    price_path = imp.safe_join(folder, files["unit_prices"]) if "unit_prices" in files else folder / "unit_prices.csv"
-    prices = None
-    try:
-        prices = read_prices(price_path)
-    except InputError as exc:
-        issues.append(DataIssue(str(price_path), None, None, str(exc).removeprefix(f"{price_path}: ")
-                                if str(exc).startswith(f"{price_path}: ") else str(exc), "error"))
+    opd = _read_opd(safe_join(folder, files["opd"]) if "opd" in files else folder / "opd.csv", issues)
+    prices = _read_price_table(safe_join(folder, files["unit_prices"]) if "unit_prices" in files
+                               else folder / "unit_prices.csv", issues)
     if any(x is None for x in (roads, kelurahan, facilities, existing, prices)):
         return None
     return City(
@@ -242,7 +223,40 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
     )
 
 
+def _read_opd(path: Path, issues: list[DataIssue]) -> pd.DataFrame:
+    """Read the OPD list, informative only: its problems are warnings and a bad list is ignored."""
+    if not path.exists():
+        return pd.DataFrame()
+    sub: list[DataIssue] = []
+    opd = read_table(path, sub)
+    issues.extend(DataIssue(i.file, i.row, i.field, i.message + " (OPD list ignored)", "warning", i.unit)
+                  if i.severity == "error" else i for i in sub)
+    return pd.DataFrame() if opd is None else opd
+
+
+def _read_price_table(path: Path, issues: list[DataIssue]) -> PriceTable | None:
+    """Read the unit prices; None (and an error in ``issues``) when they are unusable."""
+    try:
+        return read_prices(path)
+    except InputError as exc:
+        issues.append(DataIssue(str(path), None, None, str(exc).removeprefix(f"{path}: ")
+                                if str(exc).startswith(f"{path}: ") else str(exc), "error"))
+        return None
+
+
 def read_meta(path: Path) -> dict:
+    """Read city.toml: ``name`` and a projected ``crs`` are required.
+
+    Parameters
+    ----------
+    path
+        The city.toml file.
+
+    Raises
+    ------
+    InputError
+        When the file is missing, not TOML, or lacks a key or a projected CRS.
+    """
     if not path.exists():
         raise InputError(f"{path}: missing; it must give the city's name and projected CRS (crs = \"EPSG:32650\")")
     try:
@@ -261,86 +275,58 @@ def read_meta(path: Path) -> dict:
     return meta
 
 
-def read_layer(stem: str, path: Path | None, crs: str, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
-    if path is None:
-        return None
-    df, geom = imp.read_any(path, issues)
-    if df is None:
-        return None
-    if stem == "roads":
-        return imp.normalise_roads(df, geom, path, crs, issues)
-    if stem == "existing_fiber":
-        return imp.normalise_fiber(df, geom, path, issues)
-    required = ("name",) if stem in ("kelurahan", "kecamatan") else ()
-    return imp.normalise_polygons(df, geom, path, required, issues)
-
-
-def _raise_on_errors(issues: list[DataIssue], start: int) -> None:
-    new = issues[start:]
-    if imp.has_errors(new):
-        raise DataErrors(new)
-
-
-def read_roads(path: Path, crs: str, issues: list[DataIssue]) -> gpd.GeoDataFrame:
-    """Read a road centreline layer; every feature needs a known ``road_class``.
-
-    Zero-length and empty lines are dropped with a warning in ``issues``.
-
-    Raises
-    ------
-    DataErrors
-        When the layer is unusable (every problem listed).
-    """
-    start = len(issues)
-    out = read_layer("roads", Path(path), crs, issues)
-    _raise_on_errors(issues, start)
-    return out
-
-
-def read_fiber(path: Path, issues: list[DataIssue]) -> gpd.GeoDataFrame:
-    """Read existing fiber lines; a ``status`` column (e.g. as-built, illustrative) is required.
-
-    Raises
-    ------
-    DataErrors
-        When the layer is unusable (every problem listed).
-    """
-    start = len(issues)
-    out = read_layer("existing_fiber", Path(path), "EPSG:32650", issues)
-    _raise_on_errors(issues, start)
-    return out
-
-
-def read_facilities(
-    path: Path,
-    issues: list[DataIssue],
-    *,
-    bbox: tuple[float, float, float, float] | None = None,
-    strict: bool = True,
-) -> gpd.GeoDataFrame | None:
-    """Read a facilities file (CSV, XLSX or a point layer) into a GeoDataFrame in WGS 84.
-
-    Unplaced sites (``placed=false`` or no coordinates) are kept with an empty
-    geometry so that they are listed in every output as not connectable, never dropped.
+def bbox_of(values: Iterable[float] | None, path: Path) -> tuple[float, float, float, float] | None:
+    """Validate a ``bbox = [min_lon, min_lat, max_lon, max_lat]`` value of city.toml.
 
     Parameters
     ----------
+    values
+        The value as read, or None.
     path
-        The file.
+        For messages.
+
+    Raises
+    ------
+    InputError
+        When the value is not four numbers in degrees with min < max.
+    """
+    if values is None:
+        return None
+    try:
+        b = tuple(float(v) for v in values)
+    except (TypeError, ValueError):
+        raise InputError(f"{path}, key 'bbox': must be [min_lon, min_lat, max_lon, max_lat] numbers") from None
+    if len(b) != 4 or not (-180 <= b[0] < b[2] <= 180 and -90 <= b[1] < b[3] <= 90):
+        raise InputError(f"{path}, key 'bbox': {list(values)} is not [min_lon, min_lat, max_lon, max_lat] in "
+                         "degrees with min < max")
+    return b  # type: ignore[return-value]
+
+
+def read_layer(stem: str, path: Path | None, crs: str, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
+    """Read and normalise one layer of a city folder: roads, existing fiber or boundary polygons.
+
+    Parameters
+    ----------
+    stem
+        ``roads``, ``existing_fiber``, ``kelurahan``, ``kecamatan`` or ``city``.
+    path
+        The file, or None (nothing read).
+    crs
+        Projected CRS in which road lengths are measured.
     issues
         Receives every problem found.
-    bbox
-        Study-area bounds (lon/lat) used to detect swapped coordinates.
-    strict
-        Raise :class:`DataErrors` when an error was found (else return what was read).
     """
-    start = len(issues)
-    path = Path(path)
-    df, geom = imp.read_any(path, issues)
-    out = None if df is None else imp.normalise_facilities(df, path, issues, geometry=geom, bbox=bbox)
-    if strict:
-        _raise_on_errors(issues, start)
-    return out
+    if path is None:
+        return None
+    df, geom = read_any(path, issues)
+    if df is None:
+        return None
+    if stem == "roads":
+        return normalise_roads(df, geom, path, crs, issues)
+    if stem == "existing_fiber":
+        return normalise_fiber(df, geom, path, issues)
+    required = ("name",) if stem in ("kelurahan", "kecamatan") else ()
+    return normalise_polygons(df, geom, path, required, issues)
 
 
 def check_inside(
@@ -349,6 +335,19 @@ def check_inside(
     """Flag placed sites outside the city outline (they stay usable, flagged ``OUTSIDE_CITY``).
 
     Sites already flagged ``OUTSIDE_CITY`` in the file are not reported again.
+
+    Parameters
+    ----------
+    facilities
+        As read by :func:`planner.io.facilities.read_facilities`; ``flags`` is changed in place.
+    outline
+        The city outline.
+    crs
+        Projected CRS in which distances are measured.
+    path
+        The facilities file, for messages.
+    issues
+        Receives a warning per site outside.
     """
     placed = facilities[facilities["placed"]]
     if placed.empty or outline.empty:
@@ -362,7 +361,7 @@ def check_inside(
     if len(out_idx) == 0:
         return
     dist = pts.loc[out_idx].distance(shape)
-    unit = "row" if path.suffix.lower() in imp.TABLE_SUFFIXES else "feature"
+    unit = "row" if path.suffix.lower() in TABLE_SUFFIXES else "feature"
     flagged = facilities.loc[out_idx, "flags"].str.contains("OUTSIDE_CITY", regex=False)
     new = dist[(dist > 0) & ~flagged]
     for idx, d in new.items():
@@ -382,6 +381,17 @@ def fill_kelurahan(
 
     Point-in-polygon is certain, so the value is filled; each filled row gets
     flag ``KELURAHAN_FROM_MAP`` and one warning says how many rows were filled.
+
+    Parameters
+    ----------
+    facilities
+        As read by :func:`planner.io.facilities.read_facilities`; changed in place.
+    kelurahan
+        Kelurahan boundaries (``name``, optionally ``kecamatan``).
+    path
+        The facilities file, for messages.
+    issues
+        Receives the warning.
     """
     need = facilities["placed"] & facilities["kelurahan"].astype(str).str.strip().eq("")
     if not need.any() or "name" not in kelurahan or kelurahan.empty:

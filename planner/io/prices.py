@@ -7,14 +7,14 @@ Prices come as one row per item, deployment method and road class, each with
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 
 from planner._errors import InputError
-from planner.io._tables import read_table
+from planner.io.tables import read_reference_table
 from planner.schema import BASES, LEVELS, PRICE_COLUMNS
 
 #: Items the cost model needs; each must be in the price table.
@@ -132,7 +132,7 @@ def read_prices(path: Path) -> PriceTable:
         negative price, ``low <= base <= high`` violated, an unknown basis, or
         a missing required item.
     """
-    t = read_table(path, PRICE_COLUMNS)
+    t = read_reference_table(path, PRICE_COLUMNS)
     for lvl in LEVELS:
         vals = pd.to_numeric(t[lvl], errors="coerce")
         for i in t.index[vals.isna() | (vals < 0)]:

@@ -26,9 +26,19 @@ import geopandas as gpd
 import pandas as pd
 
 from planner._errors import InputError
-from planner.io import importers as imp
-from planner.io.city import check_inside, embedded_data_dir, read_city, read_facilities, read_layer, read_meta
+from planner.io._common import has_errors, normalise_name, resolve_columns, suggest
+from planner.io.city import (
+    bbox_of,
+    check_inside,
+    embedded_data_dir,
+    read_city,
+    read_layer,
+    read_meta,
+)
+from planner.io.facilities import read_facilities
 from planner.io.prices import read_prices
+from planner.io.tables import read_table
+from planner.io.vector import VECTOR_SUFFIXES, read_vector
 from planner.projection import WGS84
 from planner.schema import BASES, CITY_FILES, LEVELS, DataIssue
 
@@ -56,7 +66,7 @@ def guess_kind(path: Path) -> str | None:
     path
         An input file.
     """
-    stem = imp.normalise_name(path.name.split(".")[0])
+    stem = normalise_name(path.name.split(".")[0])
     for word, kind in _KIND_WORDS:
         if word in stem:
             return kind
@@ -86,7 +96,7 @@ def validate_paths(
     list of DataIssue
     """
     if kind is not None and kind not in KINDS:
-        raise InputError(f"--kind {kind!r} is not one of {', '.join(KINDS)}{imp.suggest(kind, KINDS)}")
+        raise InputError(f"--kind {kind!r} is not one of {', '.join(KINDS)}{suggest(kind, KINDS)}")
     issues: list[DataIssue] = []
     for p in map(Path, paths):
         if not p.exists() and embedded_data_dir(str(p)).is_dir():
@@ -110,18 +120,18 @@ def _study_area(path: Path, area: Path | None,
     if toml.exists():
         meta = read_meta(toml)
         crs = meta["crs"]
-        bbox = imp.bbox_of(meta.get("bbox"), toml)
+        bbox = bbox_of(meta.get("bbox"), toml)
         for stem in ("city", "kelurahan"):
-            for ext in imp.VECTOR_SUFFIXES:
+            for ext in VECTOR_SUFFIXES:
                 f = folder / f"{stem}{ext}"
                 if f.is_file() and f.resolve() != path.resolve():
-                    outline = imp.read_vector(f, [])
+                    outline = read_vector(f, [])
                     break
             if outline is not None:
                 break
     if area is not None and area.is_file():
         sub: list[DataIssue] = []
-        outline = imp.read_vector(area, sub)
+        outline = read_vector(area, sub)
         issues.extend(sub)
     if bbox is None and outline is not None and len(outline):
         bbox = tuple(float(v) for v in outline.total_bounds)
@@ -163,11 +173,11 @@ def validate_file(path: Path, issues: list[DataIssue], *, kind: str | None = Non
         check_prices(path, issues)
         return
     if kind == "opd":
-        imp.read_table(path, issues)
+        read_table(path, issues)
         return
     if crs is None:
         sub: list[DataIssue] = []
-        gdf = imp.read_vector(path, sub) if path.suffix.lower() in imp.VECTOR_SUFFIXES else None
+        gdf = read_vector(path, sub) if path.suffix.lower() in VECTOR_SUFFIXES else None
         crs = _utm_for(gdf) if gdf is not None and len(gdf) else "EPSG:32650"
     read_layer(kind, path, crs, issues)
 
@@ -189,13 +199,13 @@ def check_prices(path: Path, issues: list[DataIssue]) -> None:
     issues
         Receives every problem found.
     """
-    t = imp.read_table(path, issues)
+    t = read_table(path, issues)
     if t is None:
         return
     start = len(issues)
     for col in ("item", "low", "base", "high", "basis", "currency"):
         if col not in t.columns:
-            imp.resolve_columns(t, {col: (col,)}, (col,), path, issues)
+            resolve_columns(t, {col: (col,)}, (col,), path, issues)
     if len(issues) > start:
         return
     nums = {}
@@ -221,7 +231,7 @@ def check_prices(path: Path, issues: list[DataIssue]) -> None:
 
 def is_usable(issues: Iterable[DataIssue]) -> bool:
     """Return True when no issue is an error."""
-    return not imp.has_errors(issues)
+    return not has_errors(issues)
 
 
 def format_report(issues: Sequence[DataIssue], *, limit: int = 20) -> str:

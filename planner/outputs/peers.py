@@ -28,8 +28,8 @@ import pandas as pd
 
 from planner._errors import InputError
 from planner._i18n import tr_table
-from planner.io._tables import read_table
 from planner.io.city import embedded_data_dir
+from planner.io.tables import read_reference_table
 
 PEER_COLUMNS: tuple[str, ...] = (
     "region", "region_type", "province", "fiber_km", "fiber_km_year", "opd_connected", "opd_total",
@@ -97,7 +97,7 @@ def read_peers(path: str | Path | None = None) -> pd.DataFrame:
         not a number ≥ 0 (naming the row and field).
     """
     path = Path(path) if path is not None else default_peers_path()
-    t = read_table(path, PEER_COLUMNS)
+    t = read_reference_table(path, PEER_COLUMNS)
     for col in NUMERIC_COLUMNS:
         raw = t[col].str.strip()
         vals = pd.to_numeric(raw, errors="coerce")

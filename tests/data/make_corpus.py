@@ -1,7 +1,7 @@
 """Write the bad-input corpus of tests/data (run from the repository root: python tests/data/make_corpus.py).
 
 Every file holds one defect (or none, for the ``*_good*`` files and ``city_formats/``);
-README.md lists them with the expected outcome, which tests/test_validate.py asserts.
+README.md lists them with the expected outcome, which tests/io/test_validate.py asserts.
 The files are committed; this script documents how they were made and can rebuild them.
 """
 

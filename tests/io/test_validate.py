@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from planner.cli import app
 from planner.io.validate import format_report, guess_kind, validate_paths
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 runner = CliRunner()
 
 E, W = "error", "warning"

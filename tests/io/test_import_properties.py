@@ -18,7 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
-from planner.io import importers as imp
+from planner.io.facilities import normalise_facilities
+from planner.io.lines import normalise_roads
+from planner.io.tables import read_table
 from planner.schema import CATEGORIES
 
 BBOX = (117.40, 0.03, 117.52, 0.18)
@@ -83,7 +85,7 @@ def _check_rows(df: pd.DataFrame, out: gpd.GeoDataFrame, issues: list) -> None:
 def test_generated_tables_never_crash_and_keep_every_row(rows, use_bbox):
     df = pd.DataFrame(rows)
     issues: list = []
-    out = imp.normalise_facilities(df, Path("gen.csv"), issues, bbox=BBOX if use_bbox else None)
+    out = normalise_facilities(df, Path("gen.csv"), issues, bbox=BBOX if use_bbox else None)
     _check_rows(df, out, issues)
 
 
@@ -97,11 +99,11 @@ def test_generated_csv_files_never_crash(tmp_path_factory, rows, sep, encoding):
     df.to_csv(buf, index=False, sep=sep)
     path.write_bytes(buf.getvalue().encode(encoding, errors="replace"))
     issues: list = []
-    table = imp.read_table(path, issues)
+    table = read_table(path, issues)
     if table is None:
         assert any(i.severity == "error" for i in issues)
         return
-    out = imp.normalise_facilities(table, path, issues)
+    out = normalise_facilities(table, path, issues)
     assert len(out) == len(table)
 
 
@@ -123,7 +125,7 @@ def test_generated_road_layers_never_crash_and_account_for_every_feature(geoms, 
     df = pd.DataFrame({"road_class": classes[:n]})
     issues: list = []
     gs = gpd.GeoSeries(geoms, crs="EPSG:4326")
-    out = imp.normalise_roads(df, gs, Path("roads.geojson"), "EPSG:32650", issues)
+    out = normalise_roads(df, gs, Path("roads.geojson"), "EPSG:32650", issues)
     named = {i.row for i in issues}
     kept = set(out["feature"]) if out is not None and len(out) else set()
     for f in range(1, n + 1):
@@ -144,7 +146,7 @@ def test_generated_point_layers_keep_every_feature(geoms):
     n = len(geoms)
     df = pd.DataFrame({"id": [f"s{i}" for i in range(n)], "name": ["n"] * n, "category": ["school"] * n})
     issues: list = []
-    out = imp.normalise_facilities(df, Path("f.geojson"), issues, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"))
+    out = normalise_facilities(df, Path("f.geojson"), issues, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"))
     assert len(out) == n
     for i, g in enumerate(geoms):
         if isinstance(g, Point):

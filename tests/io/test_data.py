@@ -9,8 +9,8 @@ import pytest
 
 from planner._errors import InputError
 from planner.io.city import embedded_data_dir, load_city
-from planner.schema import CATEGORIES, LOCATION_QUALITIES
 from planner.projection import BONTANG_UTM
+from planner.schema import CATEGORIES, LOCATION_QUALITIES
 
 
 def test_every_placed_facility_is_inside_bontang_or_flagged(bontang):

@@ -1,0 +1,221 @@
+"""Helpers shared by the readers of :mod:`planner.io`: problem lists, column names, safe paths.
+
+Every reader appends :class:`~planner.schema.DataIssue` items to an ``issues``
+list instead of stopping at the first problem, so that one run reports every
+problem with its file, row (or feature) and field; :func:`add_issue` writes one,
+:func:`has_errors` and :func:`raise_on_errors` judge the list.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner._errors import DataErrors, InputError
+from planner.schema import DataIssue
+
+# ----------------------------------------------------------------------------- issues
+
+
+def add_issue(issues: list[DataIssue], file: Path | str, row: int | None, field: str | None, message: str,
+              severity: str = "warning", unit: str = "row") -> None:
+    """Append one :class:`~planner.schema.DataIssue` to ``issues``.
+
+    Parameters
+    ----------
+    issues
+        The list of problems being collected.
+    file, row, field, message, severity, unit
+        As in :class:`~planner.schema.DataIssue`.
+    """
+    issues.append(DataIssue(str(file), row, field, message, severity, unit))
+
+
+def has_errors(issues: Iterable[DataIssue]) -> bool:
+    """Return True when any issue is an error."""
+    return any(i.severity == "error" for i in issues)
+
+
+def raise_on_errors(issues: list[DataIssue], start: int) -> None:
+    """Raise :class:`~planner._errors.DataErrors` when an issue from position ``start`` on is an error.
+
+    Parameters
+    ----------
+    issues
+        The list of problems collected.
+    start
+        Length of ``issues`` before the reading being judged.
+    """
+    new = issues[start:]
+    if has_errors(new):
+        raise DataErrors(new)
+
+
+# ----------------------------------------------------------------------------- names
+
+
+def normalise_name(name: object) -> str:
+    """Return a column name in the form used for matching: lower case, ``_`` for spaces and dashes.
+
+    Parameters
+    ----------
+    name
+        A column header as found.
+    """
+    s = str(name).replace("\ufeff", "").strip().lower()
+    for ch in (" ", "-", ".", "/"):
+        s = s.replace(ch, "_")
+    while "__" in s:
+        s = s.replace("__", "_")
+    return s.strip("_")
+
+
+def suggest(value: str, candidates: Iterable[str], hints: Mapping[str, str] | None = None) -> str:
+    """Return ``"; did you mean 'x'?"`` for the closest candidate, or ``""``.
+
+    Parameters
+    ----------
+    value
+        The unknown value.
+    candidates
+        Known values.
+    hints
+        Extra word → candidate table consulted first (e.g. Indonesian synonyms).
+    """
+    key = normalise_name(value)
+    hints = hints or {}
+    if key in hints:
+        return f"; did you mean '{hints[key]}'?"
+    pool = {c: c for c in candidates}
+    pool.update({k: v for k, v in hints.items() if k not in pool})
+    close = difflib.get_close_matches(key, list(pool), n=1, cutoff=0.6)
+    return f"; did you mean '{pool[close[0]]}'?" if close else ""
+
+
+def closest_column(columns: Iterable[str], names: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """Return the column whose normalised name is closest to any of ``names`` (None below ``cutoff``).
+
+    Parameters
+    ----------
+    columns
+        Column names present (and not used otherwise).
+    names
+        Recognised names of the missing column.
+    cutoff
+        Minimum :class:`difflib.SequenceMatcher` ratio.
+    """
+    best, score = None, cutoff
+    for c in columns:
+        for n in names:
+            r = difflib.SequenceMatcher(None, normalise_name(c), n).ratio()
+            if r >= score:
+                best, score = c, r
+    return best
+
+
+def resolve_columns(
+    df: pd.DataFrame,
+    aliases: Mapping[str, tuple[str, ...]],
+    required: Iterable[str],
+    path: Path,
+    issues: list[DataIssue],
+) -> dict[str, str]:
+    """Map canonical column names to the columns present under a recognised name.
+
+    A missing required column is an error suggesting the closest column name.
+
+    Parameters
+    ----------
+    df
+        The table as read.
+    aliases
+        Canonical name → recognised names (normalised).
+    required
+        Canonical names that must be present.
+    path
+        For messages.
+    issues
+        Receives the problems found.
+
+    Returns
+    -------
+    dict
+        Canonical name → actual column name.
+    """
+    norm = {normalise_name(c): c for c in reversed(list(df.columns))}
+    found: dict[str, str] = {}
+    for canon, names in aliases.items():
+        for n in names:
+            if n in norm:
+                found[canon] = norm[n]
+                break
+    used = set(found.values())
+    for canon in required:
+        if canon in found:
+            continue
+        spare = [c for c in df.columns if c not in used]
+        close = closest_column(spare, aliases[canon])
+        hint = f"; did you mean '{close}'? rename it" if close \
+            else f"; add it (recognised names: {', '.join(aliases[canon])})"
+        add_issue(issues, path, None, canon, f"column '{canon}' is missing{hint}", "error")
+    return found
+
+
+def cell_text(v: object) -> str:
+    """Return a cell of a vector layer (or an osmnx list) as stripped text; ``""`` for missing values.
+
+    Parameters
+    ----------
+    v
+        The value as read.
+    """
+    if v is None or (isinstance(v, float) and not np.isfinite(v)):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (list, tuple)):  # osmnx lists
+        return str(v[0]) if v else ""
+    return str(v).strip()
+
+
+# ----------------------------------------------------------------------------- paths
+
+
+def safe_join(base: str | Path, relative: str | Path) -> Path:
+    """Join ``relative`` to ``base`` and refuse any result outside ``base``.
+
+    Use it for every path read from a user's file (a scenario, a city.toml):
+    absolute paths, ``..`` steps and symbolic links that lead out of ``base``
+    are rejected.
+
+    Parameters
+    ----------
+    base
+        The folder the path must stay in.
+    relative
+        The path as written in the file.
+
+    Returns
+    -------
+    pathlib.Path
+        The resolved path.
+
+    Raises
+    ------
+    InputError
+        When the path is absolute, empty or escapes ``base``.
+    """
+    rel = Path(str(relative))
+    if not str(relative).strip():
+        raise InputError(f"empty path; give a file name inside '{base}'")
+    if rel.is_absolute() or rel.drive or str(relative).startswith(("\\", "~")):
+        raise InputError(f"path '{relative}' is absolute; give a path relative to '{base}'")
+    root = Path(base).resolve()
+    target = (root / rel).resolve()
+    if target != root and root not in target.parents:
+        raise InputError(f"path '{relative}' leads outside '{base}'; keep referenced files inside that folder")
+    return target

@@ -1,0 +1,276 @@
+"""Line layers: road centrelines with a road class, and the fiber routes a city already owns.
+
+A road's class is read from ``road_class`` (or ``kelas_jalan``, ``highway`` …)
+and mapped onto arteri/lokal/lain with :data:`ROAD_CLASS_MAP`, which accepts
+OSM ``highway`` values and Indonesian functional and status classes; roads a
+municipal cable cannot follow (:data:`ROAD_CLASS_REFUSED`) are errors.  The
+recognised values are documented in ``docs/inputs.md``; the tables below are
+the single source of truth.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from planner.io._common import (
+    add_issue,
+    has_errors,
+    normalise_name,
+    raise_on_errors,
+    suggest,
+)
+from planner.io.vector import read_any
+from planner.projection import WGS84
+from planner.schema import ROAD_CLASSES, DataIssue
+
+#: Road-class table: value found in ``road_class`` / ``kelas_jalan`` / ``highway`` (lower case) → class.
+#: OSM ``highway`` values and Indonesian functional classes (UU 38/2004: arteri, kolektor, lokal,
+#: lingkungan) and status classes (nasional, provinsi, kabupaten/kota, desa).
+ROAD_CLASS_MAP: Mapping[str, str] = MappingProxyType({
+    # canonical
+    "arteri": "arteri", "lokal": "lokal", "lain": "lain",
+    # Indonesian names (RBI remarks, functional and status classes)
+    "jalan arteri": "arteri", "arteri primer": "arteri", "arteri sekunder": "arteri",
+    "jalan kolektor": "arteri", "kolektor": "arteri", "kolektor primer": "arteri",
+    "kolektor sekunder": "arteri", "jalan nasional": "arteri", "jalan provinsi": "arteri",
+    "jalan lokal": "lokal", "lokal primer": "lokal", "lokal sekunder": "lokal",
+    "jalan kabupaten": "lokal", "jalan kota": "lokal",
+    "jalan lingkungan": "lain", "lingkungan": "lain", "jalan lain": "lain", "jalan setapak": "lain",
+    "jalan desa": "lain", "gang": "lain",
+    # English
+    "arterial": "arteri", "collector": "arteri", "local": "lokal", "other": "lain",
+    # OpenStreetMap highway=*
+    "trunk": "arteri", "trunk_link": "arteri", "primary": "arteri", "primary_link": "arteri",
+    "secondary": "arteri", "secondary_link": "arteri",
+    "tertiary": "lokal", "tertiary_link": "lokal", "residential": "lokal", "unclassified": "lokal",
+    "living_street": "lokal", "road": "lain", "service": "lain", "track": "lain",
+})
+#: Values that name roads a municipal cable cannot follow; they are errors, never mapped.
+ROAD_CLASS_REFUSED: Mapping[str, str] = MappingProxyType({
+    "tol": "a toll road (no municipal right of way)", "jalan tol": "a toll road (no municipal right of way)",
+    "motorway": "a motorway (no municipal right of way)", "motorway_link": "a motorway ramp",
+    "footway": "a footpath", "path": "a footpath", "steps": "steps", "cycleway": "a cycle path",
+    "bridleway": "a bridleway", "pedestrian": "a pedestrian area", "proposed": "a proposed road",
+    "construction": "a road under construction", "abandoned": "an abandoned road", "pematang": "an embankment",
+})
+#: Columns read as the road class, in order of preference.
+ROAD_CLASS_COLUMNS: tuple[str, ...] = ("road_class", "kelas_jalan", "kelas_jala", "kelas", "fungsi_jalan", "highway",
+                                       "remark")
+#: Columns read as the fiber status.
+FIBER_STATUS_COLUMNS: tuple[str, ...] = ("status", "keterangan_status", "kondisi")
+
+
+def _find_column(gdf: pd.DataFrame, candidates: tuple[str, ...] | list[str], wanted: str) -> tuple[str | None, str]:
+    """The first column whose normalised name is in ``candidates``, else None and a "did you mean" hint."""
+    norm = {normalise_name(c): c for c in reversed(list(gdf.columns))}
+    col = next((norm[c] for c in candidates if c in norm), None)
+    if col is not None:
+        return col, ""
+    geom = getattr(getattr(gdf, "geometry", None), "name", None)
+    spare = [normalise_name(c) for c in gdf.columns if c != geom]
+    close = difflib.get_close_matches(wanted, spare, n=1, cutoff=0.6)
+    return None, (f"; did you mean '{close[0]}'? rename it" if close else "")
+
+
+def _lines_from(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, path: Path,
+                issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
+    """Join attributes and geometry; tables need a ``wkt``/``geometry`` column of WKT text."""
+    if df is None:
+        return None
+    if geometry is None:
+        norm = {normalise_name(c): c for c in df.columns}
+        col = next((norm[c] for c in ("wkt", "geometry", "geom", "the_geom") if c in norm), None)
+        if col is None:
+            add_issue(issues, path, None, "geometry", "a table of lines needs a 'wkt' column of WKT text in WGS 84 "
+                      "(e.g. LINESTRING (117.45 0.13, 117.46 0.13)); or use GeoJSON, GeoPackage, Shapefile or KML",
+                      "error")
+            return None
+        geoms = shapely.from_wkt(df[col].where(df[col].str.strip().ne(""), None).to_numpy(), on_invalid="ignore")
+        bad = pd.isna(geoms) & df[col].str.strip().ne("").to_numpy()
+        for i in np.flatnonzero(bad):
+            add_issue(issues, path, int(i) + 1, col, f"{df[col].iloc[i][:40]!r} is not WKT text", "error")
+        return gpd.GeoDataFrame(df.drop(columns=[col]), geometry=geoms, crs=WGS84)
+    return gpd.GeoDataFrame(df.reset_index(drop=True), geometry=geometry.reset_index(drop=True).to_numpy(),
+                            crs=geometry.crs)
+
+
+def _check_lines(gdf: gpd.GeoDataFrame, path: Path, issues: list[DataIssue], what: str) -> np.ndarray:
+    """Report non-line and empty geometries; return the mask of usable line features."""
+    unit = "feature"
+    gtype = gdf.geom_type.fillna("")
+    empty = gdf.geometry.isna() | gdf.geometry.is_empty
+    is_line = gtype.isin(["LineString", "MultiLineString"])
+    wrong = ~is_line & ~empty
+    if wrong.any() and is_line.any():
+        kinds = ", ".join(sorted(set(gtype[wrong]) | {"lines"}))
+        add_issue(issues, path, None, "geometry", f"mixed geometry types ({kinds}); {what} must be lines only",
+                  "error")
+    for i in np.flatnonzero(wrong.to_numpy()):
+        add_issue(issues, path, int(i) + 1, "geometry", f"{gtype.iloc[i]} found; {what} must be lines: remove it "
+                  "or put it in its own file", "error", unit)
+    for i in np.flatnonzero(empty.to_numpy()):
+        add_issue(issues, path, int(i) + 1, "geometry", "empty geometry, ignored", "warning", unit)
+    invalid = is_line & ~empty & ~gdf.geometry.is_valid
+    zero = invalid & pd.Series(shapely.length(np.asarray(gdf.geometry.values)) <= 0, index=gdf.index)
+    for i in np.flatnonzero(zero.to_numpy()):
+        add_issue(issues, path, int(i) + 1, "geometry", "zero-length line (all its points are the same), ignored",
+                  "warning", unit)
+    for i in np.flatnonzero((invalid & ~zero).to_numpy()):
+        add_issue(issues, path, int(i) + 1, "geometry", f"invalid line "
+                  f"({shapely.is_valid_reason(gdf.geometry.iloc[i])}), ignored", "warning", unit)
+    return (is_line & ~empty & ~invalid).to_numpy()
+
+
+def _road_classes(gdf: gpd.GeoDataFrame, col: str, path: Path, issues: list[DataIssue]) -> pd.Series:
+    """Map the values of ``col`` onto the road classes; unknown and refused values are errors (NaN)."""
+    raw = gdf[col].astype(str).str.strip()
+    key = raw.str.lower().str.replace("_", " ", regex=False).str.replace(r"\s+", " ", regex=True)
+    key_osm = raw.str.lower().str.strip()
+    mapped = key_osm.map(ROAD_CLASS_MAP).fillna(key.map(ROAD_CLASS_MAP))
+    for i in np.flatnonzero(mapped.isna().to_numpy()):
+        v = raw.iloc[i]
+        why = ROAD_CLASS_REFUSED.get(key_osm.iloc[i]) or ROAD_CLASS_REFUSED.get(key.iloc[i])
+        if why:
+            msg = (f"{v!r} is {why}: not a route for municipal fiber; delete these features or set "
+                   f"road_class to one of {', '.join(ROAD_CLASSES)}")
+        else:
+            msg = (f"{v!r} is not one of {', '.join(ROAD_CLASSES)} nor a recognised road class name"
+                   f"{suggest(v, ROAD_CLASS_MAP)} (see docs/inputs.md)")
+        add_issue(issues, path, int(i) + 1, col, msg, "error", "feature")
+    return mapped
+
+
+def normalise_roads(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, path: Path, crs: str,
+                    issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
+    """Normalise a road layer: ``road_class`` ∈ arteri/lokal/lain via :data:`ROAD_CLASS_MAP`.
+
+    Zero-length and empty lines are dropped with a warning; unknown classes
+    and non-line geometries are errors naming the feature.  Returns the usable
+    lines (exploded to single lines) or None when the file is unusable.
+
+    Parameters
+    ----------
+    df, geometry
+        As returned by :func:`planner.io.vector.read_any`.
+    path
+        For messages.
+    crs
+        Projected CRS in which lengths are measured.
+    issues
+        Receives the problems found.
+    """
+    gdf = _lines_from(df, geometry, path, issues)
+    if gdf is None:
+        return None
+    col, hint = _find_column(gdf, ROAD_CLASS_COLUMNS, "road_class")
+    if col is None:
+        add_issue(issues, path, None, "road_class", f"column 'road_class' is missing (values: "
+                  f"{', '.join(ROAD_CLASSES)}, or OSM highway / Indonesian class names){hint}", "error")
+        return None
+    ok = _check_lines(gdf, path, issues, "roads")
+    mapped = _road_classes(gdf, col, path, issues)
+    gdf = gdf.copy()
+    gdf["road_class"] = mapped.fillna("")
+    gdf["feature"] = np.arange(1, len(gdf) + 1)
+    gdf = gdf[ok & mapped.notna().to_numpy()]
+    if gdf.empty:
+        if not has_errors(issues):
+            add_issue(issues, path, None, "geometry", "no usable road line", "error")
+        return gdf
+    gdf = gdf.explode(index_parts=False).reset_index(drop=True)
+    length = gdf.to_crs(crs).length.to_numpy()
+    zero = length <= 0
+    for i in np.flatnonzero(zero):
+        add_issue(issues, path, int(gdf["feature"].iloc[i]), "geometry", "zero-length road line, ignored",
+                  "warning", "feature")
+    return gdf[~zero].reset_index(drop=True)
+
+
+def normalise_fiber(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, path: Path,
+                    issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
+    """Normalise existing fiber lines: ``status`` required, ``fiber_id`` generated when absent.
+
+    Parameters
+    ----------
+    df, geometry
+        As returned by :func:`planner.io.vector.read_any`.
+    path
+        For messages.
+    issues
+        Receives the problems found.
+    """
+    gdf = _lines_from(df, geometry, path, issues)
+    if gdf is None:
+        return None
+    col, hint = _find_column(gdf, FIBER_STATUS_COLUMNS, "status")
+    if col is None:
+        add_issue(issues, path, None, "status", "column 'status' is missing (as-built, illustrative, planned …)"
+                  + hint, "error")
+        return None
+    ok = _check_lines(gdf, path, issues, "fiber routes")
+    gdf = gdf.copy()
+    gdf["status"] = gdf[col].astype(str).str.strip()
+    for i in np.flatnonzero((gdf["status"].eq("") & ok).to_numpy()):
+        add_issue(issues, path, int(i) + 1, col, "empty status; give as-built, illustrative or planned", "error",
+                  "feature")
+    if "fiber_id" not in gdf.columns:
+        gdf["fiber_id"] = [f"fiber-{i + 1}" for i in range(len(gdf))]
+    return gdf[ok].reset_index(drop=True)
+
+
+def read_roads(path: Path, crs: str, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
+    """Read a road centreline layer; every feature needs a known ``road_class``.
+
+    Zero-length and empty lines are dropped with a warning in ``issues``.
+
+    Parameters
+    ----------
+    path
+        Any supported file (see :func:`planner.io.vector.read_any`).
+    crs
+        Projected CRS in which lengths are measured.
+    issues
+        Receives every problem found.
+
+    Raises
+    ------
+    DataErrors
+        When the layer is unusable (every problem listed).
+    """
+    start = len(issues)
+    path = Path(path)
+    df, geom = read_any(path, issues)
+    out = None if df is None else normalise_roads(df, geom, path, crs, issues)
+    raise_on_errors(issues, start)
+    return out
+
+
+def read_fiber(path: Path, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
+    """Read existing fiber lines; a ``status`` column (e.g. as-built, illustrative) is required.
+
+    Parameters
+    ----------
+    path
+        Any supported file (see :func:`planner.io.vector.read_any`).
+    issues
+        Receives every problem found.
+
+    Raises
+    ------
+    DataErrors
+        When the layer is unusable (every problem listed).
+    """
+    start = len(issues)
+    path = Path(path)
+    df, geom = read_any(path, issues)
+    out = None if df is None else normalise_fiber(df, geom, path, issues)
+    raise_on_errors(issues, start)
+    return out
