@@ -15,6 +15,7 @@ from typing import Mapping
 
 import pandas as pd
 
+from planner._i18n import catalogue, tr
 from planner.io.prices import Price, PriceTable
 from planner.schema import LEVELS
 
@@ -83,26 +84,11 @@ class Quantities:
     core: int = 1
 
 
-_DESCRIPTIONS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {
-        "backbone_aerial": ("Kabel FO backbone udara (tiang) sepanjang jalan {rc}", "Aerial backbone fiber on poles, {rc} road"),
-        "backbone_underground": ("Kabel FO backbone tanam (duct) sepanjang jalan {rc}", "Underground backbone fiber in duct, {rc} road"),
-        "road_crossing": ("Crossing/boring jalan arteri", "Arterial road crossing (boring)"),
-        "drop_cable": ("Kabel drop FO ke gedung", "Fiber drop cable to building"),
-        "equipment_site": ("Perangkat dan terminasi per lokasi", "Equipment and termination per site"),
-        "splice_closure": ("Joint closure pada percabangan", "Splice closure at branching points"),
-        "equipment_core": ("Perangkat inti (NOC Diskominfo)", "Core equipment (Diskominfo NOC)"),
-        "reused": ("Serat eksisting yang dipakai ulang", "Existing fiber reused"),
-        "fallback_radio_p2p": ("Radio point-to-point (cadangan teknologi) untuk lokasi tanpa jalur serat",
-                               "Point-to-point radio (technology fallback) for sites fiber cannot reach"),
-    }
-)
-
-
 def describe(item: str, road_class: str = "", lang: str = "id") -> str:
-    """Human description of a cost item in Bahasa Indonesia (``id``) or English (``en``)."""
-    id_text, en_text = _DESCRIPTIONS.get(item, (item, item))
-    return (id_text if lang == "id" else en_text).format(rc=road_class)
+    """Human description of a cost item in Bahasa Indonesia (``id``) or English (``en``); the item id when unknown."""
+    if item not in catalogue()["item"]:
+        return item
+    return tr(f"item.{item}", lang, rc=road_class)
 
 
 def price_quantities(q: Quantities, model: CostModel, lang: str = "id") -> pd.DataFrame:

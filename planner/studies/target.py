@@ -63,21 +63,11 @@ def target_plan(
     progress: Progress | None = None,
     network: Network | None = None,
 ) -> Plan:
-    """Design the target level on ``city`` with ``scenario``'s cost model.
+    """Design the target level on ``city`` with ``scenario``'s cost model (:func:`target_scenario`).
 
-    Parameters
-    ----------
-    city
-        Validated city data.
-    scenario
-        The plan's scenario (see :func:`target_scenario`).
-    time_limit, seed
-        Passed to :func:`planner.plan.make_plan`.
-    progress
-        Called with a short message before each step.
-    network
-        The plan's network (:attr:`planner.plan.Plan.network`), reused when
-        it fits: the target has the same prices and deployment.
+    The keywords are those of :func:`planner.plan.make_plan`; pass the plan's
+    ``network`` (:attr:`planner.plan.Plan.network`) to reuse its priced
+    routing graph: the target has the same prices and deployment.
     """
     return make_plan(city, target_scenario(scenario), time_limit=time_limit, seed=seed, progress=progress,
                      network=network)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from planner.model.scenario import Scenario
 from planner.schema import LEVELS
 
 
@@ -109,21 +110,16 @@ class TcoOutcome:
     basis: str = "assumption (scenario parameters; nominal IDR, no discounting)"
 
 
-def build_vs_lease(
-    capex: Mapping[str, float],
-    sites: int,
-    years: int,
-    maintenance_pct: Mapping[str, float],
-    lease_monthly_idr: Mapping[str, float],
-    lease_install_idr: Mapping[str, float],
-) -> TcoOutcome:
-    """Own network (``capex`` plus maintenance) against leased lines for ``sites`` sites, year by year."""
-    table = tco_table(capex, sites, years, maintenance_pct, lease_monthly_idr, lease_install_idr)
+def build_vs_lease(capex: Mapping[str, float], sites: int, scenario: Scenario) -> TcoOutcome:
+    """Own network (``capex`` plus maintenance) against leased lines for ``sites`` sites, year by year,
+    with the scenario's ``tco.*`` parameters."""
+    sc = scenario
+    table = tco_table(capex, sites, sc.tco_years, sc.maintenance_pct, sc.lease_monthly_idr, sc.lease_install_idr)
     s = tco_summary(table)
     return TcoOutcome(
         years=s["years"], own_idr=s["own_idr"], lease_idr=s["lease_idr"], break_even_year=s["break_even_year"],
-        sites_leased=int(sites), maintenance_pct=dict(maintenance_pct), lease_monthly_idr=dict(lease_monthly_idr),
-        lease_install_idr=dict(lease_install_idr),
+        sites_leased=int(sites), maintenance_pct=dict(sc.maintenance_pct), lease_monthly_idr=dict(sc.lease_monthly_idr),
+        lease_install_idr=dict(sc.lease_install_idr),
         table=tuple({k: int(v) for k, v in r.items()} for r in table.to_dict("records")),
     )
 
