@@ -21,10 +21,12 @@ import pandas as pd
 from planner.schema import LEVELS
 from planner.io.city import City
 from planner.schema import CATEGORIES
+from planner.model.network import Network
 from planner.model.scenario import Scenario
+from planner.plan import Plan, make_plan
 
 
-def comparison_row(plan: Any) -> dict[str, Any]:
+def comparison_row(plan: Plan) -> dict[str, Any]:
     """The comparison figures of one plan (:class:`~planner.plan.Plan`)."""
     s = plan.summary()
     row: dict[str, Any] = {
@@ -63,7 +65,7 @@ def compare_scenarios(
     time_limit: float = 30.0,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
-    plans: dict[str, Any] | None = None,
+    plans: dict[str, Plan] | None = None,
 ) -> pd.DataFrame:
     """Plan each scenario on ``city`` and return one comparison row per scenario.
 
@@ -89,13 +91,15 @@ def compare_scenarios(
         budget_idr, priority_connected, priority_gap_pct, phases,
         fallback_links, resilience_extra_base_idr, break_even_year_base``.
     """
-    from planner.plan import make_plan
-
     say = progress or (lambda _m: None)
     rows = []
+    networks: list[Network] = []  # one priced graph per distinct price/deployment, shared by scenarios
     for sc in scenarios:
         say(f"{sc.name}: {sc.title}")
-        p = make_plan(city, sc, time_limit=time_limit, seed=seed)
+        net = next((n for n in networks if n.fits(city, sc)), None)
+        p = make_plan(city, sc, time_limit=time_limit, seed=seed, network=net)
+        if net is None:
+            networks.append(p.network)
         if plans is not None:
             plans[sc.name] = p
         rows.append(comparison_row(p))
