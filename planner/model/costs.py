@@ -9,19 +9,25 @@ road crossings are counted on the resulting design and priced here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Mapping
 
 import pandas as pd
 
+from planner._errors import InputError
 from planner.io.prices import Price, PriceTable
-from planner.schema import LEVELS
+from planner.schema import GAP_CLASS, LEVELS
 
-#: Default deployment method per road class: underground on arterials, aerial elsewhere.
+#: Default deployment method per road class: underground on arterials, aerial elsewhere (footpaths and
+#: links across gaps in the road data too: the cheapest method, as on ``lain`` roads).
 DEFAULT_DEPLOYMENT: Mapping[str, str] = MappingProxyType(
-    {"arteri": "underground", "lokal": "aerial", "lain": "aerial"}
+    {"arteri": "underground", "lokal": "aerial", "lain": "aerial", "setapak": "aerial", GAP_CLASS: "aerial"}
 )
+#: Classes priced with another class's row when the price table has no row of their own: a pole line or a
+#: duct does not depend on the road class (geodata/bontang/unit_prices.md §1.1), so footpaths and links
+#: across gaps in the road data cost what new backbone along a ``lain`` road costs; the cost row says so.
+PRICE_FALLBACK: Mapping[str, str] = MappingProxyType({"setapak": "lain", GAP_CLASS: "lain"})
 
 
 @dataclass(frozen=True)
@@ -44,9 +50,23 @@ class CostModel:
         return self.deployment.get(road_class, "aerial")
 
     def backbone_price(self, road_class: str) -> Price:
-        """Per-metre price of new backbone along a road of ``road_class``."""
+        """Per-metre price of new backbone along a road of ``road_class``.
+
+        A class of :data:`PRICE_FALLBACK` without a row of its own takes the
+        row of its fallback class; the returned price names the class it was
+        asked for and its ``source`` says which row was used.
+        """
         m = self.method(road_class)
-        return self.prices.get(f"backbone_{m}", m, road_class)
+        try:
+            return self.prices.get(f"backbone_{m}", m, road_class)
+        except InputError:
+            other = PRICE_FALLBACK.get(road_class)
+            if other is None:
+                raise
+        p = self.prices.get(f"backbone_{m}", m, other)
+        return replace(p, road_class=road_class,
+                       source=f"{p.source} [priced as backbone on a '{other}' road: the price table has no "
+                              f"'{road_class}' row]")
 
     def backbone_cost(self, road_class: str, length_m: float, level: str = "base") -> float:
         """Cost of ``length_m`` metres of new backbone along a road of ``road_class``."""
@@ -85,8 +105,18 @@ class Quantities:
 
 _DESCRIPTIONS: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
-        "backbone_aerial": ("Kabel FO backbone udara (tiang) sepanjang jalan {rc}", "Aerial backbone fiber on poles, {rc} road"),
-        "backbone_underground": ("Kabel FO backbone tanam (duct) sepanjang jalan {rc}", "Underground backbone fiber in duct, {rc} road"),
+        "backbone_aerial": ("Kabel FO backbone udara (tiang) sepanjang jalan {rc}",
+                            "Aerial backbone fiber on poles, {rc} road"),
+        "backbone_underground": ("Kabel FO backbone tanam (duct) sepanjang jalan {rc}",
+                                 "Underground backbone fiber in duct, {rc} road"),
+        f"backbone_aerial/{GAP_CLASS}": ("Kabel FO backbone udara (tiang) melintasi celah data jalan (garis lurus; "
+                                         "rute perlu disurvei)",
+                                         "Aerial backbone fiber across a gap in the road data (straight line; "
+                                         "route to be surveyed)"),
+        f"backbone_underground/{GAP_CLASS}": ("Kabel FO backbone tanam (duct) melintasi celah data jalan (garis "
+                                              "lurus; rute perlu disurvei)",
+                                              "Underground backbone fiber across a gap in the road data (straight "
+                                              "line; route to be surveyed)"),
         "road_crossing": ("Crossing/boring jalan arteri", "Arterial road crossing (boring)"),
         "drop_cable": ("Kabel drop FO ke gedung", "Fiber drop cable to building"),
         "equipment_site": ("Perangkat dan terminasi per lokasi", "Equipment and termination per site"),
@@ -101,7 +131,7 @@ _DESCRIPTIONS: Mapping[str, tuple[str, str]] = MappingProxyType(
 
 def describe(item: str, road_class: str = "", lang: str = "id") -> str:
     """Human description of a cost item in Bahasa Indonesia (``id``) or English (``en``)."""
-    id_text, en_text = _DESCRIPTIONS.get(item, (item, item))
+    id_text, en_text = _DESCRIPTIONS.get(f"{item}/{road_class}") or _DESCRIPTIONS.get(item, (item, item))
     return (id_text if lang == "id" else en_text).format(rc=road_class)
 
 
