@@ -218,18 +218,25 @@ def _print_summary(s: dict, lang: str) -> None:
 def validate_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Input files or city folders to check.")],
     kind: Annotated[Optional[str], typer.Option(help="What every file holds (facilities, roads, kelurahan, "
-                                                     "kecamatan, city, existing_fiber, unit_prices, opd); "
-                                                     "default: from the file name.")] = None,
+                                                     "kecamatan, city, existing_fiber, unit_prices, opd, offices, "
+                                                     "schools, health, codes); default: from each file's content "
+                                                     "(columns and geometry), its name as a hint.")] = None,
     area: Annotated[Optional[Path], typer.Option(help="City folder or boundary file giving the study area "
                                                       "(default: city.toml beside the file).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the problems as JSON.")] = False,
 ) -> None:
-    """Check input files; list every problem (file, row, field). Exit 0 when usable, 1 when not."""
+    """Check input files, city.toml files or city folders; list every problem (file, row, field).
 
+    Exit 0 when usable, 1 when not."""
+
+    kinds: dict = {}
     try:
-        issues = validate_paths(paths, kind=kind, area=area)
+        issues = validate_paths(paths, kind=kind, area=area, kinds=kinds)
     except PlannerError as exc:
         _fail(exc)
+    if not as_json:
+        for path, guess in kinds.items():
+            sys.stdout.write(f"info: {path}: {guess}\n")
     sys.stdout.write((issues_json(issues) if as_json else format_report(issues)) + "\n")
     raise typer.Exit(0 if is_usable(issues) else 1)
 
