@@ -10,12 +10,16 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from planner._errors import PlannerError
 from planner._format import fmt_idr, fmt_num
 from planner._i18n import label
 from planner.io.city import load_city
+from planner.io.cityinit import Source, build_city
+from planner.io.osm import city_layers_from_osm
+from planner.io.sitelists import slug
 from planner.io.validate import format_report, is_usable, issues_json, validate_paths
 from planner.model.scenario import Scenario, load_scenario
 from planner.outputs.write import write_outputs
@@ -30,12 +34,15 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Fiber backbone planner for Indonesian city governments (Kota Bontang first).")
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks that print figures.")
 app.add_typer(bench_app, name="bench")
+city_app = typer.Typer(no_args_is_help=True, help="Build a city folder from raw public files or OpenStreetMap; "
+                                                  "compare areas planned the same way.")
+app.add_typer(city_app, name="city")
 console = Console(stderr=True)
 out_console = Console()
 
 
 def _fail(exc: Exception) -> None:
-    console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -43,7 +50,8 @@ def _fail(exc: Exception) -> None:
 def plan(
     scenario: Annotated[Optional[Path], typer.Option(help="Scenario TOML file (default: every placed site).")] = None,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/bontang"),
-    data: Annotated[str, typer.Option(help="City data folder, or the name of an embedded dataset.")] = "bontang",
+    data: Annotated[str, typer.Option("--data", "--city", help="City data folder, or the name of an embedded "
+                                                               "area (bontang, sidoarjo).")] = "bontang",
     lang: Annotated[str, typer.Option(help="Language of maps and tables: id or en.")] = "id",
     time_limit: Annotated[float, typer.Option(help="Seconds the Steiner solver may use.")] = 30.0,
     seed: Annotated[int, typer.Option(help="Seed of the solver's randomised parts.")] = 0,
@@ -80,7 +88,7 @@ def plan(
         _fail(exc)
     s = p.summary()
     for issue in city.issues:
-        console.print(f"[yellow]warning:[/] {issue}", highlight=False)
+        console.print(f"[yellow]warning:[/] {escape(str(issue))}", highlight=False)
     _print_summary(s, lang)
     _print_whatif(s, lang)
     console.print(f"outputs in [bold]{out}[/] ({time.perf_counter() - t0:.1f} s)")
@@ -148,7 +156,8 @@ def _print_whatif(s: dict, lang: str) -> None:
 def compare_cmd(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario TOML files.")],
     out: Annotated[Path, typer.Option(help="Folder for compare.csv and compare.json.")] = Path("out/compare"),
-    data: Annotated[str, typer.Option(help="City data folder, or the name of an embedded dataset.")] = "bontang",
+    data: Annotated[str, typer.Option("--data", "--city", help="City data folder, or the name of an embedded "
+                                                               "area.")] = "bontang",
     time_limit: Annotated[float, typer.Option(help="Seconds the solver may use per scenario.")] = 30.0,
     seed: Annotated[int, typer.Option(help="Seed of the solver's randomised parts.")] = 0,
     lang: Annotated[str, typer.Option(help="Language of the table: id or en.")] = "id",
@@ -239,6 +248,81 @@ def validate_cmd(
             sys.stdout.write(f"info: {path}: {guess}\n")
     sys.stdout.write((issues_json(issues) if as_json else format_report(issues)) + "\n")
     raise typer.Exit(0 if is_usable(issues) else 1)
+
+
+@city_app.command("init")
+def city_init(
+    name: Annotated[str, typer.Argument(help="Name of the area, e.g. \"Kecamatan Sidoarjo\".")],
+    files: Annotated[Optional[list[Path]], typer.Argument(
+        help="Raw files of any kind; each is recognised from its content (columns and geometry).")] = None,
+    roads: Annotated[Optional[Path], typer.Option(help="Road layer (RBI, OSM, any road class column).")] = None,
+    boundaries: Annotated[Optional[Path], typer.Option(help="Desa/kelurahan polygons with names.")] = None,
+    offices: Annotated[Optional[list[Path]], typer.Option(
+        help="Government-office points (RBI Bangunan Pemerintahan with NAMOBJ/REMARK); repeatable.")] = None,
+    schools: Annotated[Optional[list[Path]], typer.Option(
+        help="School list (Dapodik JSON/CSV: npsn, sekolah, bentuk, lintang, bujur); repeatable.")] = None,
+    health: Annotated[Optional[list[Path]], typer.Option(
+        help="Health facilities (BPJS faskes list: tipe, kode_faskes, nama, lat/lon); repeatable.")] = None,
+    facilities: Annotated[Optional[list[Path]], typer.Option(
+        help="Sites already in the facilities format (id, name, category, coordinates); repeatable.")] = None,
+    codes: Annotated[Optional[Path], typer.Option(help="Kemendagri code list (kode, nama).")] = None,
+    fiber: Annotated[Optional[Path], typer.Option(help="Existing fiber lines with a status.")] = None,
+    prices: Annotated[Optional[Path], typer.Option(help="Unit-price table (default: the region-neutral "
+                                                        "reference table, geodata/prices).")] = None,
+    area: Annotated[Optional[str], typer.Option(help="Kemendagri code prefix (35.15.08) or kecamatan name of "
+                                                     "the study area (default: every boundary polygon).")] = None,
+    core: Annotated[Optional[str], typer.Option(help="Site id or name of the network core (default: the "
+                                                     "regional head's office).")] = None,
+    crs: Annotated[Optional[str], typer.Option(help="Projected CRS (default: the area's UTM zone).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="City folder to write (default: a folder named after "
+                                                     "the area).")] = None,
+    force: Annotated[bool, typer.Option(help="Replace the files city init writes in an existing folder.")] = False,
+) -> None:
+    """Build a city folder (with provenance) from raw files: roads, boundaries, offices, schools, health."""
+
+    sources = [Source(p) for p in files or []]
+    for kind, paths in (("roads", [roads]), ("kelurahan", [boundaries]), ("offices", offices), ("schools", schools),
+                        ("health", health), ("facilities", facilities), ("codes", [codes]),
+                        ("existing_fiber", [fiber])):
+        sources += [Source(p, kind) for p in paths or [] if p is not None]
+    target = out or Path(slug(name) or "city")
+    try:
+        build = build_city(name, sources, target, area=area, core=core, crs=crs, force=force, prices=prices)
+    except PlannerError as exc:
+        _fail(exc)
+    for line in build.lines():
+        out_console.print(escape(line), highlight=False, soft_wrap=True)
+    for issue in build.issues:
+        console.print(f"[yellow]warning:[/] {escape(str(issue))}", highlight=False, soft_wrap=True)
+    console.print(f"city folder [bold]{target}[/] (see PROVENANCE.md); plan it with: planner plan --data "
+                  f"{target} --out out/{target.name}", highlight=False)
+
+
+@city_app.command("from-osm")
+def city_from_osm(
+    place: Annotated[str, typer.Argument(help="A place OpenStreetMap can find, e.g. \"Kota Bontang, Kalimantan "
+                                              "Timur, Indonesia\".")],
+    out: Annotated[Optional[Path], typer.Option(help="City folder to write.")] = None,
+    core: Annotated[Optional[str], typer.Option(help="Site id or name of the network core.")] = None,
+    refresh: Annotated[bool, typer.Option(help="Download again even when the OSM files are cached.")] = False,
+    force: Annotated[bool, typer.Option(help="Replace the files city init writes in an existing folder.")] = False,
+) -> None:
+    """Build a city folder from OpenStreetMap (needs osmnx and internet once; later runs read the cache)."""
+
+    target = out or Path(slug(place.split(",")[0]) or "city")
+    cache = target.with_name(target.name + "-osm")
+    try:
+        layers = city_layers_from_osm(place, cache, refresh=refresh)
+        cite = "OpenStreetMap contributors, via osmnx"
+        sources = [Source(layers["roads"], "roads", cite, "ODbL-1.0"),
+                   Source(layers["boundaries"], "kelurahan", cite, "ODbL-1.0"),
+                   Source(layers["sites"], "facilities", cite, "ODbL-1.0")]
+        build = build_city(place.split(",")[0].strip(), sources, target, core=core, force=force)
+    except PlannerError as exc:
+        _fail(exc)
+    for line in build.lines():
+        out_console.print(escape(line), highlight=False, soft_wrap=True)
+    console.print(f"city folder [bold]{target}[/] (OSM files cached in {cache})", highlight=False)
 
 
 @app.command("steiner")

@@ -40,6 +40,9 @@ BPJS_TYPES: tuple[tuple[str, str], ...] = (
     ("puskesmas", "puskesmas"), ("klinik", "clinic"),
 )
 _PREFIX = {"hospital": "rs", "puskesmas": "pkm", "clinic": "klinik"}
+#: Name slugs that already say the category (``RSUD Sidoarjo`` → ``rsud-sidoarjo``, not ``rs-rsud-sidoarjo``).
+_OWN_PREFIXES = {"hospital": ("rs-", "rsu-", "rsud-", "rsi-", "rsia-", "rumah-sakit-"), "puskesmas": ("puskesmas-",
+                 "pkm-", "upt-puskesmas-"), "clinic": ("klinik-",)}
 _LINK = re.compile(r"[?&](?:q|ll|query)=\s*([-+]?\d+(?:\.\d+)?)\s*,\s*([-+]?\d+(?:\.\d+)?)|@([-+]?\d+(?:\.\d+)?),"
                    r"([-+]?\d+(?:\.\d+)?)")
 
@@ -109,7 +112,10 @@ def read_bpjs(path: Path, issues: list[DataIssue], *, source: str = "", license:
         name = get["name"]
         if cat == "puskesmas" and not name.lower().startswith(("puskesmas", "pkm", "upt")):
             name = f"Puskesmas {name}"
-        rec = {"id": f"{_PREFIX[cat]}-{slug(get['name'])}", "name": name, "category": cat, "subtype": get["type"],
+        sid = slug(get["name"])
+        if not sid.startswith(_OWN_PREFIXES[cat]):
+            sid = f"{_PREFIX[cat]}-{sid}"
+        rec = {"id": sid, "name": name, "category": cat, "subtype": get["type"],
                "is_core": "false", "name_source": get["name"], "source": source or f"{path.name} (BPJS list)",
                "source_ref": f"BPJS kode_faskes {get['code']}" if get["code"] else f"row {i}",
                "license": license, "data_date": data_date or "unknown", "address": get["address"],
