@@ -15,7 +15,7 @@ from rich.table import Table
 
 from planner._errors import PlannerError
 from planner._format import fmt_idr, fmt_num
-from planner._i18n import label
+from planner._i18n import label, tr
 from planner.io.city import load_city
 from planner.io.cityinit import Source, build_city
 from planner.io.osm import city_layers_from_osm
@@ -28,6 +28,7 @@ from planner.steiner.bench import format_report as format_bench_report
 from planner.steiner.bench import run_benchmark
 from planner.steiner.bench import solve_file
 from planner.studies.compare import compare_scenarios, write_comparison
+from planner.studies.same_method import compare_areas, write_same_method
 from planner.studies.target import is_target, target_plan
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -323,6 +324,50 @@ def city_from_osm(
     for line in build.lines():
         out_console.print(escape(line), highlight=False, soft_wrap=True)
     console.print(f"city folder [bold]{target}[/] (OSM files cached in {cache})", highlight=False)
+
+
+@city_app.command("compare")
+def city_compare(
+    areas: Annotated[Optional[list[str]], typer.Argument(help="Embedded areas or city folders "
+                                                              "(default: bontang sidoarjo).")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for same_method.csv and same_method.json.")] = Path(
+        "out/same-method"),
+    prices: Annotated[Optional[Path], typer.Option(help="The one price table for every area (default: "
+                                                        "geodata/prices/unit_prices.csv).")] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds the solver may use per plan.")] = 30.0,
+    seed: Annotated[int, typer.Option(help="Seed of the solver's randomised parts.")] = 0,
+    lang: Annotated[str, typer.Option(help="Language of the table: id or en.")] = "id",
+) -> None:
+    """Plan areas by the same engine, prices and rules; print and write the same-method comparison."""
+
+    names = areas or ["bontang", "sidoarjo"]
+    try:
+        with console.status("merencanakan / planning") as status:
+            table = compare_areas(names, prices=prices, time_limit=time_limit, seed=seed, progress=status.update)
+        path = write_same_method(table, out)
+    except PlannerError as exc:
+        _fail(exc)
+    en = lang == "en"
+    t = Table(title=("Same method, same prices" if en else "Metode sama, harga sama") + f" ({Path(table.prices).name})")
+    cols = (("area", "level", "sites", "offices", "OPD", "km new", "km/site", "Rp mn/site", "settled km²",
+             "Rp mn/km² settled", "base Rp bn") if en else
+            ("wilayah", "tingkat", "lokasi", "kantor", "OPD", "km baru", "km/lokasi", "Rp jt/lokasi", "km² permukiman",
+             "Rp jt/km² permukiman", "dasar Rp M"))
+    for c in cols:
+        t.add_column(c, justify="left" if c in cols[:2] else "right")
+    for r in table.rows:
+        t.add_row(r.area, label("same_method", r.level, lang), f"{r.sites_connected}/{r.sites_selected}",
+                  f"{r.offices_connected}/{r.offices_total}", f"{r.opd_connected}/{r.opd_total}",
+                  fmt_num(r.backbone_km, 1, lang), fmt_num(r.km_per_site, 2, lang),
+                  fmt_num(r.cost_per_site_idr / 1e6, 1, lang), fmt_num(r.settled_area_km2, 1, lang),
+                  fmt_num(r.cost_per_settled_km2_idr / 1e6, 0, lang), fmt_num(r.cost_base_idr / 1e9, 2, lang))
+    out_console.print(t)
+    out_console.print(tr("same_method.settled", lang, m=fmt_num(table.method["settled_buffer_m"], 0, lang)),
+                      highlight=False, soft_wrap=True)
+    if len(table.rows) >= 4:
+        out_console.print(escape(table.target_statement(table.rows[0].area, table.rows[-1].area, lang)),
+                          highlight=False, soft_wrap=True)
+    console.print(f"written [bold]{path}[/] and same_method.json", highlight=False)
 
 
 @app.command("steiner")
