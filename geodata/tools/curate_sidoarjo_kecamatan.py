@@ -1,4 +1,4 @@
-"""Build the Kecamatan Sidoarjo (35.15.08) city folder ``geodata/sidoarjo/`` from the raw files, with ``planner city init``.
+"""Build the Kecamatan Sidoarjo (35.15.08) city folder ``geodata/sidoarjo/`` from the raw files (``city init``).
 
 The same builder a planner uses (:func:`planner.io.cityinit.build_city`), fed
 with the raw public layers in ``geodata/sidoarjo/raw/`` (made by

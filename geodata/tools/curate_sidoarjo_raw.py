@@ -1,4 +1,4 @@
-"""Copy the raw public layers of Kecamatan Sidoarjo into ``geodata/sidoarjo/raw/`` (the inputs of ``planner city init``).
+"""Copy the raw public layers of Kecamatan Sidoarjo into ``geodata/sidoarjo/raw/`` (inputs of ``city init``).
 
 Reads the staged sources in ``../shared/geodata-src/sidoarjo-kecamatan`` (see its
 PROVENANCE.md) and writes::

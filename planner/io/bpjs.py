@@ -17,8 +17,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-import pandas as pd
-
 from planner.io._common import add_issue, normalise_name
 from planner.io.sitelists import SiteList, parse_coord, placed_fields, site_frame, slug, unique_ids
 from planner.io.tables import read_table

@@ -203,7 +203,8 @@ def _provenance_md(rec: dict) -> str:
          f"{rec['area']['km2']:.2f} km² (polygon area in {rec['crs']}). Kemendagri code: {rec['code'] or '—'}. "
          f"Network core: `{rec['core']}`.", "", "No coordinate, length or price was invented: points are copied "
          "as given (≤ 7 decimals), roads are copied unchanged, sites without a usable point are listed unplaced.", "",
-         "## Inputs", "", "| file | kind (how recognised) | SHA-256 | bytes | read | used | left out | source | licence |",
+         "## Inputs", "",
+         "| file | kind (how recognised) | SHA-256 | bytes | read | used | left out | source | licence |",
          "|---|---|---|---:|---|---|---|---|---|"]
     for i in rec["inputs"]:
         left = "; ".join(f"{k}: {v}" for k, v in i["left_out"].items()) or "—"

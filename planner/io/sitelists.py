@@ -55,7 +55,7 @@ def slug(text: object) -> str:
 
 
 def name_key(text: object) -> str:
-    """Letters only, lower case: the key two spellings of one place name share (``Rangkah Kidul`` = ``Rangkahkidul``)."""
+    """Letters only, lower case: the key two spellings of a place share (``Rangkah Kidul`` = ``Rangkahkidul``)."""
     return re.sub(r"[^a-z]", "", str(text).lower())
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 
 import geopandas as gpd
 import networkx as nx
@@ -52,7 +53,7 @@ def _road_edges(G: nx.MultiGraph, *, gaps: bool) -> list[Edge]:
                   if d["kind"] == "road" and (gaps or not d.get("gap")))
 
 
-def _union_find(n: int) -> tuple[list[int], callable]:
+def _union_find(n: int) -> tuple[list[int], Callable[[int], int]]:
     parent = list(range(n))
 
     def find(a: int) -> int:

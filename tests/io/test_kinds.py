@@ -58,7 +58,8 @@ def test_kind_comes_from_columns_and_geometry(name, kind, tmp_path):
 
 
 @pytest.mark.parametrize("name, kind", [
-    ("jalansidoarjo_5.geojson", "roads"), ("Pemerintahan_9.geojson", "offices"), ("050200_kec_sidoarjo.json", "schools"),
+    ("jalansidoarjo_5.geojson", "roads"), ("Pemerintahan_9.geojson", "offices"),
+    ("050200_kec_sidoarjo.json", "schools"),
     ("bpjs2019_kab_sidoarjo_rows.csv", "health"),
 ])
 def test_raw_public_layers_are_recognised_whatever_their_names(name, kind, tmp_path):
