@@ -19,6 +19,7 @@ from planner.plan import make_plan
 from planner.studies.target import target_plan
 
 PENDING = pytest.mark.xfail(strict=True, reason="outputs wiring pending merge")
+pytestmark = pytest.mark.slow  # plans and writes Kecamatan Sidoarjo
 
 
 @pytest.fixture(scope="module")
