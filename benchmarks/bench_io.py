@@ -110,8 +110,12 @@ def bench_roads(sizes: list[int], folder: Path) -> list[tuple[str, int, float]]:
         G, t_graph = timed(build_graph, roads, sites, UTM)
         print(f"roads {n:>8,} edges: read {t_read:5.2f} s, validate {t_norm:5.2f} s, build_graph {t_graph:6.2f} s "
               f"({G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges)", flush=True)
+        G2, t_rules = timed(build_graph, roads, sites, UTM, core_id="a", max_drop_m=1000.0, max_gap_m=25.0)
+        print(f"{'':>21} build_graph with the joining and gap rules (core, 1,000 m drops, 25 m gaps) {t_rules:6.2f} s "
+              f"({len(G2.graph['gaps'])} gap links)", flush=True)
         rows.append(("roads read+validate", n, t_read + t_norm))
         rows.append(("build_graph", n, t_graph))
+        rows.append(("build_graph+rules", n, t_rules))
     return rows
 
 

@@ -21,8 +21,12 @@ CATEGORIES: tuple[str, ...] = (
     "school",
     "clinic",
 )
-#: Road classes of the RBI schema as curated (``Pematang`` embankments excluded).
-ROAD_CLASSES: tuple[str, ...] = ("arteri", "lokal", "lain")
+#: Road classes of the routing graph (RBI functional classes; ``setapak``: footpaths, RBI "Jalan Setapak").
+ROAD_CLASSES: tuple[str, ...] = ("arteri", "lokal", "lain", "setapak")
+#: Class of a link that bridges a gap in the road data (no mapped road: "celah data jalan").
+GAP_CLASS = "road_gap"
+#: Every class of a routed link: the road classes and the gap links (each has a deployment method and a price).
+LINK_CLASSES: tuple[str, ...] = (*ROAD_CLASSES, GAP_CLASS)
 #: Location quality values of ``facilities.csv``.
 LOCATION_QUALITIES: tuple[str, ...] = ("source_point", "uncertain", "approximate", "unplaced")
 
@@ -122,7 +126,9 @@ __all__ = [
     "CATEGORIES",
     "CITY_FILES",
     "FACILITY_COLUMNS",
+    "GAP_CLASS",
     "LEVELS",
+    "LINK_CLASSES",
     "LOCATION_QUALITIES",
     "METHODS",
     "PRICE_COLUMNS",

@@ -1,13 +1,13 @@
-"""Curate Kabupaten Sidoarjo (35.15) boundaries and codes into ``geodata/sidoarjo/``.
+"""Curate Kabupaten Sidoarjo (35.15) boundaries and codes into ``geodata/sidoarjo/kabupaten/``.
 
-For the later peer comparison only (no roads or sites).  Reads the staged
+Regency-level reference (the plannable area is Kecamatan Sidoarjo, ``geodata/sidoarjo/``).  Reads the staged
 public sources in ``../shared/geodata-src`` (see its PROVENANCE.md, sections 3
 and 4) and writes::
 
-    geodata/sidoarjo/desa_kelurahan.geojson   346 desa/kelurahan (simplified polygons)
-    geodata/sidoarjo/kecamatan.geojson        18 kecamatan
-    geodata/sidoarjo/kabupaten.geojson        1 kabupaten
-    geodata/sidoarjo/kode_wilayah.csv         the 365 Sidoarjo rows of the Kemendagri code list
+    geodata/sidoarjo/kabupaten/desa_kelurahan.geojson   346 desa/kelurahan (simplified polygons)
+    geodata/sidoarjo/kabupaten/kecamatan.geojson        18 kecamatan
+    geodata/sidoarjo/kabupaten/kabupaten.geojson        1 kabupaten
+    geodata/sidoarjo/kabupaten/kode_wilayah.csv         the 365 Sidoarjo rows of the Kemendagri code list
 
 Run from the project root::
 
@@ -53,7 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     here = Path(__file__).resolve().parents[2]
     parser.add_argument("--src", type=Path, default=here.parent / "shared" / "geodata-src")
-    parser.add_argument("--out", type=Path, default=here / "geodata" / "sidoarjo")
+    parser.add_argument("--out", type=Path, default=here / "geodata" / "sidoarjo" / "kabupaten")
     args = parser.parse_args()
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)

@@ -96,8 +96,16 @@ def suggest(value: str, candidates: Iterable[str], hints: Mapping[str, str] | No
     return f"; did you mean '{pool[close[0]]}'?" if close else ""
 
 
+#: Bookkeeping fields of GIS exports (RBI feature codes, ESRI shape fields): never suggested as a missing
+#: column (``LCODE`` is a feature-type code, not an id).
+NOT_SUGGESTED: frozenset[str] = frozenset({"lcode", "fcode", "srs_id", "metadata", "shape_leng", "shape_length",
+                                           "shape_area", "objectid", "fid"})
+
+
 def closest_column(columns: Iterable[str], names: Iterable[str], cutoff: float = 0.6) -> str | None:
     """Return the column whose normalised name is closest to any of ``names`` (None below ``cutoff``).
+
+    Bookkeeping fields (:data:`NOT_SUGGESTED`) are never returned.
 
     Parameters
     ----------
@@ -110,6 +118,8 @@ def closest_column(columns: Iterable[str], names: Iterable[str], cutoff: float =
     """
     best, score = None, cutoff
     for c in columns:
+        if normalise_name(c) in NOT_SUGGESTED:
+            continue
         for n in names:
             r = difflib.SequenceMatcher(None, normalise_name(c), n).ratio()
             if r >= score:

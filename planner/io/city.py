@@ -43,6 +43,7 @@ from planner.io.boundaries import normalise_polygons
 from planner.io.facilities import read_facilities
 from planner.io.lines import normalise_fiber, normalise_roads
 from planner.io.prices import PriceTable, read_prices
+from planner.io.regional import RegionalPrices, apply_regional, read_regional
 from planner.io.tables import TABLE_SUFFIXES, read_table
 from planner.io.vector import VECTOR_SUFFIXES, read_any
 from planner.projection import WGS84, is_projected
@@ -69,6 +70,8 @@ class City:
         Where the data was read from.
     issues
         Warnings found while loading (errors raise :class:`InputError`).
+    regional_prices
+        The regional price factor declared in city.toml (already applied to ``prices``).
     """
 
     name: str
@@ -84,6 +87,7 @@ class City:
     prices: PriceTable
     folder: Path
     issues: list[DataIssue] = field(default_factory=list)
+    regional_prices: RegionalPrices = field(default_factory=RegionalPrices)
 
 
 def embedded_data_dir(name: str = "bontang") -> Path:
@@ -204,6 +208,8 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
     opd = _read_opd(safe_join(folder, files["opd"]) if "opd" in files else folder / "opd.csv", issues)
     prices = _read_price_table(safe_join(folder, files["unit_prices"]) if "unit_prices" in files
                                else folder / "unit_prices.csv", issues)
+    regional = read_regional(meta, folder / "city.toml")
+    prices = apply_regional(prices, regional) if prices is not None else None
     if any(x is None for x in (roads, kelurahan, facilities, existing, prices)):
         return None
     return City(
@@ -220,6 +226,7 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
         prices=prices,
         folder=folder,
         issues=issues,
+        regional_prices=regional,
     )
 
 

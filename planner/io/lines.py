@@ -1,9 +1,11 @@
 """Line layers: road centrelines with a road class, and the fiber routes a city already owns.
 
-A road's class is read from ``road_class`` (or ``kelas_jalan``, ``highway`` …)
-and mapped onto arteri/lokal/lain with :data:`ROAD_CLASS_MAP`, which accepts
-OSM ``highway`` values and Indonesian functional and status classes; roads a
-municipal cable cannot follow (:data:`ROAD_CLASS_REFUSED`) are errors.  The
+A road's class is read from ``road_class`` (or ``kelas_jalan``, ``highway``,
+RBI ``REMARK`` …) and mapped onto arteri/lokal/lain/setapak with
+:data:`ROAD_CLASS_MAP`, which accepts OSM ``highway`` values and Indonesian
+functional, status and RBI classes; roads a municipal cable cannot follow
+(:data:`ROAD_CLASS_REFUSED`: toll roads, embankments, proposed roads …) are
+kept out of the routing graph with a warning naming them, never silently.  The
 recognised values are documented in ``docs/inputs.md``; the tables below are
 the single source of truth.
 """
@@ -43,8 +45,10 @@ ROAD_CLASS_MAP: Mapping[str, str] = MappingProxyType({
     "kolektor sekunder": "arteri", "jalan nasional": "arteri", "jalan provinsi": "arteri",
     "jalan lokal": "lokal", "lokal primer": "lokal", "lokal sekunder": "lokal",
     "jalan kabupaten": "lokal", "jalan kota": "lokal",
-    "jalan lingkungan": "lain", "lingkungan": "lain", "jalan lain": "lain", "jalan setapak": "lain",
+    "jalan lingkungan": "lain", "lingkungan": "lain", "jalan lain": "lain",
     "jalan desa": "lain", "gang": "lain",
+    # footpaths (RBI "Jalan Setapak"; OSM footway/path): their own class, priced and deployed on their own rows
+    "jalan setapak": "setapak", "setapak": "setapak", "footpath": "setapak", "footway": "setapak", "path": "setapak",
     # English
     "arterial": "arteri", "collector": "arteri", "local": "lokal", "other": "lain",
     # OpenStreetMap highway=*
@@ -53,13 +57,19 @@ ROAD_CLASS_MAP: Mapping[str, str] = MappingProxyType({
     "tertiary": "lokal", "tertiary_link": "lokal", "residential": "lokal", "unclassified": "lokal",
     "living_street": "lokal", "road": "lain", "service": "lain", "track": "lain",
 })
-#: Values that name roads a municipal cable cannot follow; they are errors, never mapped.
+#: Values that name roads a municipal cable cannot follow: kept out of the routing graph with a warning.
+#: A value starting with one of :data:`ROAD_CLASS_REFUSED_PREFIXES` counts too (RBI "Jalan Tol Dua Jalur …").
 ROAD_CLASS_REFUSED: Mapping[str, str] = MappingProxyType({
     "tol": "a toll road (no municipal right of way)", "jalan tol": "a toll road (no municipal right of way)",
     "motorway": "a motorway (no municipal right of way)", "motorway_link": "a motorway ramp",
-    "footway": "a footpath", "path": "a footpath", "steps": "steps", "cycleway": "a cycle path",
+    "steps": "steps", "cycleway": "a cycle path",
     "bridleway": "a bridleway", "pedestrian": "a pedestrian area", "proposed": "a proposed road",
-    "construction": "a road under construction", "abandoned": "an abandoned road", "pematang": "an embankment",
+    "construction": "a road under construction", "abandoned": "an abandoned road",
+    "pematang": "an embankment (RBI Pematang: dikes between ponds and fields, not a road)",
+})
+#: Value prefixes of refused classes (lower case, spaces normalised).
+ROAD_CLASS_REFUSED_PREFIXES: Mapping[str, str] = MappingProxyType({
+    "jalan tol ": "a toll road (no municipal right of way)",
 })
 #: Columns read as the road class, in order of preference.
 ROAD_CLASS_COLUMNS: tuple[str, ...] = ("road_class", "kelas_jalan", "kelas_jala", "kelas", "fungsi_jalan", "highway",
@@ -129,31 +139,69 @@ def _check_lines(gdf: gpd.GeoDataFrame, path: Path, issues: list[DataIssue], wha
     return (is_line & ~empty & ~invalid).to_numpy()
 
 
-def _road_classes(gdf: gpd.GeoDataFrame, col: str, path: Path, issues: list[DataIssue]) -> pd.Series:
-    """Map the values of ``col`` onto the road classes; unknown and refused values are errors (NaN)."""
+def refused_reason(value: str) -> str | None:
+    """Why a road-class value names a road municipal fiber cannot follow (None when it may).
+
+    Parameters
+    ----------
+    value
+        A road-class value as found (any case; ``_`` counts as a space).
+    """
+    key_osm = str(value).strip().lower()
+    key = " ".join(key_osm.replace("_", " ").split())
+    why = ROAD_CLASS_REFUSED.get(key_osm) or ROAD_CLASS_REFUSED.get(key)
+    if why:
+        return why
+    return next((w for p, w in ROAD_CLASS_REFUSED_PREFIXES.items() if key.startswith(p)), None)
+
+
+def _road_classes(gdf: gpd.GeoDataFrame, col: str, path: Path,
+                  issues: list[DataIssue]) -> tuple[pd.Series, np.ndarray]:
+    """Map the values of ``col`` onto the road classes; unknown values are errors (NaN).
+
+    Returns the mapped classes and the mask of refused features (toll roads,
+    embankments …), which are left out with one warning per value.
+    """
     raw = gdf[col].astype(str).str.strip()
     key = raw.str.lower().str.replace("_", " ", regex=False).str.replace(r"\s+", " ", regex=True)
     key_osm = raw.str.lower().str.strip()
     mapped = key_osm.map(ROAD_CLASS_MAP).fillna(key.map(ROAD_CLASS_MAP))
+    refused = np.zeros(len(gdf), dtype=bool)
     for i in np.flatnonzero(mapped.isna().to_numpy()):
         v = raw.iloc[i]
-        why = ROAD_CLASS_REFUSED.get(key_osm.iloc[i]) or ROAD_CLASS_REFUSED.get(key.iloc[i])
-        if why:
-            msg = (f"{v!r} is {why}: not a route for municipal fiber; delete these features or set "
-                   f"road_class to one of {', '.join(ROAD_CLASSES)}")
-        else:
-            msg = (f"{v!r} is not one of {', '.join(ROAD_CLASSES)} nor a recognised road class name"
-                   f"{suggest(v, ROAD_CLASS_MAP)} (see docs/inputs.md)")
+        if refused_reason(v):
+            refused[i] = True
+            continue
+        msg = (f"{v!r} is not one of {', '.join(ROAD_CLASSES)} nor a recognised road class name"
+               f"{suggest(v, ROAD_CLASS_MAP)} (see docs/inputs.md)")
         add_issue(issues, path, int(i) + 1, col, msg, "error", "feature")
-    return mapped
+    return mapped, refused
+
+
+def _report_refused(gdf: gpd.GeoDataFrame, col: str, refused: np.ndarray, path: Path, crs: str,
+                    issues: list[DataIssue]) -> None:
+    """One warning per refused class value: how many features and km are kept out of the routing graph."""
+    if not refused.any():
+        return
+    sub = gdf[refused]
+    km = sub.geometry.to_crs(crs).length.to_numpy() / 1000 if sub.crs is not None else np.zeros(len(sub))
+    values = sub[col].astype(str).str.strip().to_numpy()
+    for v in dict.fromkeys(values):
+        m = values == v
+        feats = [int(i) + 1 for i in np.flatnonzero(refused)[m]]
+        shown = ", ".join(map(str, feats[:10])) + (" …" if len(feats) > 10 else "")
+        add_issue(issues, path, None, col, f"{v!r} is {refused_reason(v)}: {len(feats)} feature(s), "
+                  f"{km[m].sum():.1f} km, kept out of the routing graph (features {shown})", "warning")
 
 
 def normalise_roads(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, path: Path, crs: str,
                     issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
-    """Normalise a road layer: ``road_class`` ∈ arteri/lokal/lain via :data:`ROAD_CLASS_MAP`.
+    """Normalise a road layer: ``road_class`` ∈ :data:`~planner.schema.ROAD_CLASSES` via :data:`ROAD_CLASS_MAP`.
 
-    Zero-length and empty lines are dropped with a warning; unknown classes
-    and non-line geometries are errors naming the feature.  Returns the usable
+    Zero-length and empty lines are dropped with a warning, and so are roads
+    of a refused class (toll roads, embankments …: one warning per value with
+    the count and km); unknown classes and non-line geometries are errors
+    naming the feature.  Returns the usable
     lines (exploded to single lines) or None when the file is unusable.
 
     Parameters
@@ -176,7 +224,8 @@ def normalise_roads(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, pat
                   f"{', '.join(ROAD_CLASSES)}, or OSM highway / Indonesian class names){hint}", "error")
         return None
     ok = _check_lines(gdf, path, issues, "roads")
-    mapped = _road_classes(gdf, col, path, issues)
+    mapped, refused = _road_classes(gdf, col, path, issues)
+    _report_refused(gdf, col, refused & ok, path, crs, issues)
     gdf = gdf.copy()
     gdf["road_class"] = mapped.fillna("")
     gdf["feature"] = np.arange(1, len(gdf) + 1)

@@ -5,11 +5,14 @@ same code), applied to single files or whole city folders:
 
 - a folder is read as a city (every file, plus the cross-checks: sites
   outside the city outline, swapped coordinates against the study area);
-- a file is read as the kind of data its name says (``facilities*``,
-  ``roads*``/``jalan*``, ``kelurahan*``/``desa*``, ``kecamatan*``,
-  ``city*``/``kota*``/``batas*``, ``*fiber*``/``serat*``, ``unit_prices*``/``harga*``,
-  ``opd*``) or ``--kind``; a ``city.toml`` in the same folder supplies the CRS
-  and the study area.
+- a ``city.toml`` is read as the city folder it describes;
+- a file is read as the kind of data its *content* shows (columns and
+  geometry, :func:`planner.io.kinds.detect_kind`: a site table, a road layer,
+  boundary polygons, a price table, an RBI office layer, a Dapodik school
+  list, a BPJS facility list, a Kemendagri code list …), its name being only a
+  hint when the content does not tell (``facilities*``, ``roads*``/``jalan*``,
+  ``kelurahan*``/``desa*`` …), or as ``--kind``; a ``city.toml`` in the same
+  folder supplies the CRS and the study area.
 
 The result is a list of :class:`~planner.io.city.DataIssue`; the input is usable
 when none is an error.  Files are only read.
@@ -26,7 +29,7 @@ import geopandas as gpd
 import pandas as pd
 
 from planner._errors import InputError
-from planner.io._common import has_errors, normalise_name, resolve_columns, suggest
+from planner.io._common import has_errors, resolve_columns, suggest
 from planner.io.city import (
     bbox_of,
     check_inside,
@@ -35,42 +38,34 @@ from planner.io.city import (
     read_layer,
     read_meta,
 )
+from planner.io.bpjs import read_bpjs
+from planner.io.dapodik import read_dapodik
 from planner.io.facilities import read_facilities
+from planner.io.kemendagri import read_codes
+from planner.io.kinds import RAW_KINDS, KindGuess, detect_kind, kind_from_name
 from planner.io.prices import read_prices
-from planner.io.tables import read_table
-from planner.io.vector import VECTOR_SUFFIXES, read_vector
+from planner.io.rbi import read_rbi_offices
+from planner.io.tables import TABLE_SUFFIXES, read_table
+from planner.io.vector import VECTOR_SUFFIXES, read_any, read_vector
 from planner.projection import WGS84
 from planner.schema import BASES, CITY_FILES, LEVELS, DataIssue
 
-#: Kinds of file ``planner validate`` knows.
-KINDS: tuple[str, ...] = (*CITY_FILES, "unit_prices", "opd")
-#: Name fragments that tell the kind of a file (checked in this order).
-_KIND_WORDS: tuple[tuple[str, str], ...] = (
-    ("fiber", "existing_fiber"), ("fibre", "existing_fiber"), ("serat", "existing_fiber"),
-    ("price", "unit_prices"), ("harga", "unit_prices"),
-    ("opd", "opd"),
-    ("facilit", "facilities"), ("fasilitas", "facilities"), ("site", "facilities"), ("lokasi", "facilities"),
-    ("sekolah", "facilities"), ("puskesmas", "facilities"), ("kantor", "facilities"),
-    ("road", "roads"), ("jalan", "roads"),
-    ("kecamatan", "kecamatan"),
-    ("kelurahan", "kelurahan"), ("desa", "kelurahan"),
-    ("city", "city"), ("kota", "city"), ("batas", "city"), ("outline", "city"),
-)
+#: Kinds of file ``planner validate`` knows: those of a city folder and the raw public layers.
+KINDS: tuple[str, ...] = (*CITY_FILES, "unit_prices", "opd", *RAW_KINDS)
 
 
 def guess_kind(path: Path) -> str | None:
-    """Return the kind of data a file holds, from its name; None when the name does not tell.
+    """Return the kind of data a file's *name* hints at; None when the name does not tell.
+
+    The content decides first (:func:`planner.io.kinds.detect_kind`); the name is a fallback.
 
     Parameters
     ----------
     path
         An input file.
     """
-    stem = normalise_name(path.name.split(".")[0])
-    for word, kind in _KIND_WORDS:
-        if word in stem:
-            return kind
-    return None
+    kind = kind_from_name(path)
+    return None if kind == "city_toml" else kind
 
 
 def validate_paths(
@@ -78,18 +73,21 @@ def validate_paths(
     *,
     kind: str | None = None,
     area: str | Path | None = None,
+    kinds: dict[str, KindGuess] | None = None,
 ) -> list[DataIssue]:
     """Check files and city folders; return every problem found.
 
     Parameters
     ----------
     paths
-        Files or city folders.
+        Files, ``city.toml`` files or city folders.
     kind
-        Kind of every file (one of :data:`KINDS`); default: from each name.
+        Kind of every file (one of :data:`KINDS`); default: from each file's content.
     area
         A city folder or boundary file giving the study area (CRS and extent)
         for single files; default: a ``city.toml`` beside the file.
+    kinds
+        When given, receives what each file was read as (path → :class:`KindGuess`).
 
     Returns
     -------
@@ -104,8 +102,12 @@ def validate_paths(
         try:
             if p.is_dir():
                 read_city(p, issues)
+            elif p.suffix.lower() == ".toml" and kind is None:
+                if kinds is not None:
+                    kinds[str(p)] = KindGuess("city_toml", "a city.toml: its folder is checked", "content")
+                read_city(p.parent, issues)
             else:
-                validate_file(p, issues, kind=kind, area=Path(area) if area else None)
+                validate_file(p, issues, kind=kind, area=Path(area) if area else None, kinds=kinds)
         except InputError as exc:
             issues.append(DataIssue(str(p), None, None, str(exc).removeprefix(f"{p}: "), "error"))
     return issues
@@ -139,7 +141,7 @@ def _study_area(path: Path, area: Path | None,
 
 
 def validate_file(path: Path, issues: list[DataIssue], *, kind: str | None = None,
-                  area: Path | None = None) -> None:
+                  area: Path | None = None, kinds: dict[str, KindGuess] | None = None) -> None:
     """Check one file as data of ``kind``; problems are appended to ``issues``.
 
     Parameters
@@ -149,15 +151,33 @@ def validate_file(path: Path, issues: list[DataIssue], *, kind: str | None = Non
     issues
         Receives every problem found.
     kind
-        One of :data:`KINDS`; default: from the file name.
+        One of :data:`KINDS`; default: from the file's content (its name as a fallback).
     area
         City folder or boundary file giving the study area.
+    kinds
+        When given, receives what the file was read as.
     """
-    kind = kind or guess_kind(path)
+    guess = KindGuess(kind, "--kind", "option") if kind else detect_kind(path)
+    if kinds is not None:
+        kinds[str(path)] = guess
+    kind = guess.kind
     if kind is None:
-        issues.append(DataIssue(str(path), None, None, "cannot tell what this file holds from its name; name it "
-                                "facilities.csv, roads.geojson, kelurahan.geojson … or pass --kind "
-                                f"({', '.join(KINDS)})", "error"))
+        start = len(issues)
+        if path.suffix.lower() in (*TABLE_SUFFIXES, *VECTOR_SUFFIXES) and path.suffix.lower() != ".json":
+            read_any(path, issues)  # an unreadable file: its reading problem is the answer
+        if len(issues) == start:
+            issues.append(DataIssue(str(path), None, None, f"cannot tell what this file holds ({guess.why}); "
+                                    f"pass --kind ({', '.join(KINDS)})", "error"))
+        return
+    if kind == "city_toml":
+        read_city(path.parent, issues)
+        return
+    if kind in RAW_KINDS:
+        reader = {"offices": read_rbi_offices, "schools": read_dapodik, "health": read_bpjs}.get(kind)
+        if reader is not None:
+            reader(path, issues)
+        else:
+            read_codes(path, issues)
         return
     crs, outline, bbox = _study_area(path, area, issues)
     if kind == "facilities":

@@ -9,20 +9,26 @@ road crossings are counted on the resulting design and priced here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Mapping
 
 import pandas as pd
 
+from planner._errors import InputError
 from planner._i18n import catalogue, tr
 from planner.io.prices import Price, PriceTable
-from planner.schema import LEVELS
+from planner.schema import GAP_CLASS, LEVELS
 
-#: Default deployment method per road class: underground on arterials, aerial elsewhere.
+#: Default deployment method per road class: underground on arterials, aerial elsewhere (footpaths and
+#: links across gaps in the road data too: the cheapest method, as on ``lain`` roads).
 DEFAULT_DEPLOYMENT: Mapping[str, str] = MappingProxyType(
-    {"arteri": "underground", "lokal": "aerial", "lain": "aerial"}
+    {"arteri": "underground", "lokal": "aerial", "lain": "aerial", "setapak": "aerial", GAP_CLASS: "aerial"}
 )
+#: Classes priced with another class's row when the price table has no row of their own: a pole line or a
+#: duct does not depend on the road class (geodata/bontang/unit_prices.md §1.1), so footpaths and links
+#: across gaps in the road data cost what new backbone along a ``lain`` road costs; the cost row says so.
+PRICE_FALLBACK: Mapping[str, str] = MappingProxyType({"setapak": "lain", GAP_CLASS: "lain"})
 
 
 @dataclass(frozen=True)
@@ -45,9 +51,23 @@ class CostModel:
         return self.deployment.get(road_class, "aerial")
 
     def backbone_price(self, road_class: str) -> Price:
-        """Per-metre price of new backbone along a road of ``road_class``."""
+        """Per-metre price of new backbone along a road of ``road_class``.
+
+        A class of :data:`PRICE_FALLBACK` without a row of its own takes the
+        row of its fallback class; the returned price names the class it was
+        asked for and its ``source`` says which row was used.
+        """
         m = self.method(road_class)
-        return self.prices.get(f"backbone_{m}", m, road_class)
+        try:
+            return self.prices.get(f"backbone_{m}", m, road_class)
+        except InputError:
+            other = PRICE_FALLBACK.get(road_class)
+            if other is None:
+                raise
+        p = self.prices.get(f"backbone_{m}", m, other)
+        return replace(p, road_class=road_class,
+                       source=f"{p.source} [priced as backbone on a '{other}' road: the price table has no "
+                              f"'{road_class}' row]")
 
     def backbone_cost(self, road_class: str, length_m: float, level: str = "base") -> float:
         """Cost of ``length_m`` metres of new backbone along a road of ``road_class``."""
@@ -85,10 +105,15 @@ class Quantities:
 
 
 def describe(item: str, road_class: str = "", lang: str = "id") -> str:
-    """Human description of a cost item in Bahasa Indonesia (``id``) or English (``en``); the item id when unknown."""
-    if item not in catalogue()["item"]:
+    """Human description of a cost item in Bahasa Indonesia (``id``) or English (``en``); the item id when unknown.
+
+    An item with a text of its own for the road class (``backbone_aerial_road_gap``) uses it.
+    """
+    items = catalogue()["item"]
+    key = f"{item}_{road_class}" if f"{item}_{road_class}" in items else item
+    if key not in items:
         return item
-    return tr(f"item.{item}", lang, rc=road_class)
+    return tr(f"item.{key}", lang, rc=road_class)
 
 
 def price_quantities(q: Quantities, model: CostModel, lang: str = "id") -> pd.DataFrame:

@@ -14,6 +14,7 @@ Schema (every key optional)::
 
     [network]
     max_drop_m = 1000                 # longer drops make a site unreachable by fiber
+    max_gap_m = 25                    # gaps in the road data up to this are bridged by priced links (0: never)
 
     [deployment]                      # method per road class
     arteri = "underground"
@@ -74,12 +75,13 @@ from typing import Any, Mapping
 from planner._errors import ScenarioError
 from planner.model.costs import DEFAULT_DEPLOYMENT
 from planner.model.money import DEFAULT_CONTINGENCY_RATE, DEFAULT_PPN_RATE
-from planner.schema import CATEGORIES, LEVELS, METHODS, ROAD_CLASSES
+from planner.model.graph import DEFAULT_MAX_GAP_M
+from planner.schema import CATEGORIES, LEVELS, LINK_CLASSES, METHODS
 
 _TOP = ("name", "title", "description", "select", "network", "deployment", "prices", "priority", "budget",
         "phases", "resilience", "fallback", "tco")
 _SELECT = ("categories", "include", "exclude", "core")
-_NETWORK = ("max_drop_m",)
+_NETWORK = ("max_drop_m", "max_gap_m")
 _PRICE_KEYS = ("scale", *LEVELS)
 _BUDGET = ("total_idr", "level", "includes_ppn", "ppn_rate", "contingency_rate")
 _PHASES = ("ceilings_idr", "start_year")
@@ -155,6 +157,9 @@ class Scenario:
         Site id of the network core, or None for the city's ``is_core`` site.
     max_drop_m
         Longest drop cable accepted, metres.
+    max_gap_m
+        Longest gap between road pieces bridged by a priced link ("celah data
+        jalan"); 0 bridges nothing (see :func:`planner.model.graph.build_graph`).
     deployment
         Method per road class.
     price_overrides
@@ -200,6 +205,7 @@ class Scenario:
     exclude: tuple[str, ...] = ()
     core: str | None = None
     max_drop_m: float = 1000.0
+    max_gap_m: float = DEFAULT_MAX_GAP_M
     deployment: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_DEPLOYMENT))
     price_overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     source: str = ""
@@ -427,12 +433,13 @@ def parse_scenario(data: Mapping[str, Any], path: str = "<scenario>") -> Scenari
     if not isinstance(net, dict):
         raise ScenarioError(f"{path}: key 'network' must be a table")
     _unknown(net, _NETWORK, "network.", path)
-    if "max_drop_m" in net:
-        kwargs["max_drop_m"] = _number(net["max_drop_m"], "network.max_drop_m", path)
+    for key in _NETWORK:
+        if key in net:
+            kwargs[key] = _number(net[key], f"network.{key}", path)
     dep = data.get("deployment", {})
     if not isinstance(dep, dict):
         raise ScenarioError(f"{path}: key 'deployment' must be a table")
-    _unknown(dep, ROAD_CLASSES, "deployment.", path)
+    _unknown(dep, LINK_CLASSES, "deployment.", path)
     deployment = dict(DEFAULT_DEPLOYMENT)
     for rc, method in dep.items():
         if method not in METHODS:

@@ -6,19 +6,28 @@ and reason on a :class:`~planner.model.network.Network`:
 
 ``unplaced``
     no defensible coordinates;
-``no_road_link``
-    its road piece is not connected to the core's road network;
 ``drop_too_long``
-    its drop to the road is longer than the scenario's limit;
+    even its nearest road is farther than the scenario's drop limit (checked
+    first: a site 2.5 km from any road has no road to speak of);
+``no_road_link``
+    its nearest road is a piece not connected to the core's road network (the
+    *connected network*), and the connected network is beyond the drop limit;
 ``not_selected`` / ``connected``
     outside the scenario / a terminal of the design (a budget may later turn
     it ``over_budget``).
+
+Every site carries ``nearest_road_m`` (metres to its nearest road) and
+``network_m`` (metres to the nearest road of the connected network); the
+reason of an unreachable site states both.  Lengths in reasons are written
+``40 m`` below a kilometre and ``1,2 km`` above (:mod:`planner._format`).
 """
 
 from __future__ import annotations
 
 import geopandas as gpd
 import pandas as pd
+
+import math
 
 from planner._errors import InfeasibleError, ScenarioError
 from planner._format import fmt_num
@@ -63,15 +72,23 @@ def select_sites(city: City, scenario: Scenario) -> tuple[pd.Series, str]:
     return mask, core
 
 
+def _length(metres: float, lang: str = "id") -> str:
+    """``40 m`` below a kilometre, ``1,2 km`` from one kilometre on; ``—`` when unknown."""
+    if metres is None or not math.isfinite(metres):
+        return "—"
+    return f"{fmt_num(metres, 0, lang)} m" if metres < 1000 else f"{fmt_num(metres / 1000, 1, lang)} km"
+
+
 def site_status(
     city: City, scenario: Scenario, net: Network, selected: pd.Series, core_id: str
 ) -> tuple[gpd.GeoDataFrame, list[int]]:
     """Every site with ``selected``, ``drop_m``, ``status``, ``reason`` and ``priority``; and the terminals.
 
     A site is unreachable by fiber when it has no coordinates (``unplaced``),
-    when its road piece is not connected to the core's (``no_road_link``), or
-    when its drop is longer than the scenario allows (``drop_too_long``).
-    The terminals are the core node and every selected reachable site's node.
+    when even its nearest road is beyond the drop limit (``drop_too_long``), or
+    when its nearest road is not connected to the core's road network and the
+    connected network is beyond the drop limit (``no_road_link``).  The
+    terminals are the core node and every selected reachable site's node.
     """
     G, site_nodes = net.graph, net.site_nodes
     core_node = site_nodes[core_id]
@@ -80,6 +97,11 @@ def site_status(
     sites["selected"] = selected.to_numpy()
     drop_m = {sid: G.edges[n, next(iter(G[n])), 0]["length_m"] for sid, n in site_nodes.items()}
     sites["drop_m"] = sites["id"].map(drop_m)
+    sites["nearest_road_m"] = sites["id"].map({sid: G.nodes[n].get("nearest_road_m", math.nan)
+                                               for sid, n in site_nodes.items()})
+    sites["network_m"] = sites["id"].map({sid: G.nodes[n].get("network_m", math.nan)
+                                          for sid, n in site_nodes.items()})
+    limit = fmt_num(scenario.max_drop_m, 0)
     status: list[str] = []
     reasons: list[str] = []
     terminals = [core_node]
@@ -87,12 +109,15 @@ def site_status(
         sid = rec["id"]
         if not rec["placed"]:
             code, text = "unplaced", tr("reason.unplaced")
-        elif net.component[site_nodes[sid]] != core_comp:
-            code = "no_road_link"
-            text = tr("reason.no_road_link", km=fmt_num(net.component_km[net.component[site_nodes[sid]]], 1))
         elif rec["drop_m"] > scenario.max_drop_m and sid != core_id:
             code = "drop_too_long"
-            text = tr("reason.drop_too_long", drop=fmt_num(rec["drop_m"], 0), limit=fmt_num(scenario.max_drop_m, 0))
+            text = tr("reason.drop_too_long", drop=fmt_num(rec["drop_m"], 0), limit=limit,
+                      network=_length(rec["network_m"]))
+        elif net.component[site_nodes[sid]] != core_comp:
+            code = "no_road_link"
+            text = tr("reason.no_road_link", road=_length(rec["drop_m"]),
+                      piece=_length(1000 * net.component_km[net.component[site_nodes[sid]]]),
+                      network=_length(rec["network_m"]), limit=limit)
         elif not rec["selected"]:
             code, text = "not_selected", tr("reason.not_selected")
         else:

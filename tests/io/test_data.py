@@ -101,7 +101,7 @@ def test_unknown_road_class_is_rejected(city_copy):
 
     path = city_copy / "roads.geojson"
     roads = gpd.read_file(path)
-    roads.loc[3, "road_class"] = "tol"
+    roads.loc[3, "road_class"] = "kelas IIIA"
     roads.to_file(path, driver="GeoJSON")
     with pytest.raises(InputError, match=r"roads\.geojson, feature 4, field 'road_class'"):
         load_city(city_copy)

@@ -60,8 +60,9 @@ CORPUS: dict[str, tuple[list[str], int, set[tuple[str, int | None, str | None]],
     "roads_good_osm.geojson": ([], 0, set(), []),
     "roads_mixed.geojson": ([], 1, {(E, None, "geometry"), (E, 4, "geometry")}, ["mixed geometry types"]),
     "roads_mixed.kml": ([], 1, {(E, None, "geometry"), (E, 2, "geometry")}, ["Point found"]),
-    "roads_unknown_class.gpkg": ([], 1, {(E, 2, "kelas_jalan"), (E, 5, "kelas_jalan")},
-                                 ["'tol' is a toll road", "'kelas IIIA' is not one of"]),
+    "roads_unknown_class.gpkg": ([], 1, {(W, None, "kelas_jalan"), (E, 5, "kelas_jalan")},
+                                 ["'tol' is a toll road", "kept out of the routing graph (features 2)",
+                                  "'kelas IIIA' is not one of"]),
     "roads_zero_length_shp.zip": ([], 0, {(W, 3, "geometry")}, ["zero-length"]),
     "roads_no_class.geojson": ([], 1, {(E, None, "road_class")}, ["did you mean 'road_clas'?"]),
     "roads_nocrs_utm_shp.zip": ([], 1, {(E, None, "crs")}, ["no CRS declared", "not longitude/latitude"]),
@@ -72,7 +73,7 @@ CORPUS: dict[str, tuple[list[str], int, set[tuple[str, int | None, str | None]],
     "existing_fiber_no_status.geojson": ([], 1, {(E, None, "status")}, ["did you mean 'stat'?"]),
     "unit_prices_negative.csv": ([], 1, {(E, 1, "low"), (E, 3, "base")}, ["'-5' is not a price >= 0"]),
     "city_formats": ([], 0, {(W, None, "kelurahan")}, ["4 site(s) without a kelurahan", "KELURAHAN_FROM_MAP"]),
-    "city_bad": ([], 1, {(E, 2, "kelas_jalan"), (E, 5, "kelas_jalan"), (E, 2, "id"), (E, 1, "category"),
+    "city_bad": ([], 1, {(W, None, "kelas_jalan"), (E, 5, "kelas_jalan"), (E, 2, "id"), (E, 1, "category"),
                          (W, 2, "lat/lon"), (W, 5, "lat/lon"), (W, None, "kelurahan")},
                  ["did you mean 'hospital'?"]),
 }
@@ -165,7 +166,7 @@ def test_failed_plan_writes_nothing_and_keeps_the_earlier_result(tmp_path):
     out = tmp_path / "out"
     res = runner.invoke(app, ["plan", "--data", str(DATA / "city_bad"), "--out", str(out)])
     assert res.exit_code == 2
-    assert "roads.gpkg, feature 2, field 'kelas_jalan'" in res.output
+    assert "roads.gpkg, feature 5, field 'kelas_jalan'" in res.output
     assert "facilities.csv, row 1, field 'category'" in res.output
     assert not out.exists()
     ok = runner.invoke(app, ["plan", "--data", str(DATA / "city_formats"), "--out", str(out), "--time-limit", "5"])

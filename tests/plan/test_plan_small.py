@@ -64,7 +64,8 @@ def test_disconnected_road_makes_site_unreachable_with_reason(make_city):
     plan = make_plan(load_city(make_city(roads, sites)), time_limit=5)
     row = plan.sites.set_index("id").loc["island"]
     assert row["status"] == "no_road_link"
-    assert "0.6 km" in row["reason"] or "0,6 km" in row["reason"]
+    assert "ruas terpisah (600 m)" in row["reason"] and "berjarak 4,3 km" in row["reason"]
+    assert row["network_m"] == pytest.approx(4300.0, abs=1)
     assert plan.summary()["unreachable"] == ["island"]
     assert plan.backbone_km == pytest.approx(1.0, abs=1e-3)
 

@@ -11,11 +11,11 @@ from planner.model.scenario import parse_scenario
 @pytest.fixture()
 def island_city(make_city):
     roads = [([(0, 0), (2000, 0)], "lokal"),
-             ([(2500, 300), (2700, 300)], "lain"),     # a road piece on its own (stilt village boardwalk)
+             ([(3500, 1300), (3700, 1300)], "lain"),   # a road piece on its own, 2 km from the network
              ([(9000, 0), (9200, 0)], "lain")]         # another, far away
     sites = [("core", "opd", 0, 20, True),
              ("a", "school", 1000, 20, False),
-             ("pulau", "school", 2600, 320, False),    # nearest road not connected to the core
+             ("pulau", "school", 3600, 1320, False),   # nearest road not connected; the network beyond the drop
              ("jauh", "clinic", 1000, 1500, False),    # drop 1,480 m > 1,000 m
              ("terpencil", "school", 9100, 20, False)]  # beyond radio range
     return load_city(make_city(roads, sites))
