@@ -130,17 +130,15 @@ def ladder_cmd(
 
 
 def print_ladder(ladder: CostLadder, lang: str) -> None:
-    """The cost ladder as a table: sites, OPD, km, works and RAB total per step and what each step adds."""
-    t = Table(title=tr("ladder.title", lang))
-    for key in ("step", "sites", "extra_sites", "opd_col", "km", "works", "extra_works", "rab", "rab_high"):
-        t.add_column(tr(f"ladder.{key}", lang), justify="left" if key == "step" else "right", no_wrap=True,
-                     min_width=32 if key == "step" else None)
+    """The cost ladder, one line per step: sites, OPD, km, works and RAB totals, and what the step adds."""
+    out_console.print(tr("ladder.title", lang), style="bold", highlight=False)
     for s in ladder.steps:
-        t.add_row(tr(f"ladder.{s.key}", lang), str(s.sites_connected), f"+{s.extra_sites}",
-                  f"{s.opd_connected}/{s.opd_total}", fmt_num(s.backbone_km, 1, lang), fmt_idr(s.cost_idr["base"], lang),
-                  fmt_idr(s.extra_cost_idr["base"], lang), fmt_idr(s.rab_total_idr["base"], lang),
-                  fmt_idr(s.rab_total_idr["high"], lang))
-    _print_wide(t)
+        out_console.print(tr("cli.ladder_line", lang, step=tr(f"ladder.{s.key}", lang), sites=s.sites_connected,
+                             extra_sites=s.extra_sites, opd=s.opd_connected, opd_total=s.opd_total,
+                             km=fmt_num(s.backbone_km, 1, lang), works=fmt_idr(s.cost_idr["base"], lang),
+                             extra=fmt_idr(s.extra_cost_idr["base"], lang),
+                             rab=fmt_idr(s.rab_total_idr["base"], lang),
+                             rab_high=fmt_idr(s.rab_total_idr["high"], lang)), highlight=False)
     out_console.print(tr("ladder.note", lang), highlight=False)
 
 

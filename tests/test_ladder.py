@@ -50,4 +50,4 @@ def test_cli_ladder_command(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["ladder", "--scenario", str(data), "--time-limit", "10", "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
     assert "Tangga biaya" in res.output and "+ kantor camat dan kantor lurah" in res.output
-    assert "6/29" in res.output and (tmp_path / "ladder.csv").exists()
+    assert "OPD 6/29" in res.output and (tmp_path / "ladder.csv").exists()

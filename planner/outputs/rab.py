@@ -34,7 +34,7 @@ Text from input data is written as text (a leading ``=``, ``+``, ``-`` or
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -288,7 +288,8 @@ def write_recap(
         ws.write_formula(lay.b_total, L[lvl], fx.sum_range(cell(lay.b_rows[0], lvl), cell(lay.b_rows[-1], lvl))
                          if lay.b_rows else "=0", f["money_b"], totals[lvl].non_construction_total)
 
-    def line(row: int, key: str, text: str, rate: float | None, formula: Any, fmt: str = "money") -> None:
+    def line(row: int, key: str, text: str, rate: float | None, formula: Callable[[str], str],
+             fmt: str = "money") -> None:
         book.text(ws, row, 1, text, "cell_b" if fmt != "money" else "cell")
         ws.write_blank(row, 0, None, f["cell"])
         if rate is None:
@@ -299,7 +300,7 @@ def write_recap(
             ws.write_formula(row, L[lvl], formula(lvl), f[fmt], getattr(totals[lvl], key))
         ws.write_blank(row, c_note, None, f["cell"])
 
-    def from_phases(key: str) -> Any:
+    def from_phases(key: str) -> Callable[[str], str]:
         return lambda lvl: fx.plus([_ext(r, r[key][lvl]) for r in works_refs])
 
     line(lay.contingency, "contingency", f"{tr('rab.contingency', lang)} ({tr('rab.contingency_basis', lang)}) (C)",
