@@ -222,11 +222,12 @@ def network_layers(m: folium.Map, plan: Plan, lang: str) -> None:
                 tooltip=_edge_tooltip(lang, bool(phases)),
             ).add_to(fg)
         fg.add_to(m)
-    works = {p.phase: p.cost_idr["base"] for p in plan.phases}
+    outcome = {p.phase: p for p in plan.phases}  # the phase figures the CLI and the RAB show
     for ph in phases:
         sub = bb[(phase_numbers(bb["phase"].to_numpy()).to_numpy() == ph) & (bb["status"] == "new")]
-        km = sub.loc[sub["part"] == "backbone", "length_m"].sum() / 1000
-        cost = works.get(ph)
+        km = (outcome[ph].backbone_km if ph in outcome
+              else sub.loc[sub["part"] == "backbone", "length_m"].sum() / 1000)
+        cost = outcome[ph].cost_idr["base"] if ph in outcome else None
         text = tr("map.phase_layer", lang, n=ph, km=fmt_num(km, 2, lang),
                   cost=fmt_idr(cost, lang) if cost is not None else "—")
         fg = folium.FeatureGroup(name=text)

@@ -153,11 +153,10 @@ def ladder_section(ladder: CostLadder | None, lang: str) -> str:
             (esc(fmt_idr(s.cost_idr["base"], lang)), "n"),
             (esc(fmt_idr(s.extra_cost_idr["base"], lang)), "n"),
             (esc(fmt_idr(s.rab_total_idr["base"], lang)), "n"),
-            (esc(fmt_idr(s.extra_rab_idr["base"], lang)), "n"),
             (esc(fmt_idr(s.rab_total_idr["high"], lang)), "n"),
         ])
     head = [tr(f"ladder.{k}", lang) for k in ("step", "sites", "opd_col", "km", "works", "extra_works", "rab",
-                                                  "extra_rab", "rab_high")]
+                                                  "rab_high")]
     return (f"<h2>{esc(tr('ladder.title', lang))}</h2>" + table(head, rows)
             + f"<p class=\"note\">{esc(tr('ladder.note', lang))}</p>")
 

@@ -212,6 +212,16 @@ def test_phase_sheets_are_one_rab_each_and_sum_to_the_recap(make_city, tmp_path:
     assert _row(recap, "TOTAL")[4] == plan.summary()["rab_total_idr"]["base"]
     head = {r[0]: r[1] for r in _rows(cv["Tahap 1"])[:20] if isinstance(r[0], str)}
     assert head["Tahun anggaran"] == "2027"
+    # one figure per phase on the map, in the summary (CLI) and in the RAB
+    from planner._format import fmt_idr
+    from planner.outputs.maps import plan_map
+
+    page = plan_map(plan).get_root().render()
+    for p in plan.phases:
+        if p.phase in per:
+            assert p.cost_idr["base"] == per[p.phase]["base"].works == _row(cv[f"Tahap {p.phase}"],
+                                                                           "Jumlah pekerjaan konstruksi")[8]
+            assert f"biaya pekerjaan dasar {fmt_idr(p.cost_idr['base'])}" in page
 
 
 def test_english_workbook(bontang_plan: Plan, tmp_path: Path) -> None:
