@@ -26,6 +26,7 @@ from planner.steiner.bench import solve_file
 from planner.studies.compare import compare_scenarios, write_comparison
 from planner.studies.ladder import CostLadder, cost_ladder
 from planner.studies.target import is_target, target_plan
+from planner.whatif.fallback import link_reasons
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Fiber backbone planner for Indonesian city governments (Kota Bontang first).")
@@ -256,11 +257,12 @@ def _print_fallback(p: Plan, lang: str) -> None:
     fb = p.fallback
     if fb is None:
         return
+    reasons = link_reasons(fb, p.sites, p.scenario.fallback_max_link_m, lang)
     for x in fb.sites:
         mark = ""
         if x.fallback == "radio_p2p" and not x.in_costs:
             mark = " [" + tr(f"fallback.{x.unpriced or 'over_budget'}", lang).upper() + "]"
-        out_console.print(f"{x.name}: {x.reason}{mark}", highlight=False)
+        out_console.print(f"{x.name}: {reasons[x.id]}{mark}", highlight=False)
 
 
 @app.command("compare")

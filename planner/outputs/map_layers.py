@@ -24,7 +24,7 @@ from planner._i18n import cite, label, tr
 from planner.plan import Plan
 from planner.projection import WGS84
 from planner.schema import CATEGORIES
-from planner.whatif.fallback import TECHNOLOGY, VERIFY
+from planner.whatif.fallback import TECHNOLOGY, VERIFY, link_reasons
 
 STATUS_COLORS = {
     "connected": "#1a9850",
@@ -360,6 +360,8 @@ def site_layers(m: folium.Map, plan: Plan, lang: str) -> None:
     costs = site_costs(plan)
     opd = plan.opd_table()
     housed = {sid: ", ".join(g["short_name"]) for sid, g in opd[opd["site_id"] != ""].groupby("site_id")}
+    reasons = (link_reasons(plan.fallback, sites, plan.scenario.fallback_max_link_m, lang)
+               if plan.fallback is not None else {})
     for cat in CATEGORIES:
         sub = sites[(sites["category"] == cat) & sites["placed"]]
         if sub.empty:
@@ -368,6 +370,8 @@ def site_layers(m: folium.Map, plan: Plan, lang: str) -> None:
         fg = folium.FeatureGroup(name=f"{label('category', cat, lang)} ({n_conn}/{len(sub)})")
         for rec in sub.to_dict("records"):
             geom = rec["geometry"]
+            if rec["id"] in reasons:
+                rec["fallback_reason"] = reasons[rec["id"]]
             dashed = rec["location_quality"] in ("approximate", "uncertain")
             folium.CircleMarker(
                 location=[geom.y, geom.x],

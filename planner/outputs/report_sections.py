@@ -21,7 +21,7 @@ from planner.outputs.rab_notes import nonconst_basis
 from planner.plan import Plan
 from planner.schema import LEVELS
 from planner.studies.ladder import CostLadder
-from planner.whatif.fallback import TECHNOLOGY, VERIFY
+from planner.whatif.fallback import TECHNOLOGY, VERIFY, link_reasons
 
 
 def table(head: Sequence[str], rows: Iterable[Sequence[tuple[str, str]]], row_classes: Sequence[str] = ()) -> str:
@@ -181,6 +181,7 @@ def radio_section(plan: Plan, lang: str) -> str:
     fb = plan.fallback
     if fb is None or not fb.sites:
         return ""
+    reasons = link_reasons(fb, plan.sites, plan.scenario.fallback_max_link_m, lang)
     rows = []
     for x in fb.sites:
         if x.fallback == TECHNOLOGY:
@@ -188,7 +189,7 @@ def radio_section(plan: Plan, lang: str) -> str:
         else:
             state = tr(f"fallback.{x.fallback}", lang) if x.fallback in (VERIFY, "none") else x.fallback
         rows.append([(esc(x.name), ""), (esc(x.to_name or "—"), ""),
-                     (esc(f"{fmt_num(x.link_m / 1000, 2, lang)} km"), "n"), (esc(state), ""), (esc(x.reason), "")])
+                     (esc(f"{fmt_num(x.link_m / 1000, 2, lang)} km"), "n"), (esc(state), ""), (esc(reasons[x.id]), "")])
     price = fb.link_idr
     return (f"<h2>{esc(_t('radio', lang))}</h2>"
             + table([_t("name", lang), _t("radio_to", lang), _t("length", lang), _t("status", lang),

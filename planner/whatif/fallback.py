@@ -69,6 +69,35 @@ def _reason(status: str, hub_name: str, link_m: float, max_link_m: float, basis:
     return tr("fallback.radio", lang, why=why, hub=hub_name, km=km, basis=label("basis", basis, lang))
 
 
+def link_reason(link: FallbackLink, quality: object, flags: object, max_link_m: float, basis: str = "assumption",
+                lang: str = "id") -> str:
+    """The reason text of a proposed link in ``lang`` (the plan stores it in Bahasa Indonesia).
+
+    Parameters
+    ----------
+    link
+        The link (:class:`FallbackLink`).
+    quality, flags
+        The site's ``location_quality`` and ``flags`` (why its location is doubtful).
+    max_link_m, basis
+        The scenario's longest link and the price basis.
+    """
+    doubt = location_doubt(quality, flags, lang) if link.fallback == VERIFY else ""
+    return _reason(link.status, link.to_name or link.to, link.link_m, max_link_m, basis, doubt, lang)
+
+
+def link_reasons(outcome: FallbackOutcome, sites: pd.DataFrame, max_link_m: float, lang: str = "id"
+                 ) -> dict[str, str]:
+    """``{site id: reason}`` of every site of a fallback outcome, in ``lang``."""
+    rows = sites.set_index("id")
+    out = {}
+    for x in outcome.sites:
+        rec = rows.loc[x.id] if x.id in rows.index else {}
+        out[x.id] = link_reason(x, rec.get("location_quality", ""), rec.get("flags", ""), max_link_m,
+                                outcome.price_basis, lang)
+    return out
+
+
 def radio_fallback(
     sites: gpd.GeoDataFrame,
     crs: str,
@@ -266,4 +295,4 @@ def propose_fallback(
 
 
 __all__ = ["COLUMNS", "DOUBTFUL_QUALITIES", "FALLBACK_STATUSES", "TECHNOLOGY", "VERIFY", "FallbackLink",
-           "FallbackOutcome", "cost_rows", "location_doubt", "propose_fallback", "radio_fallback"]
+           "FallbackOutcome", "cost_rows", "link_reason", "link_reasons", "location_doubt", "propose_fallback", "radio_fallback"]

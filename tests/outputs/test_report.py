@@ -64,6 +64,8 @@ def test_english_report(bontang_plan: Plan) -> None:
     page = report_html(bontang_plan, "en", map_png=PNG, peers_png=PNG)
     assert '<html lang="en">' in page
     assert "Cost summary (RAB)" in page and "Kota Bontang (planned)" in page
+    assert "Location needs verification (point 2,014 m outside the city boundary" in page
+    assert "OPD connected: 7 of 29" in page and "Build vs lease" in page
 
 
 def test_phases_listed_when_the_plan_is_phased(make_city, bontang_plan: Plan) -> None:
