@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out/bontang
 
-.PHONY: setup setup-browser demo test check bench clean
+.PHONY: setup setup-browser setup-office demo test check bench clean
 
 setup: $(STAMP)
 
@@ -16,19 +16,29 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/planner plan --out $(OUT) --force
+	$(BIN)/planner plan --out $(OUT) --force --ladder
 
-# Headless Chromium for tests/test_browser.py, from Debian; where it cannot be installed the test skips and says so.
+# Headless Chromium for tests/outputs/test_browser.py, from Debian; where it cannot be installed the test skips and says so.
 setup-browser:
 	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing chromium and chromium-driver (Debian) for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    chromium chromium-driver || echo "setup-browser: could not install chromium; tests/test_browser.py will skip"; \
-	else echo "setup-browser: chromium missing and not root; tests/test_browser.py will skip"; fi
+	    chromium chromium-driver || echo "setup-browser: could not install chromium; tests/outputs/test_browser.py will skip"; \
+	else echo "setup-browser: chromium missing and not root; tests/outputs/test_browser.py will skip"; fi
+
+# Headless LibreOffice Calc for tests/outputs/test_rab_office.py (recalculates rab.xlsx, exports it to PDF),
+# from Debian; where it cannot be installed those tests skip and say so.
+setup-office:
+	@if command -v soffice >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing libreoffice-calc-nogui (Debian) for the workbook tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-calc-nogui || echo "setup-office: could not install LibreOffice; tests/outputs/test_rab_office.py will skip"; \
+	else echo "setup-office: soffice missing and not root; tests/outputs/test_rab_office.py will skip"; fi
 
 # pytest exits 5 when it collects no test: say so instead of failing silently
-test: $(STAMP) setup-browser
+test: $(STAMP) setup-browser setup-office
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 

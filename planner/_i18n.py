@@ -56,11 +56,18 @@ def label(section: str, key: str, lang: str = "id") -> str:
     return entry[1] if lang == "en" else entry[0]
 
 
-def tr_table(table: Mapping[str, tuple[str, str]], key: str, lang: str = "id", **kw: object) -> str:
-    """Text ``key`` of a module's own ``{key: (id, en)}`` table (being moved into the catalogue)."""
-    id_text, en_text = table[key]
-    text = en_text if lang == "en" else id_text
-    return text.format(**kw) if kw else text
+def cite(text: str, lang: str = "id") -> str:
+    """A source citation of the city data (written in Bahasa Indonesia) in ``lang``.
+
+    The catalogue section ``cite`` lists the phrases citations use with their
+    English wording; proper names, titles, years, repositories and commits
+    stay as they are.
+    """
+    if lang != "en" or not text:
+        return text
+    for id_text, en_text in sorted(catalogue().get("cite", {}).values(), key=lambda p: -len(p[0])):
+        text = text.replace(id_text, en_text)
+    return text
 
 
-__all__ = ["LANGS", "catalogue", "check_lang", "label", "tr", "tr_table"]
+__all__ = ["LANGS", "catalogue", "check_lang", "cite", "label", "tr"]

@@ -4,6 +4,11 @@ Per site, :func:`road_distance_to_backbone` measures the distance along roads
 from the site's road access point to the nearest node of the backbone
 (multi-source Dijkstra, O(E log V)).  :func:`by_category` and
 :func:`by_kelurahan` count selected and connected sites.
+
+Coverage is also counted **by OPD** (:func:`opd_table`): every OPD of the
+city's ``opd.csv`` is housed in a site (its ``site_id``) or has no known
+location at all; an OPD counts as connected when its site is.  The three
+kecamatan rows of opd.csv are counted as kantor camat, not as OPD.
 """
 
 from __future__ import annotations
@@ -13,7 +18,13 @@ import math
 import networkx as nx
 import pandas as pd
 
+from planner._i18n import tr
 from planner.schema import CATEGORIES
+
+#: Status of an OPD whose office has neither coordinates nor a site in facilities.csv.
+NO_LOCATION = "no_location"
+#: Columns of :func:`opd_table`.
+OPD_COLUMNS: tuple[str, ...] = ("opd_id", "name", "short_name", "site_id", "site_name", "selected", "status")
 
 
 def road_distance_to_backbone(
@@ -77,14 +88,104 @@ def by_kelurahan(sites: pd.DataFrame) -> pd.DataFrame:
     return _count(s, "kelurahan")
 
 
-def gaps_table(sites: pd.DataFrame) -> pd.DataFrame:
-    """Per-site coverage table (the content of ``gaps.csv``)."""
-    cols = [
-        "id", "name", "category", "subtype", "kelurahan", "kecamatan", "selected", "status", "reason",
-        "drop_m", "road_dist_m", "location_quality", "flags",
-    ]
-    out = sites[[c for c in cols if c in sites.columns]].copy()
+def opd_table(opd: pd.DataFrame, sites: pd.DataFrame, categories: tuple[str, ...] = CATEGORIES) -> pd.DataFrame:
+    """Every OPD of ``opd.csv`` with the site it is housed in and its status in a plan.
+
+    Parameters
+    ----------
+    opd
+        The city's OPD list (``opd_id``, ``name``, ``short_name``, ``site_id``); may be empty.
+    sites
+        The plan's sites (``id``, ``name``, ``category``, ``selected``, ``status``).
+    categories
+        Categories the scenario selects: an OPD without a location is
+        ``selected`` when ``opd`` is one of them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`OPD_COLUMNS`; ``status`` is the site's status, or
+        :data:`NO_LOCATION` when the OPD has no site.  Rows housed in a
+        kantor camat (the kecamatan) are left out.
+    """
+    if opd is None or not len(opd) or "site_id" not in opd.columns:
+        return pd.DataFrame(columns=list(OPD_COLUMNS))
+    by_id = sites.set_index("id")
+    rows = []
+    for rec in opd.to_dict("records"):
+        sid = str(rec.get("site_id") or "").strip()
+        if sid and sid in by_id.index:
+            site = by_id.loc[sid]
+            if site["category"] == "kantor_camat":
+                continue
+            rows.append({"site_name": str(site["name"]), "selected": bool(site["selected"]),
+                         "status": str(site["status"]), "site_id": sid})
+        else:
+            rows.append({"site_name": "", "selected": "opd" in categories, "status": NO_LOCATION, "site_id": ""})
+        rows[-1].update(opd_id=str(rec.get("opd_id", "")), name=str(rec.get("name", "")),
+                        short_name=str(rec.get("short_name", "") or rec.get("name", "")))
+    return pd.DataFrame(rows, columns=list(OPD_COLUMNS))
+
+
+def opd_summary(table: pd.DataFrame) -> dict[str, object]:
+    """OPD counts of :func:`opd_table`: total, connected, per status, and the OPD without a location."""
+    status = table["status"].astype(str)
+    return {
+        "total": int(len(table)),
+        "connected": int((status == "connected").sum()),
+        "by_status": {str(k): int(v) for k, v in status.value_counts().sort_index().items()},
+        "without_location": sorted(table.loc[status == NO_LOCATION, "short_name"].astype(str)),
+        "not_connected": sorted(table.loc[status != "connected", "opd_id"].astype(str)),
+    }
+
+
+#: Columns of ``gaps.csv``, in order (fallback columns are empty when the plan proposes none).
+GAP_COLUMNS: tuple[str, ...] = (
+    "id", "name", "category", "subtype", "kelurahan", "kecamatan", "selected", "status", "reason", "drop_m",
+    "road_dist_m", "location_quality", "flags", "opd", "opd_count", "fallback", "fallback_to", "fallback_link_m",
+    "fallback_in_costs", "fallback_reason", "connected",
+)
+
+
+def gaps_table(sites: pd.DataFrame, opd: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per-site coverage table (the content of ``gaps.csv``), with one more row per OPD that has no location.
+
+    Parameters
+    ----------
+    sites
+        The plan's sites.
+    opd
+        The plan's OPD table (:func:`opd_table`); its OPD are listed in the
+        ``opd`` column of the site that houses them (``opd_count`` of them),
+        and an OPD with no location gets a row of its own (id ``opd:<opd_id>``,
+        status :data:`NO_LOCATION`), so the rows count every OPD.
+    """
+    out = sites[[c for c in GAP_COLUMNS if c in sites.columns]].copy()
     for c in ("drop_m", "road_dist_m"):
         out[c] = out[c].astype(float).round(1)
+    housed: dict[str, list[str]] = {}
+    extra = []
+    if opd is not None and len(opd):
+        for rec in opd.to_dict("records"):
+            if rec["status"] == NO_LOCATION:
+                extra.append({"id": f"opd:{rec['opd_id']}", "name": rec["name"], "category": "opd",
+                              "subtype": "", "selected": bool(rec["selected"]), "status": NO_LOCATION,
+                              "reason": tr("reason.no_location"), "location_quality": "unplaced",
+                              "opd": rec["short_name"], "opd_count": 1})
+            else:
+                housed.setdefault(rec["site_id"], []).append(rec["short_name"])
+    out["opd"] = out["id"].map(lambda i: ", ".join(housed.get(i, [])))
+    out["opd_count"] = out["id"].map(lambda i: len(housed.get(i, [])))
+    if extra:
+        out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
+    for c in ("fallback", "fallback_to", "fallback_reason"):
+        out[c] = out[c].fillna("").astype(str) if c in out.columns else ""
+    out["fallback_in_costs"] = (out["fallback_in_costs"].fillna(False).astype(bool) if "fallback_in_costs" in out.columns
+                                else False)
+    out["fallback_link_m"] = (out["fallback_link_m"].astype(float).round(1) if "fallback_link_m" in out.columns
+                              else float("nan"))
+    out.loc[out["fallback"] == "", "fallback_link_m"] = float("nan")
     out["connected"] = out["status"] == "connected"
-    return out
+    for c in ("kelurahan", "kecamatan", "subtype", "flags", "reason"):
+        out[c] = out[c].fillna("")
+    return out[list(GAP_COLUMNS)]

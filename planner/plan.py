@@ -39,7 +39,7 @@ from planner._i18n import label, tr
 from planner.io.city import City
 from planner.model.costs import Quantities, price_quantities, totals
 from planner.model.graph import edges_frame
-from planner.model.money import RabTotals, rab_totals
+from planner.model.money import PaguCheck, RabTotals, pagu_check, phase_totals, rab_totals
 from planner.model.quantities import RoadRules, design_quantities
 from planner.model.network import Network, build_network
 from planner.model.sites import select_sites, site_status
@@ -181,9 +181,40 @@ class Plan:
         return totals(self.costs)
 
     def rab_totals(self) -> dict[str, RabTotals]:
-        """Recap per level with the scenario's contingency and PPN (the RAB's totals)."""
-        return rab_totals(self.costs, ppn_rate=self.scenario.ppn_rate,
-                          contingency_rate=self.scenario.contingency_rate)
+        """Recap per level with the scenario's non-construction items, contingency and PPN (the RAB's totals).
+
+        A phased plan sums the recap of each phase (one RAB per fiscal year).
+        """
+        sc = self.scenario
+        return rab_totals(self.costs, ppn_rate=sc.ppn_rate, contingency_rate=sc.contingency_rate,
+                          non_construction=sc.non_construction)
+
+    def phase_rab_totals(self) -> dict[int, dict[str, RabTotals]]:
+        """Recap of each phase (``{phase: {level: RabTotals}}``, phase 0 = not scheduled); ``{}`` unphased."""
+        sc = self.scenario
+        return phase_totals(self.costs, ppn_rate=sc.ppn_rate, contingency_rate=sc.contingency_rate,
+                            non_construction=sc.non_construction)
+
+    def pagu_checks(self) -> tuple[PaguCheck, ...]:
+        """The budget (or each phase ceiling) against the rounded RAB total at low, base and high prices.
+
+        Only ceilings that include PPN are compared (a ceiling without PPN is
+        a works ceiling, checked by the solver); empty without a budget.
+        """
+        sc = self.scenario
+        if not sc.budget_includes_ppn:
+            return ()
+        if self.phases:
+            per = self.phase_rab_totals()
+            return tuple(pagu_check(p.ceiling_idr, per[p.phase], phase=p.phase) for p in self.phases
+                         if p.phase in per)
+        if sc.budget_idr is not None:
+            return (pagu_check(sc.budget_idr, self.rab_totals()),)
+        return ()
+
+    def opd_table(self) -> pd.DataFrame:
+        """Every OPD of the city's opd.csv with its site and status (:func:`planner.gaps.opd_table`)."""
+        return _gaps.opd_table(self.city.opd, self.sites, tuple(self.scenario.categories))
 
     @property
     def backbone_km(self) -> float:
@@ -239,6 +270,7 @@ class Plan:
         not_conn = sel[sel["status"] != "connected"]
         fiber = self.city.existing_fiber
         st = self.status
+        rab = self.rab_totals()
         out: dict[str, Any] = {
             "scenario": self.scenario.name,
             "scenario_title": self.scenario.title,
@@ -254,8 +286,13 @@ class Plan:
             "existing_fiber_km": round(self.existing_km, 3),
             "existing_fiber_status": sorted(set(fiber["status"])) if len(fiber) else [],
             "cost_idr": self.cost_idr,
-            "rab_total_idr": {lvl: t.total for lvl, t in self.rab_totals().items()},
-            "rab_rates": {"ppn": self.scenario.ppn_rate, "contingency": self.scenario.contingency_rate},
+            "rab_total_idr": {lvl: t.total for lvl, t in rab.items()},
+            "rab_rounded_idr": {lvl: t.rounded for lvl, t in rab.items()},
+            "rab_non_construction_idr": {lvl: t.non_construction_total for lvl, t in rab.items()},
+            "rab_rates": {"ppn": self.scenario.ppn_rate, "contingency": self.scenario.contingency_rate,
+                          "non_construction": {i.key: {"rate": i.rate, "lump_idr": i.lump_idr, "basis": i.basis}
+                                               for i in self.scenario.non_construction}},
+            "opd": _gaps.opd_summary(self.opd_table()),
             "by_category": {c: {"total": int(r["total"]), "connected": int(r["connected"])}
                             for c, r in self.by_category().iterrows()},
             "by_kelurahan": {k: {"total": int(r["total"]), "connected": int(r["connected"])}
@@ -289,6 +326,9 @@ class Plan:
         }
         if self.budget is not None:
             out["budget"] = dataclasses.asdict(self.budget)
+        checks = self.pagu_checks()
+        if checks:
+            out["pagu_check"] = [dataclasses.asdict(c) for c in checks]
         if self.phases:
             out["phases"] = [dataclasses.asdict(p) for p in self.phases]
         if self.resilience is not None:

@@ -13,6 +13,7 @@ from shapely.geometry import LineString, Point
 from planner.io.city import City, embedded_data_dir, load_city
 from planner.outputs import write_outputs
 from planner.plan import Plan, make_plan
+from planner.studies.ladder import CostLadder, cost_ladder
 from planner.studies.target import target_plan
 
 UTM = "EPSG:32650"
@@ -37,8 +38,16 @@ def bontang_target(bontang: City, bontang_plan: Plan) -> Plan:
 
 
 @pytest.fixture(scope="session")
-def bontang_outputs(bontang_plan: Plan, bontang_target: Plan, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_outputs(bontang_plan, tmp_path_factory.mktemp("out") / "bontang", target=bontang_target)
+def bontang_ladder(bontang: City, bontang_plan: Plan) -> CostLadder:
+    """The cost ladder of the default plan (four more solves on the plan's network; the last step is the plan)."""
+    return cost_ladder(bontang, plan=bontang_plan, time_limit=30, seed=0)
+
+
+@pytest.fixture(scope="session")
+def bontang_outputs(bontang_plan: Plan, bontang_target: Plan, bontang_ladder: CostLadder,
+                    tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_outputs(bontang_plan, tmp_path_factory.mktemp("out") / "bontang", target=bontang_target,
+                         ladder=bontang_ladder)
 
 
 def _facilities_csv(sites: list[tuple[str, str, float, float, bool]]) -> str:

@@ -30,3 +30,16 @@ def test_bad_scenario_exits_2_naming_key(tmp_path):
     assert res.exit_code == 2
     assert "budjet" in res.output
     assert not out.exists()
+
+
+def test_plan_prints_opd_coverage_and_accepts_indonesian_categories(tmp_path):
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["plan", "--categories", "opd,kantor_camat", "--out", str(out), "--time-limit", "10"],
+                        env={"COLUMNS": "120"})
+    assert res.exit_code == 0, res.output
+    assert "OPD terhubung 6 dari 29" in res.output  # RSUD Taman Husada (an OPD) sits in a hospital, not selected
+    assert "21 OPD belum ada koordinat/alamat" in res.output and "DISDIK" in res.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert s["opd"]["total"] == 29 and s["by_category"]["kantor_camat"]["connected"] == 3
+    bad = runner.invoke(app, ["plan", "--categories", "sekolahan", "--out", str(tmp_path / "x")])
+    assert bad.exit_code == 2 and "sekolah" in bad.output

@@ -37,6 +37,13 @@ Schema (every key optional)::
     ppn_rate = 0.11                   # effective PPN rate (PMK 131/2024) used to net it out
     contingency_rate = 0.0            # RAB contingency, share of the works total (before PPN)
 
+    [budget.non_construction]         # RAB lines outside construction works (default: see model/money.py)
+    perencanaan = 0.03                # share of the works total ...
+    pengawasan = 0.02
+    smkk = 0.01
+    uji_terima = 0.005
+    perizinan_idr = 0                 # ... or a lump sum: <item>_idr
+
     [phases]
     ceilings_idr = [5e9, 5e9, 5e9, 5e9]   # one multi-year rollout phase per ceiling
     start_year = 2027
@@ -48,6 +55,7 @@ Schema (every key optional)::
     [fallback]                        # sites fiber cannot reach get point-to-point radio
     enabled = true
     max_link_m = 15000
+    verify_location = true            # doubtful locations are verified before a link is priced
     link_idr = {low = 1e7, base = 2.5e7, high = 6e7}   # ASSUMPTION unless sourced
 
     [tco]                             # own network vs leased lines
@@ -58,6 +66,8 @@ Schema (every key optional)::
 
 The full schema with defaults and their provenance is in ``docs/scenarios.md``.
 
+Categories may be given by their Indonesian names too (``sekolah``,
+``rumah_sakit``, ``klinik``, ``kantor_kelurahan`` …, see :data:`CATEGORY_ALIASES`).
 Unknown keys, unknown categories, wrong types and negative values are
 rejected with a :class:`~planner._errors.ScenarioError` naming the key.
 """
@@ -70,12 +80,18 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from planner._errors import ScenarioError
 from planner.model.costs import DEFAULT_DEPLOYMENT
-from planner.model.money import DEFAULT_CONTINGENCY_RATE, DEFAULT_PPN_RATE
 from planner.model.graph import DEFAULT_MAX_GAP_M
+from planner.model.money import (
+    DEFAULT_CONTINGENCY_RATE,
+    DEFAULT_NON_CONSTRUCTION,
+    DEFAULT_PPN_RATE,
+    NON_CONSTRUCTION_KEYS,
+    NonConstructionItem,
+)
 from planner.schema import CATEGORIES, LEVELS, LINK_CLASSES, METHODS
 
 _TOP = ("name", "title", "description", "select", "network", "deployment", "prices", "priority", "budget",
@@ -83,11 +99,54 @@ _TOP = ("name", "title", "description", "select", "network", "deployment", "pric
 _SELECT = ("categories", "include", "exclude", "core")
 _NETWORK = ("max_drop_m", "max_gap_m")
 _PRICE_KEYS = ("scale", *LEVELS)
-_BUDGET = ("total_idr", "level", "includes_ppn", "ppn_rate", "contingency_rate")
+_BUDGET = ("total_idr", "level", "includes_ppn", "ppn_rate", "contingency_rate", "non_construction")
+_NON_CONSTRUCTION = (*NON_CONSTRUCTION_KEYS, *(f"{k}_idr" for k in NON_CONSTRUCTION_KEYS))
 _PHASES = ("ceilings_idr", "start_year")
 _RESILIENCE = ("critical", "corridor_m")
-_FALLBACK = ("enabled", "max_link_m", "link_idr")
+_FALLBACK = ("enabled", "max_link_m", "link_idr", "verify_location")
 _TCO = ("years", "maintenance_pct", "lease_monthly_idr", "lease_install_idr")
+
+#: Indonesian (and other common) names of the categories, accepted wherever a category is named.
+CATEGORY_ALIASES: Mapping[str, str] = MappingProxyType({
+    "kantor_opd": "opd", "perangkat_daerah": "opd",
+    "rumah_sakit": "hospital", "rs": "hospital", "rsud": "hospital",
+    "pkm": "puskesmas",
+    "camat": "kantor_camat", "kecamatan": "kantor_camat", "kantor_kecamatan": "kantor_camat",
+    "lurah": "kantor_lurah", "kelurahan": "kantor_lurah", "kantor_kelurahan": "kantor_lurah",
+    "sekolah": "school",
+    "klinik": "clinic",
+})
+
+
+def resolve_category(name: str) -> str | None:
+    """The category a name stands for (itself, or through :data:`CATEGORY_ALIASES`); None when unknown."""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    if key in CATEGORIES:
+        return key
+    return CATEGORY_ALIASES.get(key)
+
+
+def resolve_categories(names: Sequence[str], where: str = "categories") -> tuple[str, ...]:
+    """Categories for ``names`` (aliases resolved, order kept, duplicates dropped).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the first unknown category and the known names.
+    """
+    out: list[str] = []
+    for name in names:
+        cat = resolve_category(name)
+        if cat is None:
+            known = [*CATEGORIES, *CATEGORY_ALIASES]
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ScenarioError(f"{where}: unknown category '{name}'{hint} (known: {', '.join(CATEGORIES)}; "
+                                f"Indonesian names: {', '.join(CATEGORY_ALIASES)})")
+        if cat not in out:
+            out.append(cat)
+    return tuple(out)
+
 
 #: Priority classes in default order; schools are split by level (see :func:`priority_class`).
 PRIORITY_CLASSES: tuple[str, ...] = (
@@ -181,6 +240,10 @@ class Scenario:
         (see :meth:`works_amount`).
     contingency_rate
         Contingency of the RAB as a share of the works total, added before PPN.
+    non_construction
+        RAB lines outside construction works (perencanaan/DED, pengawasan,
+        SMKK, uji terima, perizinan): shares of the works total or lump sums
+        (default :data:`planner.model.money.DEFAULT_NON_CONSTRUCTION`, assumptions).
     phase_ceilings
         Ceiling in IDR of each phase of a multi-year rollout; empty: one phase.
     start_year
@@ -192,6 +255,10 @@ class Scenario:
     fallback_enabled, fallback_max_link_m, fallback_link_idr
         Point-to-point radio for sites fiber cannot reach: on/off, longest
         link, price per link per level (an assumption unless sourced).
+    fallback_verify_location
+        When True (default), a site whose location is doubtful (``uncertain``
+        or ``approximate``, or outside the city) gets "perlu verifikasi lokasi"
+        instead of a priced link.
     tco_years, maintenance_pct, lease_monthly_idr, lease_install_idr
         Build-vs-lease comparison: horizon, yearly maintenance (% of capex),
         lease per site per month and one-off installation per site.
@@ -216,6 +283,7 @@ class Scenario:
     budget_includes_ppn: bool = True
     ppn_rate: float = DEFAULT_PPN_RATE
     contingency_rate: float = DEFAULT_CONTINGENCY_RATE
+    non_construction: tuple[NonConstructionItem, ...] = DEFAULT_NON_CONSTRUCTION
     phase_ceilings: tuple[float, ...] = ()
     start_year: int | None = None
     critical: tuple[str, ...] = ()
@@ -223,6 +291,7 @@ class Scenario:
     fallback_enabled: bool = True
     fallback_max_link_m: float = 15_000.0
     fallback_link_idr: Mapping[str, float] = field(default_factory=lambda: DEFAULT_FALLBACK_LINK_IDR)
+    fallback_verify_location: bool = True
     tco_years: int = 10
     maintenance_pct: Mapping[str, float] = field(default_factory=lambda: DEFAULT_MAINTENANCE_PCT)
     lease_monthly_idr: Mapping[str, float] = field(default_factory=lambda: DEFAULT_LEASE_MONTHLY_IDR)
@@ -235,10 +304,22 @@ class Scenario:
         return float(self.priority.get(priority_class(category, subtype), 0.0))
 
     def works_amount(self, ceiling_idr: float) -> float:
-        """Works cost (before PPN) that fits under a budget or phase ceiling."""
-        if self.budget_includes_ppn:
-            return float(ceiling_idr) / (1.0 + self.ppn_rate)
-        return float(ceiling_idr)
+        """Works cost that fits under a budget or phase ceiling with everything the RAB adds to it.
+
+        The RAB total is works + non-construction items + contingency, plus
+        PPN when the ceiling includes it (:mod:`planner.model.money`); the
+        works amount is what remains of the ceiling, less one rupiah per
+        rounded term so that the rounded RAB total never exceeds the ceiling.
+        """
+        dpp = float(ceiling_idr) / (1.0 + self.ppn_rate) if self.budget_includes_ppn else float(ceiling_idr)
+        lumps = sum(float(item.lump_idr) for item in self.non_construction if item.lump)
+        shares = sum(float(item.rate) for item in self.non_construction if not item.lump) + self.contingency_rate
+        slack = len(self.non_construction) + 2.0 if (shares or self.budget_includes_ppn) else 0.0
+        return max(0.0, (dpp - lumps - slack) / (1.0 + shares))
+
+    def with_categories(self, categories: Sequence[str]) -> Scenario:
+        """Copy selecting ``categories`` (Indonesian names accepted; ``planner plan --categories``)."""
+        return replace(self, categories=resolve_categories(categories, "--categories"))
 
     def with_contingency(self, rate: float) -> Scenario:
         """Copy with another RAB contingency rate (``planner plan --contingency``).
@@ -311,6 +392,28 @@ def _levels(value: Any, key: str, path: str) -> Mapping[str, float]:
     return MappingProxyType(out)
 
 
+def _non_construction(value: Any, path: str) -> tuple[NonConstructionItem, ...]:
+    """``[budget.non_construction]``: each item a share (``smkk = 0.01``) or a lump sum (``smkk_idr = 5e6``)."""
+    if not isinstance(value, dict):
+        raise ScenarioError(f"{path}: key 'budget.non_construction' must be a table")
+    _unknown(value, _NON_CONSTRUCTION, "budget.non_construction.", path)
+    items = {i.key: i for i in DEFAULT_NON_CONSTRUCTION}
+    for key in NON_CONSTRUCTION_KEYS:
+        share, lump = value.get(key), value.get(f"{key}_idr")
+        if share is not None and lump is not None:
+            raise ScenarioError(f"{path}: key 'budget.non_construction.{key}': give a share or {key}_idr, not both")
+        if share is not None:
+            rate = _number(share, f"budget.non_construction.{key}", path)
+            if rate >= 1:
+                raise ScenarioError(f"{path}: key 'budget.non_construction.{key}' is a fraction (0.03 for 3%), "
+                                    f"got {rate}")
+            items[key] = NonConstructionItem(key, rate=rate, basis="scenario")
+        elif lump is not None:
+            items[key] = NonConstructionItem(key, lump_idr=_number(lump, f"budget.non_construction.{key}_idr", path),
+                                             lump=True, basis="scenario")
+    return tuple(items[k] for k in NON_CONSTRUCTION_KEYS)
+
+
 def _whatif(data: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Validate the what-if tables: priority, budget, phases, resilience, fallback, tco."""
     kwargs: dict[str, Any] = {}
@@ -350,6 +453,8 @@ def _whatif(data: Mapping[str, Any], path: str) -> dict[str, Any]:
         if rate >= 1:
             raise ScenarioError(f"{path}: key 'budget.contingency_rate' is a fraction (0.05 for 5%), got {rate}")
         kwargs["contingency_rate"] = rate
+    if "non_construction" in bud:
+        kwargs["non_construction"] = _non_construction(bud["non_construction"], path)
 
     ph = _table(data, "phases", _PHASES, path)
     if "ceilings_idr" in ph:
@@ -378,6 +483,10 @@ def _whatif(data: Mapping[str, Any], path: str) -> dict[str, Any]:
         kwargs["fallback_max_link_m"] = _number(fb["max_link_m"], "fallback.max_link_m", path)
     if "link_idr" in fb:
         kwargs["fallback_link_idr"] = _levels(fb["link_idr"], "fallback.link_idr", path)
+    if "verify_location" in fb:
+        if not isinstance(fb["verify_location"], bool):
+            raise ScenarioError(f"{path}: key 'fallback.verify_location' must be true or false")
+        kwargs["fallback_verify_location"] = fb["verify_location"]
 
     tco = _table(data, "tco", _TCO, path)
     if "years" in tco:
@@ -413,15 +522,7 @@ def parse_scenario(data: Mapping[str, Any], path: str = "<scenario>") -> Scenari
     _unknown(sel, _SELECT, "select.", path)
     if "categories" in sel:
         cats = _str_list(sel["categories"], "select.categories", path)
-        for c in cats:
-            if c not in CATEGORIES:
-                close = difflib.get_close_matches(c, CATEGORIES, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                raise ScenarioError(
-                    f"{path}: key 'select.categories': unknown category '{c}'{hint} "
-                    f"(known: {', '.join(CATEGORIES)})"
-                )
-        kwargs["categories"] = cats
+        kwargs["categories"] = resolve_categories(cats, f"{path}: key 'select.categories'")
     for key in ("include", "exclude"):
         if key in sel:
             kwargs[key] = _str_list(sel[key], f"select.{key}", path)

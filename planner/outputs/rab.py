@@ -1,700 +1,387 @@
-"""RAB workbook (Rencana Anggaran Biaya) of a plan, in the layout a regional finance office reads.
+"""RAB workbook (Rencana Anggaran Biaya / HPS) of a plan: a live spreadsheet a finance office can take over.
 
-The workbook has
+Sheets, in order:
 
-* ``Rekapitulasi`` (``Summary`` in English): Program → Kegiatan → Sub-kegiatan
-  header, the amount per work group, *Jumlah pekerjaan* (exactly the plan's
-  ``cost_idr``), contingency, PPN and the total, for each price level;
-* ``Rincian`` (``Items``): one row per cost item with No, Uraian, Volume,
-  Satuan, Harga Satuan and Jumlah per price level, grouped by kind of work;
-* ``Tahap N`` (``Phase N``): the same for each phase, when the plan is phased;
-* ``Catatan`` (``Notes``): assumptions, price bases and data-quality notes.
+``Rekapitulasi`` (``Summary``)
+    The header a regional finance office expects (pemerintah daerah, SKPD,
+    urusan/program/kegiatan/sub-kegiatan, lokasi, tahun anggaran, sumber dana,
+    kode rekening; from ``rab.toml`` in the city folder, "isi sesuai DPA"
+    where unknown), then A. construction works per group (or per phase),
+    B. non-construction items (perencanaan/DED, pengawasan, SMKK, uji terima,
+    perizinan: a share or a lump sum each, with its basis), C. contingency,
+    the total before PPN, PPN, TOTAL, the total rounded down to thousands and
+    *terbilang*; the pagu check when the plan has a budget; a signature block.
+``Rincian`` (``Items``), or ``Tahap N`` (``Phase N``) per phase when phased
+    One row per cost item: No, Uraian, Volume, Satuan, Harga Satuan and
+    Jumlah per price level, price basis and source number; sub-totals per
+    group.  A phase sheet is one fiscal year's RAB: its own non-construction
+    items, contingency, PPN, total and *terbilang*, at the rates of the
+    Rekapitulasi.
+``Daftar Lokasi`` (``Sites``), ``Catatan`` (``Notes``)
+    The sites connected; assumptions, data-quality notes and the numbered
+    price sources.
 
-Amount cells hold **values** (whole rupiah, taken from :attr:`Plan.costs`), so
-every reader (openpyxl, pandas, previewers that do not calculate) sees the
-same figures as ``summary.json``.  Beside them, *Kontrol* columns hold Excel
-formulas (``=ROUND(volume*harga,0)``, ``=SUM(...)``) that recompute the same
-amounts in a spreadsheet program, so a reviewer can check the arithmetic.
+**Every figure is a formula** (Jumlah = ROUND(Volume × Harga Satuan, 0),
+SUM, shares, PPN, ROUNDDOWN, *terbilang*; :mod:`planner.outputs.rab_formulas`),
+written with its cached value from :mod:`planner.model.money`, so the
+workbook follows any edited price, volume or rate and still shows the figures
+in viewers that do not recalculate.  Every sheet prints on A4 landscape,
+fitted to the page width, header rows repeated, pages numbered.
 
-Text that comes from input data and starts with ``=``, ``+``, ``-`` or ``@``
-is stored as a string with Excel's quote prefix, never as a formula.
+Text from input data is written as text (a leading ``=``, ``+``, ``-`` or
+``@`` gets Excel's quote prefix), never as a formula.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
+import xlsxwriter
 
 from planner._errors import InputError
-from planner._i18n import tr_table
-from planner.model.costs import describe
-from planner.model.money import DEFAULT_CONTINGENCY_RATE, DEFAULT_PPN_RATE, RabTotals, rab_totals, round_idr
+from planner._i18n import check_lang, label, tr
+from planner.io.rab_config import RabHeader, read_rab_header
+from planner.model.money import RabTotals, phase_numbers, phase_rows, terbilang
+from planner.outputs import rab_formulas as fx
+from planner.outputs.rab_book import Book, Rates, formats, header_size, level_text, print_setup, write_header
+from planner.outputs.rab_items import (
+    ItemSheet,
+    group_order,
+    write_item_sheet,
+    write_notes,
+    write_phase_quantities,
+    write_sites,
+)
+from planner.outputs.rab_notes import nonconst_basis, price_sources
+from planner.plan import Plan
 from planner.schema import LEVELS
-
-#: Budget nomenclature (Permendagri 90/2019 and its Kepmendagri updates).  The program is named
-#: and coded the same way in every Diskominfo document found; the kegiatan and sub-kegiatan codes
-#: differ between nomenclature versions, so they are marked as an example to check against the DPA.
-NOMENCLATURE: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {
-        "id": {
-            "urusan": "2.16 Urusan Pemerintahan Bidang Komunikasi dan Informatika",
-            "program": "2.16.03 Program Pengelolaan Aplikasi Informatika",
-            "kegiatan": "2.16.03.2.02 Pengelolaan e-Government di Lingkup Pemerintah Daerah Kabupaten/Kota "
-            "(contoh, sesuaikan dengan DPA)",
-            "sub_kegiatan": "Penyelenggaraan Sistem Jaringan Intra Pemerintah Daerah "
-            "(contoh, sesuaikan kode dan nama dengan DPA)",
-            "skpd": "Dinas Komunikasi dan Informatika",
-        },
-        "en": {
-            "urusan": "2.16 Government affairs: communication and informatics",
-            "program": "2.16.03 Program Pengelolaan Aplikasi Informatika (informatics applications programme)",
-            "kegiatan": "2.16.03.2.02 Pengelolaan e-Government di Lingkup Pemerintah Daerah Kabupaten/Kota "
-            "(example, match to the DPA)",
-            "sub_kegiatan": "Penyelenggaraan Sistem Jaringan Intra Pemerintah Daerah (government intranet; "
-            "example, match code and name to the DPA)",
-            "skpd": "Dinas Komunikasi dan Informatika (Diskominfo)",
-        },
-    }
-)
-
-_GROUPS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {
-        "backbone": ("Pekerjaan kabel backbone", "Backbone cable works"),
-        "crossing": ("Pekerjaan perlintasan jalan", "Road crossing works"),
-        "drop": ("Pekerjaan kabel drop", "Drop cable works"),
-        "equipment": ("Perangkat dan sambungan", "Equipment and splicing"),
-        "fallback": ("Tautan alternatif (radio, cadangan teknologi)", "Fallback links (radio)"),
-    }
-)
-_LEVEL_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {"low": ("Rendah", "Low"), "base": ("Dasar", "Base"), "high": ("Tinggi", "High")}
-)
-_BASIS_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {
-        "sourced": ("bersumber", "sourced"),
-        "derived": ("turunan dari harga bersumber", "derived from sourced prices"),
-        "assumption": ("ASUMSI", "ASSUMPTION"),
-        "scenario": ("diubah skenario", "changed by scenario"),
-    }
-)
-_UNITS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {"m": ("m", "m"), "unit": ("unit", "unit"), "site": ("lokasi", "site"), "link": ("tautan", "link")}
-)
-
-_T: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {
-        "recap": ("Rekapitulasi", "Summary"),
-        "items": ("Rincian", "Items"),
-        "phase": ("Tahap", "Phase"),
-        "notes": ("Catatan", "Notes"),
-        "title": ("RENCANA ANGGARAN BIAYA (RAB)", "COST ESTIMATE (RAB)"),
-        "subtitle": ("Pembangunan jaringan backbone fiber optik milik Pemerintah {city}",
-                     "Construction of a government-owned fiber-optic backbone, {city}"),
-        "urusan": ("Urusan", "Government affair"),
-        "program": ("Program", "Program"),
-        "kegiatan": ("Kegiatan", "Activity (kegiatan)"),
-        "sub_kegiatan": ("Sub-kegiatan", "Sub-activity (sub-kegiatan)"),
-        "skpd": ("SKPD", "Agency (SKPD)"),
-        "scenario": ("Skenario", "Scenario"),
-        "currency": ("Mata uang: Rupiah (Rp); harga satuan belum termasuk PPN",
-                     "Currency: rupiah (IDR); unit prices exclude VAT (PPN)"),
-        "no": ("No", "No"),
-        "uraian": ("Uraian", "Description"),
-        "volume": ("Volume", "Quantity"),
-        "satuan": ("Satuan", "Unit"),
-        "harga": ("Harga Satuan", "Unit price"),
-        "jumlah": ("Jumlah", "Amount"),
-        "basis": ("Dasar harga", "Price basis"),
-        "kontrol": ("Kontrol rumus", "Formula check"),
-        "subtotal": ("Jumlah", "Subtotal"),
-        "work_total": ("Jumlah pekerjaan", "Works total"),
-        "contingency": ("Kontingensi ({pct})", "Contingency ({pct})"),
-        "dpp": ("Jumlah setelah kontingensi", "Total with contingency"),
-        "ppn": ("PPN ({pct}, efektif)", "VAT (PPN) ({pct}, effective)"),
-        "grand": ("TOTAL (termasuk PPN)", "TOTAL (including VAT)"),
-        "by_phase": ("Per tahap (jumlah pekerjaan)", "Per phase (works total)"),
-        "phase_n": ("Tahap {n}", "Phase {n}"),
-        "phase_none": ("Tidak dijadwalkan per tahap", "Not scheduled in a phase"),
-        "levels_note": ("Rendah/Dasar/Tinggi = rentang harga satuan (lihat Catatan)",
-                        "Low/Base/High = unit price range (see Notes)"),
-        "kontrol_note": ("Kolom 'Kontrol rumus' menghitung ulang dengan rumus Excel; harus sama dengan kolom nilai.",
-                         "The 'Formula check' columns recompute with Excel formulas; they must equal the value "
-                         "columns."),
-        "phase_missing": ("Biaya per tahap belum tersedia (tabel biaya tidak memuat kolom 'phase'); "
-                          "volume per tahap dari desain:",
-                          "Costs per phase are not available (the cost table has no 'phase' column); "
-                          "quantities per phase from the design:"),
-        "phase_backbone_m": ("Backbone baru (m)", "New backbone (m)"),
-        "phase_drop_m": ("Kabel drop (m)", "Drop cable (m)"),
-        "phase_sites": ("Lokasi terhubung", "Sites connected"),
-        "sites": ("Daftar Lokasi", "Sites"),
-        "sites_title": ("Daftar lokasi yang dihubungkan", "Sites connected"),
-        "site_name": ("Nama lokasi", "Site name"),
-        "category": ("Kategori", "Category"),
-        "kelurahan": ("Kelurahan", "Kelurahan"),
-        "quality": ("Kualitas lokasi", "Location quality"),
-        "drop_m": ("Panjang drop (m)", "Drop length (m)"),
-        "topic": ("Topik", "Topic"),
-        "note": ("Catatan", "Note"),
-        "item": ("Item", "Item"),
-        "source": ("Sumber harga", "Price source"),
-    }
-)
-
-
-def _t(key: str, lang: str, **kw: Any) -> str:
-    return tr_table(_T, key, lang, **kw)
-
-
-def _lbl(table: Mapping[str, tuple[str, str]], key: str, lang: str) -> str:
-    pair = table.get(key)
-    if pair is None:
-        return key
-    return pair[0] if lang == "id" else pair[1]
-
-
-def group_label(group: str, lang: str = "id") -> str:
-    """Label of a cost group (``backbone``, ``crossing``, ``drop``, ``equipment``) in ``lang``."""
-    return _lbl(_GROUPS, group, lang)
-
-
-def group_order(groups: Iterable[str]) -> list[str]:
-    """Cost groups in RAB order (known groups first, others alphabetically)."""
-    present = set(groups)
-    return [g for g in _GROUPS if g in present] + sorted(present - set(_GROUPS))
-
-
-def pct_text(rate: float, lang: str = "id") -> str:
-    """``0.11`` → ``11%`` (``11,5%`` in Indonesian for fractional percentages)."""
-    text = f"{rate * 100:.2f}".rstrip("0").rstrip(".")
-    return (text.replace(".", ",") if lang == "id" else text) + "%"
-
-
-# --------------------------------------------------------------------------------------------- cells
-
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def set_text(cell: Any, value: object) -> None:
-    """Store ``value`` as text; text that a spreadsheet would read as a formula gets a quote prefix.
-
-    openpyxl turns any string starting with ``=`` into a formula; this forces
-    the string type and sets Excel's ``quotePrefix`` so that editing the cell
-    does not turn it into one either.
-    """
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    cell.value = text
-    if text.startswith(_FORMULA_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
-def _describe(rec: Mapping[str, Any], lang: str) -> str:
-    """Item text: the cost table's own description in Indonesian, the English template otherwise."""
-    if lang == "id" or describe(str(rec["item"]), "", "en") == str(rec["item"]):
-        return str(rec["description"])
-    return describe(str(rec["item"]), str(rec["road_class"]), "en")
-
-
-def _phase_values(plan: Any) -> list[int]:
-    """Phases > 0 present in the plan's backbone or sites (empty when unphased)."""
-    found: set[int] = set()
-    for frame in (plan.backbone, plan.sites, plan.costs):
-        if "phase" in frame.columns:
-            vals = pd.to_numeric(frame["phase"], errors="coerce").dropna()
-            found.update(int(v) for v in vals if v > 0)
-    return sorted(found)
 
 
 def write_rab(
-    plan: Any,
+    plan: Plan,
     path: str | Path,
     lang: str = "id",
-    ppn_rate: float = DEFAULT_PPN_RATE,
-    contingency_rate: float = DEFAULT_CONTINGENCY_RATE,
+    *,
+    header: RabHeader | None = None,
     levels: Sequence[str] = LEVELS,
-    nomenclature: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the RAB workbook of ``plan`` to ``path`` (``.xlsx``).
 
     Parameters
     ----------
     plan
-        A :class:`planner.plan.Plan`.
+        The plan; its scenario gives PPN, contingency and the non-construction items.
     path
         Output file.
     lang
         ``id`` (Bahasa Indonesia) or ``en``.
-    ppn_rate
-        Effective PPN rate added in the recap (default 11 %, PMK 131/2024).
-    contingency_rate
-        Contingency share of the works total, added before PPN (default 0).
+    header
+        Header fields (pemerintah daerah, SKPD, program …); default: ``rab.toml``
+        of the city folder (:func:`planner.io.rab_config.read_rab_header`).
     levels
         Price levels shown, any of ``low``, ``base``, ``high``.
-    nomenclature
-        Overrides of the budget header lines (keys ``urusan``, ``program``,
-        ``kegiatan``, ``sub_kegiatan``, ``skpd``), e.g. the codes of the DPA.
 
     Returns
     -------
     pathlib.Path
         The written file.
     """
-    from openpyxl import Workbook
-
+    check_lang(lang)
     levels = tuple(levels)
-    totals = rab_totals(plan.costs, ppn_rate=ppn_rate, contingency_rate=contingency_rate, levels=levels)
-    nomen = dict(NOMENCLATURE["id" if lang == "id" else "en"])
-    nomen.update(nomenclature or {})
-    city = str(plan.city.name)
-    nomen["skpd"] = f"{nomen['skpd']} {city}"
-
-    wb = Workbook()
-    recap = wb.active
-    recap.title = _t("recap", lang)
-    items = wb.create_sheet(_t("items", lang))
-    item_refs = _write_items(items, plan.costs, lang, levels, plan, nomen)
-
-    phases = _phase_values(plan)
-    phase_totals: dict[int, dict[str, int]] = {}
-    if phases:
-        for n in phases:
-            ws = wb.create_sheet(_t("phase_n", lang, n=n))
-            if "phase" in plan.costs.columns:
-                sub = plan.costs[pd.to_numeric(plan.costs["phase"], errors="coerce") == n]
-                _write_items(ws, sub, lang, levels, plan, nomen, title_suffix=_t("phase_n", lang, n=n),
-                             rates=(ppn_rate, contingency_rate))
-                phase_totals[n] = {lvl: int(sub[lvl].sum()) for lvl in levels}
-            else:
-                _write_phase_quantities(ws, plan, n, lang)
-        if "phase" in plan.costs.columns:
-            rest = plan.costs[~(pd.to_numeric(plan.costs["phase"], errors="coerce") > 0)]
-            if len(rest):  # e.g. fallback radio links, which are not scheduled into phases
-                phase_totals[0] = {lvl: int(rest[lvl].sum()) for lvl in levels}
-
-    _write_recap(recap, plan, lang, levels, totals, item_refs, items.title, nomen, ppn_rate, contingency_rate,
-                 phase_totals)
-    _write_sites(wb.create_sheet(_t("sites", lang)), plan, lang)
-    _write_notes(wb.create_sheet(_t("notes", lang)), plan, lang, ppn_rate, contingency_rate)
-
+    sc = plan.scenario
+    totals = plan.rab_totals()  # validates rates; the figures every formula's cached value comes from
+    bad = [lvl for lvl in levels if lvl not in LEVELS]
+    if bad or not levels:
+        raise InputError(f"price level(s) {bad or '(none)'} unknown; use some of {', '.join(LEVELS)}")
+    header = header if header is not None else read_rab_header(plan.city.folder)
     path = Path(path)
-    wb.save(path)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
+    book = Book(wb, lang)
+    book.fmt = formats(wb, lang)
+    title = tr("rab.title", lang)
+    footer = tr("rab.footer", lang, title=title, city=plan.city.name)
+
+    recap_name = tr("rab.recap", lang)
+    ws_recap = wb.add_worksheet(recap_name)
+    phases = [n for n in phase_numbers(plan.costs)]
+    phased_plan = bool(plan.phases) or bool(phases)
+    item_names = ([tr("rab.phase_sheet", lang, n=n) if n > 0 else tr("rab.phase_none", lang)[:31] for n in phases]
+                  if phases else [tr("rab.items", lang)])
+    ws_items = [wb.add_worksheet(name) for name in item_names]
+    quantity_only = []
+    if plan.phases and not phases:  # phases in the design but no phase column in the costs
+        quantity_only = [wb.add_worksheet(tr("rab.phase_sheet", lang, n=p.phase)) for p in plan.phases]
+    ws_sites = wb.add_worksheet(tr("rab.sites", lang))
+    ws_notes = wb.add_worksheet(tr("rab.notes", lang))
+    helper_name = tr("rab.helper", lang)
+    ws_helper = wb.add_worksheet(helper_name)
+    ws_helper.hide()
+    words = fx.TerbilangWriter(ws_helper, helper_name)
+
+    layout = RecapLayout.build(
+        start=header_size(), n_works=len(phases) if phases else len(_groups(plan.costs)),
+        n_nonconst=len(sc.non_construction), budget=bool(plan.pagu_checks()) and not phased_plan)
+    rates = layout.rates(recap_name, sc)
+    sources = price_sources(plan.costs)
+    works_refs: list[dict[str, str]] = []
+    if phases:
+        years = {p.phase: p.year for p in plan.phases}
+        ceilings = {c.phase: c for c in plan.pagu_checks()}
+        for n, ws in zip(phases, ws_items):
+            sheet = ItemSheet(ws, ws.get_name(), n)
+            year = f"{years[n]}" if years.get(n) else None
+            write_item_sheet(book, sheet, plan, phase_rows(plan.costs, n), levels, header, sources, rates=rates,
+                             words=words, year=year, pagu=ceilings.get(n), footer=footer)
+            works_refs.append(sheet.refs)
+    else:
+        sheet = ItemSheet(ws_items[0], ws_items[0].get_name(), None)
+        write_item_sheet(book, sheet, plan, plan.costs, levels, header, sources, rates=None, words=None,
+                         footer=footer)
+        works_refs.append(sheet.refs)
+    for p, ws in zip(plan.phases, quantity_only):
+        write_phase_quantities(book, ws, plan, p.phase)
+        print_setup(book, ws, None, footer)
+
+    write_recap(book, ws_recap, plan, header, levels, layout, works_refs, phases, totals, words, footer)
+    write_sites(book, ws_sites, plan, footer)
+    write_notes(book, ws_notes, plan, sources, footer)
+    wb.close()
     return path
 
 
-def _header_block(ws: Any, plan: Any, lang: str, nomen: Mapping[str, str], title_suffix: str = "") -> int:
-    """Title and budget header lines; returns the next free row."""
-    from openpyxl.styles import Font
-
-    title = _t("title", lang) + (f" — {title_suffix}" if title_suffix else "")
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
-    set_text(ws.cell(row=2, column=1), _t("subtitle", lang, city=plan.city.name))
-    ws.cell(row=2, column=1).font = Font(bold=True)
-    r = 4
-    for key in ("urusan", "program", "kegiatan", "sub_kegiatan", "skpd"):
-        ws.cell(row=r, column=1, value=_t(key, lang))
-        set_text(ws.cell(row=r, column=2), nomen[key])
-        r += 1
-    ws.cell(row=r, column=1, value=_t("scenario", lang))
-    set_text(ws.cell(row=r, column=2), f"{plan.scenario.title or plan.scenario.name} ({plan.scenario.name})")
-    r += 1
-    ws.cell(row=r, column=1, value=_t("currency", lang)).font = Font(italic=True)
-    return r + 2
+def _groups(costs: pd.DataFrame) -> list[str]:
+    return group_order(costs["group"])
 
 
-def _style_header(ws: Any, row: int, ncols: int) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+@dataclass(frozen=True)
+class RecapLayout:
+    """Row numbers of the Rekapitulasi table (0-based), known before any sheet is written."""
 
-    thin = Side(style="thin")
-    for c in range(1, ncols + 1):
-        cell = ws.cell(row=row, column=c)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    head: int
+    a_title: int
+    a_rows: tuple[int, ...]
+    a_total: int
+    b_title: int
+    b_rows: tuple[int, ...]
+    b_total: int
+    contingency: int
+    dpp: int
+    ppn: int
+    total: int
+    rounded: int
+    words: int
+    pagu: int | None
+    margin: int | None
+    end: int
 
+    @classmethod
+    def build(cls, start: int, n_works: int, n_nonconst: int, budget: bool) -> RecapLayout:
+        """The layout for ``n_works`` construction lines and ``n_nonconst`` non-construction items."""
+        r = start
+        head, a_title = r, r + 1
+        a_rows = tuple(range(a_title + 1, a_title + 1 + n_works))
+        a_total = a_title + 1 + n_works
+        b_title = a_total + 1
+        b_rows = tuple(range(b_title + 1, b_title + 1 + n_nonconst))
+        b_total = b_title + 1 + n_nonconst
+        c = b_total + 1
+        rows = dict(contingency=c, dpp=c + 1, ppn=c + 2, total=c + 3, rounded=c + 4, words=c + 5)
+        pagu = margin = None
+        end = c + 6
+        if budget:
+            pagu, margin, end = c + 7, c + 8, c + 9
+        return cls(head, a_title, a_rows, a_total, b_title, b_rows, b_total, pagu=pagu, margin=margin, end=end,
+                   **rows)
 
-_NUM = "#,##0"
-_QTY = "#,##0.0"
-
-
-def _write_items(
-    ws: Any,
-    costs: pd.DataFrame,
-    lang: str,
-    levels: Sequence[str],
-    plan: Any,
-    nomen: Mapping[str, str],
-    title_suffix: str = "",
-    rates: tuple[float, float] | None = None,
-) -> dict[str, dict[str, str]]:
-    """Write an item sheet; returns the cell of each group subtotal and of the total per level."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter as col
-
-    r = _header_block(ws, plan, lang, nomen, title_suffix)
-    n = len(levels)
-    c_price = 5
-    c_amount = c_price + n
-    c_basis = c_amount + n
-    c_check = c_basis + 1
-    heads = [_t("no", lang), _t("uraian", lang), _t("volume", lang), _t("satuan", lang)]
-    heads += [f"{_t('harga', lang)} {_lbl(_LEVEL_LABELS, lvl, lang)} (Rp)" for lvl in levels]
-    heads += [f"{_t('jumlah', lang)} {_lbl(_LEVEL_LABELS, lvl, lang)} (Rp)" for lvl in levels]
-    heads += [_t("basis", lang)]
-    heads += [f"{_t('kontrol', lang)} {_lbl(_LEVEL_LABELS, lvl, lang)}" for lvl in levels]
-    for i, h in enumerate(heads, start=1):
-        ws.cell(row=r, column=i, value=h)
-    _style_header(ws, r, len(heads))
-    header_row = r
-    r += 1
-
-    refs: dict[str, dict[str, str]] = {"groups": {}, "total": {}}
-    group_rows: list[int] = []
-    letters = "ABCDEFGHIJ"
-    groups = group_order(costs["group"])
-    for gi, group in enumerate(groups):
-        rows = costs[costs["group"] == group]
-        ws.cell(row=r, column=1, value=letters[gi] if gi < len(letters) else str(gi + 1)).font = Font(bold=True)
-        set_text(ws.cell(row=r, column=2), _lbl(_GROUPS, group, lang))
-        ws.cell(row=r, column=2).font = Font(bold=True)
-        r += 1
-        first = r
-        for k, rec in enumerate(rows.to_dict("records"), start=1):
-            ws.cell(row=r, column=1, value=k)
-            set_text(ws.cell(row=r, column=2), _describe(rec, lang))
-            ws.cell(row=r, column=3, value=float(rec["quantity"])).number_format = _QTY
-            set_text(ws.cell(row=r, column=4), _lbl(_UNITS, str(rec["unit"]), lang))
-            for j, lvl in enumerate(levels):
-                price = float(rec[f"unit_{lvl}"])
-                ws.cell(row=r, column=c_price + j, value=int(price) if price.is_integer() else price).number_format \
-                    = _NUM
-                ws.cell(row=r, column=c_amount + j, value=int(rec[lvl])).number_format = _NUM
-                f = f"=ROUND({col(3)}{r}*{col(c_price + j)}{r},0)"
-                ws.cell(row=r, column=c_check + j, value=f).number_format = _NUM
-            set_text(ws.cell(row=r, column=c_basis), _lbl(_BASIS_LABELS, str(rec["basis"]), lang))
-            r += 1
-        last = r - 1
-        set_text(ws.cell(row=r, column=2), f"{_t('subtotal', lang)} {_lbl(_GROUPS, group, lang)}")
-        ws.cell(row=r, column=2).font = Font(bold=True)
-        refs["groups"][group] = {}
-        for j, lvl in enumerate(levels):
-            cell = ws.cell(row=r, column=c_amount + j, value=int(rows[lvl].sum()))
-            cell.number_format = _NUM
-            cell.font = Font(bold=True)
-            refs["groups"][group][lvl] = f"{col(c_amount + j)}{r}"
-            ws.cell(row=r, column=c_check + j,
-                    value=f"=SUM({col(c_check + j)}{first}:{col(c_check + j)}{last})").number_format = _NUM
-        group_rows.append(r)
-        r += 1
-    ws.cell(row=r, column=2, value=_t("work_total", lang)).font = Font(bold=True)
-    for j, lvl in enumerate(levels):
-        cell = ws.cell(row=r, column=c_amount + j, value=int(costs[lvl].sum()))
-        cell.number_format = _NUM
-        cell.font = Font(bold=True)
-        refs["total"][lvl] = f"{col(c_amount + j)}{r}"
-        parts = ",".join(f"{col(c_check + j)}{g}" for g in group_rows) or "0"
-        ws.cell(row=r, column=c_check + j, value=f"=SUM({parts})").number_format = _NUM
-    if rates is not None:  # a phase sheet: its own contingency, PPN and total (one fiscal year's budget)
-        ppn_rate, contingency_rate = rates
-        sub_totals = rab_totals(costs, ppn_rate=ppn_rate, contingency_rate=contingency_rate, levels=levels)
-        lines = (
-            ("contingency", _t("contingency", lang, pct=pct_text(contingency_rate, lang)),
-             lambda c, rr: f"=ROUND({c}{rr - 1}*{contingency_rate!r},0)"),
-            ("dpp", _t("dpp", lang), lambda c, rr: f"={c}{rr - 2}+{c}{rr - 1}"),
-            ("ppn", _t("ppn", lang, pct=pct_text(ppn_rate, lang)), lambda c, rr: f"=ROUND({c}{rr - 1}*{ppn_rate!r},0)"),
-            ("total", _t("grand", lang), lambda c, rr: f"={c}{rr - 2}+{c}{rr - 1}"),
-        )
-        for key, text, formula in lines:
-            r += 1
-            ws.cell(row=r, column=2, value=text).font = Font(bold=key == "total")
-            for j, lvl in enumerate(levels):
-                cell = ws.cell(row=r, column=c_amount + j, value=getattr(sub_totals[lvl], key))
-                cell.number_format = _NUM
-                cell.font = Font(bold=key == "total")
-                ws.cell(row=r, column=c_check + j, value=formula(col(c_check + j), r)).number_format = _NUM
-    r += 2
-    ws.cell(row=r, column=2, value=_t("levels_note", lang)).font = Font(italic=True)
-    ws.cell(row=r + 1, column=2, value=_t("kontrol_note", lang)).font = Font(italic=True)
-
-    widths = {1: 6, 2: 58, 3: 12, 4: 9}
-    for c, w in widths.items():
-        ws.column_dimensions[col(c)].width = w
-    for c in range(5, c_check + n):
-        ws.column_dimensions[col(c)].width = 18
-    ws.column_dimensions[col(c_basis)].width = 24
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    return refs
+    def rates(self, sheet: str, scenario: Any) -> Rates:
+        """Absolute references of the rate inputs (column C of the Rekapitulasi)."""
+        nc = {item.key: fx.sheet_ref(sheet, r, 2, absolute=True)
+              for item, r in zip(scenario.non_construction, self.b_rows)}
+        lump = {item.key: item.lump for item in scenario.non_construction}
+        return Rates(nc, lump, fx.sheet_ref(sheet, self.contingency, 2, absolute=True),
+                     fx.sheet_ref(sheet, self.ppn, 2, absolute=True))
 
 
-def _write_phase_quantities(ws: Any, plan: Any, n: int, lang: str) -> None:
-    """A phase sheet for a plan whose cost table is not split by phase: quantities only."""
-    from openpyxl.styles import Font
-
-    ws.cell(row=1, column=1, value=f"{_t('title', lang)} — {_t('phase_n', lang, n=n)}").font = Font(bold=True)
-    ws.cell(row=3, column=1, value=_t("phase_missing", lang))
-    b, s = plan.backbone, plan.sites
-    bphase = pd.to_numeric(b["phase"], errors="coerce") if "phase" in b.columns else pd.Series(float("nan"), b.index)
-    sphase = pd.to_numeric(s["phase"], errors="coerce") if "phase" in s.columns else pd.Series(float("nan"), s.index)
-    new = b[(b["part"] == "backbone") & (b["status"] == "new") & (bphase == n)]
-    rows = [
-        (_t("phase_backbone_m", lang), round(float(new["length_m"].sum()), 1)),
-        (_t("phase_drop_m", lang), round(float(b.loc[(b["part"] == "drop") & (bphase == n), "length_m"].sum()), 1)),
-        (_t("phase_sites", lang), int(((s["status"] == "connected") & (sphase == n)).sum())),
-    ]
-    for i, (label_, value) in enumerate(rows, start=4):
-        ws.cell(row=i, column=1, value=label_)
-        ws.cell(row=i, column=2, value=value).number_format = _QTY if isinstance(value, float) else _NUM
-    ws.column_dimensions["A"].width = 40
-    ws.column_dimensions["B"].width = 16
-
-
-def _write_recap(
-    ws: Any,
-    plan: Any,
-    lang: str,
-    levels: Sequence[str],
-    totals: Mapping[str, RabTotals],
-    refs: Mapping[str, Mapping[str, Mapping[str, str]]],
-    items_title: str,
-    nomen: Mapping[str, str],
-    ppn_rate: float,
-    contingency_rate: float,
-    phase_totals: Mapping[int, Mapping[str, int]],
+def write_recap(
+    book: Book, ws: Any, plan: Plan, header: RabHeader, levels: Sequence[str], lay: RecapLayout,
+    works_refs: Sequence[Mapping[str, Any]], phases: Sequence[int], totals: Mapping[str, RabTotals],
+    words: fx.TerbilangWriter, footer: str,
 ) -> None:
-    from openpyxl.styles import Border, Font, Side
-    from openpyxl.utils import get_column_letter as col
-
-    r = _header_block(ws, plan, lang, nomen)
+    """The Rekapitulasi: header, A. works, B. non-construction, C. contingency, PPN, totals, pagu, signatures."""
+    lang, f = book.lang, book.fmt
+    sc = plan.scenario
+    r0 = write_header(book, ws, plan, header, last_col=3 + len(levels))
+    assert r0 == lay.head, (r0, lay.head)
     n = len(levels)
-    heads = [_t("no", lang), _t("uraian", lang)]
-    heads += [f"{_t('jumlah', lang)} {_lbl(_LEVEL_LABELS, lvl, lang)} (Rp)" for lvl in levels]
-    heads += [f"{_t('kontrol', lang)} {_lbl(_LEVEL_LABELS, lvl, lang)}" for lvl in levels]
-    for i, h in enumerate(heads, start=1):
-        ws.cell(row=r, column=i, value=h)
-    _style_header(ws, r, len(heads))
-    r += 1
-    sheet = "'" + items_title.replace("'", "''") + "'"
-    first = r
-    for gi, (group, cells) in enumerate(refs["groups"].items()):
-        ws.cell(row=r, column=1, value=gi + 1)
-        set_text(ws.cell(row=r, column=2), _lbl(_GROUPS, group, lang))
-        for j, lvl in enumerate(levels):
-            rows = plan.costs[plan.costs["group"] == group]
-            ws.cell(row=r, column=3 + j, value=int(rows[lvl].sum())).number_format = _NUM
-            ws.cell(row=r, column=3 + n + j, value=f"={sheet}!{cells[lvl]}").number_format = _NUM
-        r += 1
-    last = r - 1
-    pct_c = pct_text(contingency_rate, lang)
-    pct_p = pct_text(ppn_rate, lang)
-    lines = [
-        ("works", _t("work_total", lang), lambda c, rr: f"=SUM({c}{first}:{c}{last})"),
-        ("contingency", _t("contingency", lang, pct=pct_c),
-         lambda c, rr: f"=ROUND({c}{rr - 1}*{contingency_rate!r},0)"),
-        ("dpp", _t("dpp", lang), lambda c, rr: f"={c}{rr - 2}+{c}{rr - 1}"),
-        ("ppn", _t("ppn", lang, pct=pct_p), lambda c, rr: f"=ROUND({c}{rr - 1}*{ppn_rate!r},0)"),
-        ("total", _t("grand", lang), lambda c, rr: f"={c}{rr - 2}+{c}{rr - 1}"),
-    ]
-    thin = Side(style="thin")
-    for key, text, formula in lines:
-        cell = ws.cell(row=r, column=2, value=text)
-        bold = key in ("works", "total")
-        cell.font = Font(bold=bold)
-        for j, lvl in enumerate(levels):
-            v = ws.cell(row=r, column=3 + j, value=getattr(totals[lvl], key))
-            v.number_format = _NUM
-            v.font = Font(bold=bold)
-            if key in ("works", "total"):
-                v.border = Border(top=thin)
-            ws.cell(row=r, column=3 + n + j, value=formula(col(3 + n + j), r)).number_format = _NUM
-        r += 1
-    if phase_totals:
-        r += 1
-        ws.cell(row=r, column=2, value=_t("by_phase", lang)).font = Font(bold=True)
-        r += 1
-        for ph, amounts in phase_totals.items():
-            ws.cell(row=r, column=2, value=_t("phase_n", lang, n=ph) if ph > 0 else _t("phase_none", lang))
-            for j, lvl in enumerate(levels):
-                ws.cell(row=r, column=3 + j, value=int(amounts[lvl])).number_format = _NUM
-            r += 1
-    r += 1
-    ws.cell(row=r, column=2, value=_t("levels_note", lang)).font = Font(italic=True)
-    ws.cell(row=r + 1, column=2, value=_t("kontrol_note", lang)).font = Font(italic=True)
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 60
-    for c in range(3, 3 + 2 * n):
-        ws.column_dimensions[col(c)].width = 20
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToHeight = 0
+    c_lvl = 3
+    c_note = c_lvl + n
+    heads = [tr("rab.no", lang), tr("rab.uraian", lang), tr("rab.basis_col", lang)]
+    heads += [tr("rab.level_col", lang, level=level_text(lvl, lang)) for lvl in levels]
+    heads += [tr("rab.keterangan", lang)]
+    for i, h in enumerate(heads):
+        ws.write_string(lay.head, i, h, f["head"])
+    ws.set_row(lay.head, 30)
+    L = {lvl: c_lvl + j for j, lvl in enumerate(levels)}
 
+    def cell(row: int, lvl: str) -> str:
+        return fx.ref(row, L[lvl])
 
-def notes(plan: Any, lang: str = "id", ppn_rate: float = DEFAULT_PPN_RATE,
-          contingency_rate: float = DEFAULT_CONTINGENCY_RATE) -> list[tuple[str, str]]:
-    """Assumptions and data-quality notes of a plan as (topic, text) pairs, from the plan's own data."""
-    en = lang != "id"
-    out: list[tuple[str, str]] = []
-    costs = plan.costs
-    assumed_rows = costs[costs["basis"] == "assumption"].drop_duplicates("item")
-    scen = sorted(set(costs.loc[costs["basis"] == "scenario", "item"]))
-    assumed_text = ", ".join(_describe(r, lang) for r in assumed_rows.to_dict("records")) or "-"
-    if en:
-        out.append(("Prices", "Unit prices are from geodata unit_prices.csv/unit_prices.md (low/base/high, "
-                              "excluding PPN). Items priced on an ASSUMPTION (no public price found): "
-                              f"{assumed_text}. The other items are derived from Telkom/Mitratel KHS designator "
-                              "prices; replace them with the city's SSH/HSPK before the RAB is submitted."))
+    # A. construction works
+    book.text(ws, lay.a_title, 0, "A", "cell_b")
+    book.text(ws, lay.a_title, 1, tr("rab.construction", lang), "cell_b")
+    book.blanks(ws, lay.a_title, range(2, c_note + 1))
+    if phases:
+        per = plan.phase_rab_totals()
+        years = {p.phase: p.year for p in plan.phases}
+        labels_ = [tr("rab.phase_line", lang, n=p, year=f" ({years[p]})" if years.get(p) else "") if p > 0
+                   else tr("rab.phase_none", lang) for p in phases]
+        values = [{lvl: per[p][lvl].works for lvl in levels} for p in phases]
     else:
-        out.append(("Harga", "Harga satuan dari unit_prices.csv/unit_prices.md (rendah/dasar/tinggi, belum "
-                             "termasuk PPN). Item dengan harga ASUMSI (tidak ditemukan harga publik): "
-                             f"{assumed_text}. Item lain diturunkan dari harga designator KHS Telkom/Mitratel; "
-                             "ganti dengan SSH/HSPK Pemkot sebelum RAB diajukan."))
-    if scen:
-        out.append(("Scenario prices" if en else "Harga skenario",
-                    ("Prices changed by the scenario: " if en else "Harga yang diubah skenario: ")
-                    + ", ".join(scen)))
-    out.append(("PPN", (f"PPN added at an effective {pct_text(ppn_rate, 'en')} (12% on a DPP of 11/12 of the price, "
-                        "PMK 131/2024; check for later amendments)." if en else
-                        f"PPN dihitung efektif {pct_text(ppn_rate)} (tarif 12% x DPP 11/12 harga, PMK 131/2024; "
-                        "periksa perubahan aturan sesudahnya).")))
-    out.append(("Contingency" if en else "Kontingensi",
-                (f"{pct_text(contingency_rate, 'en')} of the works total, added before PPN. The low/high columns "
-                 "already show the price range." if en else
-                 f"{pct_text(contingency_rate)} dari jumlah pekerjaan, ditambahkan sebelum PPN. Kolom rendah/tinggi "
-                 "sudah menunjukkan rentang harga.")))
-    fiber = plan.city.existing_fiber
-    if len(fiber):
-        statuses = ", ".join(sorted(set(map(str, fiber["status"]))))
-        km = f"{plan.existing_km:.1f}" if en else f"{plan.existing_km:.1f}".replace(".", ",")
-        out.append(("Existing fiber" if en else "Serat eksisting",
-                    (f"{km} km, status: {statuses}. An 'illustrative' route is NOT the as-built route; its "
-                     "reuse is not a real saving until the as-built route is supplied." if en else
-                     f"{km} km, status: {statuses}. Rute 'illustrative' BUKAN rute as-built; pemakaian ulangnya "
-                     "belum merupakan penghematan nyata sampai rute as-built tersedia.")))
-    sel = plan.sites[plan.sites["selected"]]
-    unplaced = int((plan.sites["status"] == "unplaced").sum())
-    not_conn = sel[sel["status"] != "connected"]
-    counts = sel.loc[sel["status"] == "connected", "location_quality"].value_counts().to_dict()
-    from planner._i18n import label
+        groups = _groups(plan.costs)
+        labels_ = [label("group", g, lang) for g in groups]
+        values = [{lvl: int(plan.costs.loc[plan.costs["group"] == g, lvl].sum()) for lvl in levels} for g in groups]
+    for k, (row, text, refs, vals) in enumerate(zip(lay.a_rows, labels_, works_refs if phases else
+                                                     [works_refs[0]] * len(labels_), values), start=1):
+        ws.write_number(row, 0, k, f["int"])
+        book.text(ws, row, 1, text, "cell")
+        ws.write_blank(row, 2, None, f["cell"])
+        for lvl in levels:
+            target = refs["works"][lvl] if phases else refs["groups"][list(refs["groups"])[k - 1]][lvl]
+            ws.write_formula(row, L[lvl], "=" + _ext(refs, target), f["money"], vals[lvl])
+        ws.write_blank(row, c_note, None, f["cell"])
+    book.text(ws, lay.a_total, 1, tr("rab.work_total", lang) + " (A)", "cell_b")
+    for c in (0, 2, c_note):
+        ws.write_blank(lay.a_total, c, None, f["cell"])
+    for lvl in levels:
+        ws.write_formula(lay.a_total, L[lvl], fx.sum_range(cell(lay.a_rows[0], lvl), cell(lay.a_rows[-1], lvl))
+                         if lay.a_rows else "=0", f["money_total"], totals[lvl].works)
 
-    qual = ", ".join(f"{label('quality', str(k), lang)}: {v}" for k, v in sorted(counts.items()))
-    if en:
-        out.append(("Sites", f"{int((sel['status'] == 'connected').sum())} of {len(sel)} selected sites connected; "
-                             f"{len(not_conn)} not connected (see gaps.csv), of which {unplaced} have no "
-                             "coordinates and are neither on the map nor in this RAB."))
-        out.append(("Location quality", f"Connected sites by location quality: {qual}. Approximate/uncertain "
-                                        "locations need a field check before the detailed design."))
-    else:
-        out.append(("Lokasi", f"{int((sel['status'] == 'connected').sum())} dari {len(sel)} lokasi terpilih "
-                              f"terhubung; {len(not_conn)} tidak terhubung (lihat gaps.csv), {unplaced} di antaranya "
-                              "tanpa koordinat sehingga tidak ada di peta maupun di RAB ini."))
-        out.append(("Kualitas lokasi", f"Lokasi terhubung menurut kualitas lokasi: {qual}. Lokasi perkiraan/perlu "
-                                       "dicek harus disurvei sebelum desain rinci."))
-    if "fallback" in plan.sites.columns:
-        radio = plan.sites[plan.sites["fallback"].astype(str) == "radio_p2p"]
-        if len(radio):
-            in_costs = (int(radio["fallback_in_costs"].astype(bool).sum()) if "fallback_in_costs" in radio.columns
-                        else len(radio))
-            out.append(("Fallback links" if en else "Tautan alternatif",
-                        (f"{len(radio)} site(s) without a fiber route get a proposed point-to-point radio link "
-                         f"({in_costs} priced in this RAB; ASSUMED price, line of sight not surveyed)." if en else
-                         f"{len(radio)} lokasi tanpa jalur serat diusulkan tautan radio point-to-point ({in_costs} "
-                         "masuk RAB ini; harga ASUMSI, garis pandang belum disurvei).")))
-    out.append(("Volumes" if en else "Volume",
-                "Lengths measured along RBI road centrelines (EPSG:32650); road crossings and splice closures are "
-                "counted on the design by rule of thumb; a field survey fixes the final volumes." if en else
-                "Panjang diukur sepanjang garis tengah jalan RBI (EPSG:32650); crossing jalan dan joint closure "
-                "dihitung dari desain dengan aturan praktis; volume akhir ditetapkan setelah survei lapangan."))
-    out.append(("Budget codes" if en else "Kode anggaran",
-                "Program 2.16.03 as in Diskominfo documents; the kegiatan/sub-kegiatan codes differ between "
-                "nomenclature versions (e.g. Kota Padang DPA 2024 lists 'Penyelenggaraan Sistem Jaringan Intra "
-                "Pemerintah Daerah' as 2.16.03.2.01.0003): match them to the current DPA." if en else
-                "Program 2.16.03 sesuai dokumen Diskominfo; kode kegiatan/sub-kegiatan berbeda antar versi "
-                "nomenklatur (mis. DPA Kota Padang 2024 mencantumkan 'Penyelenggaraan Sistem Jaringan Intra "
-                "Pemerintah Daerah' sebagai 2.16.03.2.01.0003): sesuaikan dengan DPA yang berlaku."))
-    return out
+    # B. non-construction items
+    book.text(ws, lay.b_title, 0, "B", "cell_b")
+    book.text(ws, lay.b_title, 1, tr("nonconst.title", lang), "cell_b")
+    book.blanks(ws, lay.b_title, range(2, c_note + 1))
+    for k, (item, row) in enumerate(zip(sc.non_construction, lay.b_rows), start=1):
+        ws.write_number(row, 0, k, f["int"])
+        book.text(ws, row, 1, tr(f"nonconst.{item.key}", lang), "cell")
+        lump = item.lump
+        if lump:
+            ws.write_number(row, 2, float(item.lump_idr), f["input_money"])
+        else:
+            ws.write_number(row, 2, float(item.rate), f["pct"])
+        for lvl in levels:
+            if phases:
+                formula = fx.plus([_ext(r, r["nonconst"][item.key][lvl]) for r in works_refs])
+            elif lump:
+                formula = "=" + fx.ref(row, 2, absolute=True)
+            else:
+                formula = fx.share(cell(lay.a_total, lvl), fx.ref(row, 2, absolute=True))
+            ws.write_formula(row, L[lvl], formula, f["money"], totals[lvl].non_construction.get(item.key, 0))
+        book.text(ws, row, c_note, nonconst_basis(item, lang, short=True), "cell")
+    book.text(ws, lay.b_total, 1, tr("rab.nonconst_total", lang) + " (B)", "cell_b")
+    for c in (0, 2, c_note):
+        ws.write_blank(lay.b_total, c, None, f["cell"])
+    for lvl in levels:
+        ws.write_formula(lay.b_total, L[lvl], fx.sum_range(cell(lay.b_rows[0], lvl), cell(lay.b_rows[-1], lvl))
+                         if lay.b_rows else "=0", f["money_b"], totals[lvl].non_construction_total)
 
+    def line(row: int, key: str, text: str, rate: float | None, formula: Callable[[str], str],
+             fmt: str = "money") -> None:
+        book.text(ws, row, 1, text, "cell_b" if fmt != "money" else "cell")
+        ws.write_blank(row, 0, None, f["cell"])
+        if rate is None:
+            ws.write_blank(row, 2, None, f["cell"])
+        else:
+            ws.write_number(row, 2, float(rate), f["pct"])
+        for lvl in levels:
+            ws.write_formula(row, L[lvl], formula(lvl), f[fmt], getattr(totals[lvl], key))
+        ws.write_blank(row, c_note, None, f["cell"])
 
-def _write_sites(ws: Any, plan: Any, lang: str) -> None:
-    """Appendix: the sites the design connects (names as in the input data, stored as text)."""
-    from openpyxl.styles import Font
+    def from_phases(key: str) -> Callable[[str], str]:
+        return lambda lvl: fx.plus([_ext(r, r[key][lvl]) for r in works_refs])
 
-    from planner._i18n import label
-
-    ws.cell(row=1, column=1, value=_t("sites_title", lang)).font = Font(bold=True, size=13)
-    s = plan.sites[plan.sites["status"] == "connected"]
-    phased = "phase" in s.columns
-    heads = [_t("no", lang), "ID", _t("site_name", lang), _t("category", lang), _t("kelurahan", lang),
-             _t("quality", lang), _t("drop_m", lang)] + ([_t("phase", lang)] if phased else [])
-    for i, h in enumerate(heads, start=1):
-        ws.cell(row=3, column=i, value=h)
-    _style_header(ws, 3, len(heads))
-    for k, rec in enumerate(s.to_dict("records"), start=1):
-        r = 3 + k
-        ws.cell(row=r, column=1, value=k)
-        set_text(ws.cell(row=r, column=2), rec["id"])
-        set_text(ws.cell(row=r, column=3), rec["name"])
-        set_text(ws.cell(row=r, column=4), label("category", str(rec["category"]), lang))
-        set_text(ws.cell(row=r, column=5), rec.get("kelurahan", ""))
-        set_text(ws.cell(row=r, column=6), label("quality", str(rec.get("location_quality", "")), lang))
-        drop = rec.get("drop_m")
-        ws.cell(row=r, column=7, value=None if pd.isna(drop) else round(float(drop), 1)).number_format = _QTY
-        if phased:
-            ws.cell(row=r, column=8, value=None if pd.isna(rec["phase"]) else int(rec["phase"]))
-    for c, w in zip("ABCDEFGH", (6, 28, 48, 20, 22, 18, 16, 8)):
-        ws.column_dimensions[c].width = w
-    ws.freeze_panes = "C4"
+    line(lay.contingency, "contingency", f"{tr('rab.contingency', lang)} ({tr('rab.contingency_basis', lang)}) (C)",
+         sc.contingency_rate, from_phases("contingency") if phases else
+         (lambda lvl: fx.share(cell(lay.a_total, lvl), fx.ref(lay.contingency, 2, absolute=True))))
+    line(lay.dpp, "dpp", tr("rab.dpp", lang) + " (A+B+C)", None,
+         lambda lvl: fx.plus([cell(lay.a_total, lvl), cell(lay.b_total, lvl), cell(lay.contingency, lvl)]),
+         "money_b")
+    line(lay.ppn, "ppn", tr("rab.ppn", lang), sc.ppn_rate, from_phases("ppn") if phases else
+         (lambda lvl: fx.share(cell(lay.dpp, lvl), fx.ref(lay.ppn, 2, absolute=True))))
+    line(lay.total, "total", tr("rab.grand", lang), None,
+         lambda lvl: fx.plus([cell(lay.dpp, lvl), cell(lay.ppn, lvl)]), "money_total")
+    line(lay.rounded, "rounded", tr("rab.rounded", lang), None, from_phases("rounded") if phases else
+         (lambda lvl: fx.rounded_down(cell(lay.total, lvl))), "money_total")
+    book.text(ws, lay.rounded, c_note, tr("rab.rounded_basis", lang), "cell")
+    # terbilang of the base level (or the first level shown)
+    lvl0 = "base" if "base" in levels else levels[0]
+    words_ref = words.spell(fx.sheet_ref(ws.get_name(), lay.rounded, L[lvl0]), totals[lvl0].rounded)
+    book.text(ws, lay.words, 1, tr("rab.terbilang", lang), "cell_b")
+    book.blanks(ws, lay.words, (0, 2))
+    ws.merge_range(lay.words, c_lvl, lay.words, c_note, "", f["cell_b"])
+    ws.write_formula(lay.words, c_lvl, "=" + words_ref, f["cell_b"],
+                     _terbilang_text(totals[lvl0].rounded))
+    if lay.pagu is not None:
+        _pagu_rows(book, ws, plan, levels, L, lay, c_note)
+    end = _signatures(book, ws, header, plan, lay.end + 1, c_lvl, c_note)
+    ws.set_column(0, 0, 17)
+    ws.set_column(1, 1, 58)
+    ws.set_column(2, 2, 14)
+    ws.set_column(c_lvl, c_lvl + n - 1, 19)
+    ws.set_column(c_note, c_note, 40)
+    print_setup(book, ws, lay.head, footer)
+    ws.print_area(0, 0, end, c_note)
 
 
-def _write_notes(ws: Any, plan: Any, lang: str, ppn_rate: float, contingency_rate: float) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    ws.cell(row=1, column=1, value=_t("notes", lang)).font = Font(bold=True, size=13)
-    ws.cell(row=3, column=1, value=_t("topic", lang))
-    ws.cell(row=3, column=2, value=_t("note", lang))
-    _style_header(ws, 3, 2)
-    r = 4
-    for topic, text in notes(plan, lang, ppn_rate, contingency_rate):
-        set_text(ws.cell(row=r, column=1), topic)
-        set_text(ws.cell(row=r, column=2), text)
-        ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="top")
-        r += 1
-    r += 1
-    for i, h in enumerate((_t("item", lang), _t("basis", lang), _t("source", lang)), start=1):
-        ws.cell(row=r, column=i, value=h)
-    _style_header(ws, r, 3)
-    r += 1
-    for rec in plan.costs.to_dict("records"):
-        set_text(ws.cell(row=r, column=1), _describe(rec, lang))
-        set_text(ws.cell(row=r, column=2), _lbl(_BASIS_LABELS, str(rec["basis"]), lang))
-        set_text(ws.cell(row=r, column=3), rec["source"])
-        ws.cell(row=r, column=3).alignment = Alignment(wrap_text=True, vertical="top")
-        r += 1
-    ws.column_dimensions["A"].width = 40
-    ws.column_dimensions["B"].width = 100
-    ws.column_dimensions["C"].width = 80
+def _ext(refs: Mapping[str, Any], cell: str) -> str:
+    """A cell of an item sheet as seen from another sheet."""
+    return "'" + str(refs["sheet"]).replace("'", "''") + "'!" + cell
 
 
-__all__ = [
-    "DEFAULT_CONTINGENCY_RATE",
-    "DEFAULT_PPN_RATE",
-    "NOMENCLATURE",
-    "RabTotals",
-    "group_label",
-    "group_order",
-    "notes",
-    "rab_totals",
-    "round_idr",
-    "set_text",
-    "write_rab",
-]
+def _terbilang_text(value: int) -> str:
+    return terbilang(value) + " rupiah"
+
+
+def _pagu_rows(book: Book, ws: Any, plan: Plan, levels: Sequence[str], L: Mapping[str, int], lay: RecapLayout,
+               c_note: int) -> None:
+    """Pagu against the rounded total at each level, with a warning formula where it is exceeded."""
+    f, lang = book.fmt, book.lang
+    check = plan.pagu_checks()[0]
+    assert lay.pagu is not None and lay.margin is not None
+    book.text(ws, lay.pagu, 1, tr("rab.pagu", lang), "cell_b")
+    book.text(ws, lay.margin, 1, tr("rab.pagu_margin", lang), "cell")
+    for lvl in levels:
+        ws.write_number(lay.pagu, L[lvl], check.pagu_idr, f["input_money"])
+        ws.write_formula(lay.margin, L[lvl], f"={fx.ref(lay.pagu, L[lvl])}-{fx.ref(lay.rounded, L[lvl])}",
+                         f["money"], check.pagu_idr - check.total_idr[lvl])
+    last = levels[-1]
+    warn = tr("rab.pagu_warn", lang)
+    ws.write_formula(lay.pagu, c_note, f'=IF({fx.ref(lay.rounded, L[last])}>{fx.ref(lay.pagu, L[last])},"{warn}","")',
+                     f["warn"], warn if check.exceeds.get(last) else "")
+
+
+def _signatures(book: Book, ws: Any, header: RabHeader, plan: Plan, row: int, c_lvl: int, c_note: int) -> int:
+    """Place and date, and two signature columns with empty names and NIP; returns the last row used."""
+    lang, f = book.lang, book.fmt
+    place = header.sign_place or str(plan.city.name)
+    year = header.tahun_anggaran or ""
+    ws.merge_range(row, c_lvl, row, c_note, tr("rab.sign_place_date", lang, place=place, year=year), f["sign"])
+    left = header.sign_left or tr("rab.sign_role_left", lang)
+    right = header.sign_right or tr("rab.sign_role_right", lang)
+    for col_a, col_b, head, role in ((1, 1, tr("rab.sign_known", lang), right),
+                                     (c_lvl, c_note, tr("rab.sign_made", lang), left)):
+        for k, (text, fmt) in enumerate(((head, "sign"), (role, "sign_b"), ("", "sign"), ("", "sign"),
+                                         ("", "sign"), (tr("rab.sign_name", lang), "sign"),
+                                         (tr("rab.sign_nip", lang), "sign"))):
+            r = row + 1 + k
+            if col_a == col_b:
+                ws.write_string(r, col_a, text, f[fmt])
+            else:
+                ws.merge_range(r, col_a, r, col_b, text, f[fmt])
+    return row + 8
+
+
+__all__ = ["RecapLayout", "write_rab"]

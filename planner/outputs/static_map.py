@@ -11,11 +11,14 @@ so the scale bar is true.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
 
-from planner._i18n import label, tr_table
+from planner._format import fmt_num
+from planner._i18n import label, tr
+from planner.plan import Plan
+from planner.whatif.fallback import TECHNOLOGY, VERIFY
 
 _STATUS_COLORS = {
     "connected": "#1a9850",
@@ -26,44 +29,19 @@ _STATUS_COLORS = {
 _METHOD_COLORS = {"underground": "#6a3d9a", "aerial": "#1f78b4", "existing": "#ff7f00", "drop": "#33a02c"}
 _PHASE_COLORS = ("#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1b9e77", "#7570b3")
 _ROAD_WIDTH = {"arteri": 1.1, "lokal": 0.6, "lain": 0.35}
+_RADIO_COLORS = {"priced": "#d95f0e", VERIFY: "#636363", "unfunded": "#fd8d3c"}
 
-_T = {
-    "title": ("Rencana backbone fiber optik {city}", "Fiber-optic backbone plan, {city}"),
-    "subtitle": ("Skenario: {scenario} — {new:.1f} km backbone baru, {conn} dari {total} lokasi terhubung",
-                 "Scenario: {scenario} — {new:.1f} km new backbone, {conn} of {total} sites connected"),
-    "kelurahan": ("Batas kelurahan", "Kelurahan boundary"),
-    "roads": ("Jalan (RBI)", "Roads (RBI)"),
-    "existing": ("Serat eksisting", "Existing fiber"),
-    "illustrative": ("Serat eksisting (rute ILUSTRATIF, bukan as-built)",
-                     "Existing fiber (ILLUSTRATIVE route, not as-built)"),
-    "new_ug": ("Backbone baru: tanam (duct)", "New backbone: underground duct"),
-    "new_aerial": ("Backbone baru: udara (tiang)", "New backbone: aerial on poles"),
-    "reused": ("Serat eksisting dipakai ulang", "Existing fiber reused"),
-    "drops": ("Kabel drop ke gedung", "Drop cables"),
-    "core": ("Inti jaringan (NOC)", "Network core (NOC)"),
-    "phase": ("Backbone baru, tahap {n}", "New backbone, phase {n}"),
-    "ug_thick": ("garis tebal = tanam (duct)", "thick line = underground duct"),
-    "unplaced": ("{n} lokasi tanpa koordinat tidak tampil (lihat gaps.csv)",
-                 "{n} sites without coordinates are not shown (see gaps.csv)"),
-    "north": ("U", "N"),
-    "source": ("Sumber data: batas kelurahan BIG 2022; jalan RBI (tanpa nama jalan); lokasi: RBI, Dapodik 2019, "
-               "BPJS 2019 (lihat geodata/bontang/README.md). Proyeksi {crs}. Harga & biaya: rab.xlsx.",
-               "Data: kelurahan boundaries BIG 2022; roads RBI (no road names); sites: RBI, Dapodik 2019, BPJS 2019 "
-               "(see geodata/bontang/README.md). Projection {crs}. Prices and costs: rab.xlsx."),
-}
+def _t(key: str, lang: str, **kw: object) -> str:
+    return tr(f"static_map.{key}", lang, **kw)
 
 
-def _t(key: str, lang: str, **kw: Any) -> str:
-    return tr_table(_T, key, lang, **kw)
-
-
-def static_map_figure(plan: Any, lang: str = "id", figsize: tuple[float, float] = (11.7, 8.3)) -> Any:
+def static_map_figure(plan: Plan, lang: str = "id", figsize: tuple[float, float] = (11.7, 8.3)) -> Figure:
     """Draw the plan on a new :class:`matplotlib.figure.Figure` (A4 landscape by default).
 
     Parameters
     ----------
     plan
-        A :class:`planner.plan.Plan`.
+        The plan.
     lang
         ``id`` or ``en``.
     figsize
@@ -73,13 +51,9 @@ def static_map_figure(plan: Any, lang: str = "id", figsize: tuple[float, float] 
     -------
     matplotlib.figure.Figure
     """
-    try:
-        from matplotlib.figure import Figure
-        from matplotlib.lines import Line2D
-        from matplotlib.patches import Patch
-        from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
-    except ImportError as exc:  # pragma: no cover - matplotlib is a dependency
-        raise ImportError("the static map needs matplotlib: pip install matplotlib") from exc
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
     city = plan.city
     crs = city.crs
@@ -87,7 +61,7 @@ def static_map_figure(plan: Any, lang: str = "id", figsize: tuple[float, float] 
     ax = fig.add_subplot(1, 1, 1)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    handles: list[Any] = []
+    handles: list[object] = []
 
     kel = city.kelurahan.to_crs(crs)
     kel.plot(ax=ax, facecolor="#f7f7f2", edgecolor="#7f7f7f", linewidth=0.6, zorder=1)
@@ -137,6 +111,8 @@ def static_map_figure(plan: Any, lang: str = "id", figsize: tuple[float, float] 
             sub.plot(ax=ax, color=color, linewidth=width, zorder=5 if key != "drops" else 4)
             handles.append(Line2D([], [], color=color, linewidth=width, label=_t(key, lang)))
 
+    _radio_links(ax, plan, crs, lang, handles, Line2D)
+
     sites = plan.sites[plan.sites["placed"].astype(bool)] if "placed" in plan.sites.columns else plan.sites
     sites = sites[sites.geometry.notna()].to_crs(crs)
     for status, color in _STATUS_COLORS.items():
@@ -170,7 +146,7 @@ def static_map_figure(plan: Any, lang: str = "id", figsize: tuple[float, float] 
 
     span = maxx - minx
     bar = next((b for b in (500, 1000, 2000, 5000, 10000, 20000, 50000) if b >= span / 6), 50000)
-    ax.add_artist(AnchoredSizeBar(ax.transData, bar, f"{bar / 1000:g} km", loc="lower left", pad=0.6,
+    ax.add_artist(AnchoredSizeBar(ax.transData, bar, f"{fmt_num(bar / 1000, 0 if bar >= 1000 else 1, lang)} km", loc="lower left", pad=0.6,
                                   borderpad=0.8, sep=4, frameon=True, size_vertical=span / 400,
                                   fontproperties={"size": 8}))
     ax.annotate(_t("north", lang), xy=(0.96, 0.95), xytext=(0.96, 0.86), xycoords="axes fraction",
@@ -185,20 +161,45 @@ def static_map_figure(plan: Any, lang: str = "id", figsize: tuple[float, float] 
 
     sel = plan.sites[plan.sites["selected"]]
     fig.suptitle(_t("title", lang, city=city.name), fontsize=14, fontweight="bold")
-    ax.set_title(_t("subtitle", lang, scenario=plan.scenario.title or plan.scenario.name, new=plan.backbone_km,
-                    conn=int((sel["status"] == "connected").sum()), total=len(sel)), fontsize=9)
+    opd = plan.opd_table()
+    opd_text = (" — " + tr("common.opd_connected", lang, n=int((opd["status"] == "connected").sum()), total=len(opd))
+                if len(opd) else "")
+    ax.set_title(_t("subtitle", lang, scenario=plan.scenario.title or plan.scenario.name,
+                    new=fmt_num(plan.backbone_km, 1, lang), conn=int((sel["status"] == "connected").sum()),
+                    total=len(sel)) + opd_text, fontsize=9)
     fig.text(0.01, 0.005, _t("source", lang, crs=crs), fontsize=6, color="#404040", ha="left", va="bottom",
              wrap=True)
     return fig
 
 
-def write_static_map(plan: Any, path: str | Path, lang: str = "id", dpi: int = 200) -> Path:
+def _radio_links(ax: object, plan: Plan, crs: str, lang: str, handles: list[object], line: type) -> None:
+    """Proposed radio links as straight dashed lines (priced, waiting for location verification, unfunded)."""
+    fb = plan.fallback
+    if fb is None:
+        return
+    links = [x for x in fb.sites if x.fallback in (TECHNOLOGY, VERIFY) and x.to]
+    pts = plan.sites.set_index("id").geometry.to_crs(crs)
+    drawn: set[str] = set()
+    for x in links:
+        if x.id not in pts.index or x.to not in pts.index:
+            continue
+        kind = "priced" if x.in_costs else (VERIFY if x.unpriced == VERIFY else "unfunded")
+        color = _RADIO_COLORS[kind]
+        a, b = pts[x.id], pts[x.to]
+        ax.plot([a.x, b.x], [a.y, b.y], color=color, linewidth=1.6, linestyle=(0, (4, 3)), zorder=6)  # type: ignore[attr-defined]
+        if kind not in drawn:
+            drawn.add(kind)
+            handles.append(line([], [], color=color, linewidth=1.6, linestyle=(0, (4, 3)),
+                                label=_t(f"radio_{kind}", lang)))
+
+
+def write_static_map(plan: Plan, path: str | Path, lang: str = "id", dpi: int = 200) -> Path:
     """Write the plan's static map as a PNG.
 
     Parameters
     ----------
     plan
-        A :class:`planner.plan.Plan`.
+        The plan.
     path
         Output file (``.png``).
     lang

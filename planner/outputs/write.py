@@ -23,7 +23,8 @@ import geopandas as gpd
 import pandas as pd
 
 from planner._errors import PlannerError
-from planner._i18n import check_lang
+from planner._format import csv_cell
+from planner._i18n import check_lang, cite
 from planner.gaps import gaps_table
 from planner.outputs.maps import write_maps
 from planner.outputs.peers import write_peers
@@ -32,6 +33,7 @@ from planner.outputs.report import write_report
 from planner.outputs.static_map import write_static_map
 from planner.plan import Plan
 from planner.projection import WGS84
+from planner.studies.ladder import CostLadder
 
 #: Files every run writes (others, e.g. rab.xlsx, are added by their writers).
 CORE_FILES: tuple[str, ...] = (
@@ -61,6 +63,33 @@ def write_json(data: Any, path: Path) -> None:
     """Write ``data`` as UTF-8 JSON (no NaN allowed)."""
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
                     + "\n", encoding="utf-8")
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, index: bool = False) -> None:
+    """A CSV whose text cells a spreadsheet shows as text (:func:`planner._format.csv_cell`)."""
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype == object:
+            out[c] = out[c].map(csv_cell)
+    out.to_csv(path, index=index)
+
+
+def ladder_rows(ladder: CostLadder) -> pd.DataFrame:
+    """The cost ladder as a table (``ladder.csv``): one row per step, figures and what the step adds."""
+    rows = []
+    for s in ladder.steps:
+        row: dict[str, Any] = {"step": s.key, "categories": " ".join(s.categories), "sites_selected": s.sites_selected,
+                               "sites_connected": s.sites_connected, "extra_sites": s.extra_sites,
+                               "opd_connected": s.opd_connected, "opd_total": s.opd_total,
+                               "backbone_km": s.backbone_km, "extra_km": s.extra_km}
+        for lvl in ("low", "base", "high"):
+            row[f"cost_{lvl}_idr"] = s.cost_idr[lvl]
+            row[f"extra_cost_{lvl}_idr"] = s.extra_cost_idr[lvl]
+            row[f"rab_total_{lvl}_idr"] = s.rab_total_idr[lvl]
+            row[f"extra_rab_{lvl}_idr"] = s.extra_rab_idr[lvl]
+        row["optimal"] = s.optimal
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
@@ -95,6 +124,7 @@ def write_outputs(
     lang: str = "id",
     force: bool = False,
     target: Plan | None = None,
+    ladder: CostLadder | None = None,
     peers_path: str | Path | None = None,
     extra: Callable[[Plan, Path, str], None] | None = None,
 ) -> Path:
@@ -116,6 +146,10 @@ def write_outputs(
     target
         The target-level plan: drawn as a layer of ``map.html`` and on the
         right of ``map_compare.html``; None: neither (no comparison page).
+    ladder
+        The cost ladder (:func:`planner.studies.ladder.cost_ladder`), run by
+        the caller: written as ``ladder.csv``, into ``summary.json`` and the
+        report; None: none.
     peers_path
         Peer table for the comparison; default ``geodata/peers/peers.csv``.
     extra
@@ -141,14 +175,18 @@ def write_outputs(
         bb = plan.backbone[[c for c in ("part", "status", "method", "road_class", "length_m", "cost_base",
                                         "site_id", "fiber_id", "geometry") if c in plan.backbone.columns]]
         _write_geojson(bb, tmp / "backbone.geojson")
-        gaps = gaps_table(plan.sites)
-        fac = gpd.GeoDataFrame(gaps, geometry=plan.sites.geometry.values, crs=WGS84)
+        gaps = gaps_table(plan.sites, plan.opd_table())
+        site_rows = gaps.iloc[:len(plan.sites)]
+        fac = gpd.GeoDataFrame(site_rows, geometry=plan.sites.geometry.values, crs=WGS84)
         _write_geojson(fac, tmp / "facilities.geojson")
-        plan.costs.to_csv(tmp / "costs.csv", index=False)
-        gaps.to_csv(tmp / "gaps.csv", index=False)
+        _write_csv(plan.costs.assign(source=[cite(str(x), lang) for x in plan.costs["source"]]), tmp / "costs.csv")
+        _write_csv(gaps, tmp / "gaps.csv")
         plan.by_category().to_csv(tmp / "gaps_by_category.csv")
         plan.by_kelurahan().to_csv(tmp / "gaps_by_kelurahan.csv")
-        write_proposal(plan, tmp, lang=lang, peers_path=peers_path)
+        if ladder is not None:
+            _write_csv(ladder_rows(ladder), tmp / "ladder.csv")
+            summary["ladder"] = ladder_rows(ladder).to_dict("records")
+        write_proposal(plan, tmp, lang=lang, peers_path=peers_path, ladder=ladder)
         if extra is not None:
             extra(plan, tmp, lang)
         if target is not None:
@@ -191,16 +229,18 @@ def _version() -> str:
         return "unknown"
 
 
-def write_proposal(plan: Plan, folder: Path, *, lang: str = "id", peers_path: str | Path | None = None) -> None:
+def write_proposal(plan: Plan, folder: Path, *, lang: str = "id", peers_path: str | Path | None = None,
+                   ladder: CostLadder | None = None) -> None:
     """Write the proposal files (:data:`PROPOSAL_FILES`) of ``plan`` into ``folder``.
 
     The static map and the peer chart are written first; the report embeds them.
+    The RAB's rates come from the plan's scenario, its header from ``rab.toml``
+    of the city folder.
     """
-    ppn, cont = plan.scenario.ppn_rate, plan.scenario.contingency_rate
     write_static_map(plan, folder / "map.png", lang=lang)
-    write_rab(plan, folder / "rab.xlsx", lang=lang, ppn_rate=ppn, contingency_rate=cont)
+    write_rab(plan, folder / "rab.xlsx", lang=lang)
     table = write_peers(plan, folder, lang=lang, peers_path=peers_path)
-    write_report(plan, folder, lang=lang, peers_table=table, ppn_rate=ppn, contingency_rate=cont)
+    write_report(plan, folder, lang=lang, peers_table=table, ladder=ladder)
 
 
 def _publish(tmp: Path, out: Path) -> None:

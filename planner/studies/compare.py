@@ -1,9 +1,12 @@
 """Compare scenarios: one row per scenario with the figures a planner weighs.
 
 :func:`compare_scenarios` plans each scenario on the same city and returns
-km of new backbone, km of existing fiber reused, sites connected per
-category, cost at low/base/high prices, the solver's gap, and (when the
-scenario has them) budget, priority connected and phases;
+km of new backbone, km of existing fiber reused, sites and OPD connected,
+sites per category, works cost at low/base/high prices **and the rounded RAB
+total with PPN** (the figure a pagu is compared with), the solver's gap, and
+(when the scenario has them) budget, priority connected and phases; with
+``ladder=True`` the cost ladder's steps (:mod:`planner.studies.ladder`) are
+appended as rows, each with what it adds to the step before.
 :func:`write_comparison` writes ``compare.csv`` and ``compare.json``.
 """
 
@@ -18,16 +21,16 @@ from typing import Any
 
 import pandas as pd
 
-from planner.schema import LEVELS
 from planner.io.city import City
-from planner.schema import CATEGORIES
 from planner.model.network import Network
 from planner.model.scenario import Scenario
 from planner.plan import Plan, make_plan
+from planner.schema import CATEGORIES, LEVELS
+from planner.studies.ladder import cost_ladder
 
 
 def comparison_row(plan: Plan) -> dict[str, Any]:
-    """The comparison figures of one plan (:class:`~planner.plan.Plan`)."""
+    """The comparison figures of one plan."""
     s = plan.summary()
     row: dict[str, Any] = {
         "scenario": s["scenario"],
@@ -37,11 +40,16 @@ def comparison_row(plan: Plan) -> dict[str, Any]:
         "km_drop": round(s["drop_km"], 3),
         "sites_selected": s["sites_total"],
         "sites_connected": s["sites_connected"],
+        "opd_connected": s["opd"]["connected"],
+        "opd_total": s["opd"]["total"],
     }
     for c in CATEGORIES:
         row[f"connected_{c}"] = s["by_category"].get(c, {}).get("connected", 0)
     for lvl in LEVELS:
         row[f"cost_{lvl}_idr"] = s["cost_idr"][lvl]
+    for lvl in LEVELS:
+        row[f"rab_{lvl}_idr"] = s["rab_rounded_idr"][lvl]
+    row["extra_cost_base_idr"] = None
     row["gap_pct"] = s["gap_pct"]
     row["optimal"] = s["solver"]["optimal"]
     b = s.get("budget") or {}
@@ -66,6 +74,7 @@ def compare_scenarios(
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
     plans: dict[str, Plan] | None = None,
+    ladder: bool = False,
 ) -> pd.DataFrame:
     """Plan each scenario on ``city`` and return one comparison row per scenario.
 
@@ -81,15 +90,20 @@ def compare_scenarios(
         Called with a short message per scenario.
     plans
         When given, receives ``{scenario name: Plan}``.
+    ladder
+        Append the cost ladder's steps (default prices) as rows named
+        ``tangga-<step>``, with ``extra_cost_base_idr`` = what each step adds.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``scenario, title, km_new, km_reused, km_drop,
-        sites_selected, sites_connected, connected_<category>…,
-        cost_low_idr, cost_base_idr, cost_high_idr, gap_pct, optimal,
-        budget_idr, priority_connected, priority_gap_pct, phases,
-        fallback_links, resilience_extra_base_idr, break_even_year_base``.
+        sites_selected, sites_connected, opd_connected, opd_total,
+        connected_<category>…, cost_low_idr, cost_base_idr, cost_high_idr,
+        rab_low_idr, rab_base_idr, rab_high_idr (rounded RAB totals with
+        PPN), extra_cost_base_idr, gap_pct, optimal, budget_idr,
+        priority_connected, priority_gap_pct, phases, fallback_links,
+        resilience_extra_base_idr, break_even_year_base``.
     """
     say = progress or (lambda _m: None)
     rows = []
@@ -103,6 +117,15 @@ def compare_scenarios(
         if plans is not None:
             plans[sc.name] = p
         rows.append(comparison_row(p))
+    if ladder:
+        steps: dict[str, Plan] = {}
+        result = cost_ladder(city, time_limit=time_limit, seed=seed, progress=progress,
+                             network=networks[0] if networks else None,
+                             plans=steps)
+        for step in result.steps:
+            row = comparison_row(steps[step.key])
+            row.update(scenario=f"tangga-{step.key}", extra_cost_base_idr=step.extra_cost_idr["base"])
+            rows.append(row)
     return pd.DataFrame(rows)
 
 

@@ -10,6 +10,12 @@ stated reason. Line of sight, mast height and spectrum are not checked:
 every proposed link needs a site survey. A site farther than
 ``fallback.max_link_m`` from any connected site gets no link, with the
 reason.
+
+A site whose location is doubtful — ``location_quality`` ``uncertain`` or
+``approximate``, or flagged ``OUTSIDE_CITY_<n>m`` — is not priced: it gets
+"perlu verifikasi lokasi" (:data:`VERIFY`) with the candidate link shown, so
+that no money is proposed for a point that may be wrong
+(``fallback.verify_location = false`` prices such links anyway).
 """
 
 from __future__ import annotations
@@ -23,35 +29,73 @@ import pandas as pd
 import shapely
 
 from planner._format import fmt_num
+from planner._i18n import label, tr
 from planner.model.scenario import Scenario
 from planner.schema import LEVELS
 
 #: Site statuses that get a fallback.
 FALLBACK_STATUSES: tuple[str, ...] = ("no_road_link", "drop_too_long")
 TECHNOLOGY = "radio_p2p"
-_BASIS_ID = {"assumption": "asumsi", "sourced": "bersumber", "derived": "turunan"}
+#: Fallback of a site whose location must be verified before a link is priced.
+VERIFY = "verify_location"
+#: Location qualities that make a location doubtful.
+DOUBTFUL_QUALITIES: tuple[str, ...] = ("uncertain", "approximate")
 COLUMNS: tuple[str, ...] = ("fallback", "fallback_to", "fallback_link_m", "fallback_low", "fallback_base",
                             "fallback_high", "fallback_reason")
 
 
-def _reason(status: str, hub_name: str, link_m: float, max_link_m: float, basis: str, lang: str) -> str:
-    why = {
-        "no_road_link": ("tidak ada jalan yang tersambung ke inti", "no road connected to the core"),
-        "drop_too_long": ("drop ke jalan melebihi batas", "the drop to the road exceeds the limit"),
-    }[status]
-    km = fmt_num(link_m / 1000, 2, lang)
+def location_doubt(quality: object, flags: object, lang: str = "id") -> str:
+    """Why a site's location is doubtful (empty when it is not): outside the city, or its location quality."""
+    parts = []
+    for flag in str(flags or "").split("|"):
+        if flag.startswith("OUTSIDE_CITY_") and flag.endswith("m"):
+            metres = flag[len("OUTSIDE_CITY_"):-1]
+            if metres.isdigit():
+                parts.append(tr("fallback.doubt_outside", lang, m=fmt_num(float(metres), 0, lang)))
+    if str(quality) in DOUBTFUL_QUALITIES:
+        parts.append(tr("fallback.doubt_quality", lang, quality=label("quality", str(quality), lang)))
+    return "; ".join(parts)
+
+
+def _reason(status: str, hub_name: str, link_m: float, max_link_m: float, basis: str, doubt: str,
+            lang: str) -> str:
+    why = tr(f"fallback.why_{status}", lang)
     if link_m > max_link_m:
-        far, reach = fmt_num(link_m / 1000, 1, lang), fmt_num(max_link_m / 1000, 1, lang)
-        return (f"Serat tidak terjangkau ({why[0]}); lokasi terhubung terdekat {far} km, melebihi "
-                f"jangkauan radio {reach} km: perlu solusi lain (mis. VSAT)"
-                if lang == "id" else
-                f"Fiber cannot reach ({why[1]}); nearest connected site {far} km away, beyond the "
-                f"radio range of {reach} km: needs another solution (e.g. VSAT)")
-    if lang == "id":
-        return (f"Serat tidak terjangkau ({why[0]}); diusulkan radio point-to-point ke {hub_name} "
-                f"({km} km garis lurus; garis pandang belum disurvei; harga {_BASIS_ID.get(basis, basis)})")
-    return (f"Fiber cannot reach ({why[1]}); proposed point-to-point radio to {hub_name} "
-            f"({km} km straight line; line of sight not surveyed; price {basis})")
+        return tr("fallback.too_far", lang, why=why, far=fmt_num(link_m / 1000, 1, lang),
+                  reach=fmt_num(max_link_m / 1000, 1, lang))
+    km = fmt_num(link_m / 1000, 2, lang)
+    if doubt:
+        return tr("fallback.verify", lang, why=why, doubt=doubt, hub=hub_name, km=km)
+    return tr("fallback.radio", lang, why=why, hub=hub_name, km=km, basis=label("basis", basis, lang))
+
+
+def link_reason(link: FallbackLink, quality: object, flags: object, max_link_m: float, basis: str = "assumption",
+                lang: str = "id") -> str:
+    """The reason text of a proposed link in ``lang`` (the plan stores it in Bahasa Indonesia).
+
+    Parameters
+    ----------
+    link
+        The link (:class:`FallbackLink`).
+    quality, flags
+        The site's ``location_quality`` and ``flags`` (why its location is doubtful).
+    max_link_m, basis
+        The scenario's longest link and the price basis.
+    """
+    doubt = location_doubt(quality, flags, lang) if link.fallback == VERIFY else ""
+    return _reason(link.status, link.to_name or link.to, link.link_m, max_link_m, basis, doubt, lang)
+
+
+def link_reasons(outcome: FallbackOutcome, sites: pd.DataFrame, max_link_m: float, lang: str = "id"
+                 ) -> dict[str, str]:
+    """``{site id: reason}`` of every site of a fallback outcome, in ``lang``."""
+    rows = sites.set_index("id")
+    out = {}
+    for x in outcome.sites:
+        rec = rows.loc[x.id] if x.id in rows.index else {}
+        out[x.id] = link_reason(x, rec.get("location_quality", ""), rec.get("flags", ""), max_link_m,
+                                outcome.price_basis, lang)
+    return out
 
 
 def radio_fallback(
@@ -61,6 +105,7 @@ def radio_fallback(
     max_link_m: float,
     *,
     basis: str = "assumption",
+    verify_location: bool = True,
     lang: str = "id",
 ) -> pd.DataFrame:
     """Propose a radio link for every selected site that fiber cannot reach.
@@ -77,12 +122,15 @@ def radio_fallback(
         Longest link proposed.
     basis
         Provenance of ``link_idr`` shown in the reason (``assumption`` or ``sourced``).
+    verify_location
+        When True, a site with a doubtful location (:func:`location_doubt`)
+        gets :data:`VERIFY`: the candidate link is kept, unpriced.
 
     Returns
     -------
     pandas.DataFrame
         Indexed like ``sites`` with :data:`COLUMNS`; ``fallback`` is
-        ``radio_p2p``, ``none`` (too far) or empty (not needed).
+        ``radio_p2p``, ``verify_location``, ``none`` (too far) or empty (not needed).
     """
     out = pd.DataFrame(index=sites.index, columns=list(COLUMNS))
     out["fallback"] = ""
@@ -102,13 +150,16 @@ def radio_fallback(
         hub = hubs.iloc[int(j[0])]
         dist = float(d[0])
         ok = dist <= max_link_m
-        out.at[i, "fallback"] = TECHNOLOGY if ok else "none"
+        doubt = (location_doubt(sites.at[i, "location_quality"] if "location_quality" in sites.columns else "",
+                                sites.at[i, "flags"] if "flags" in sites.columns else "", lang)
+                 if verify_location and ok else "")
+        out.at[i, "fallback"] = (VERIFY if doubt else TECHNOLOGY) if ok else "none"
         out.at[i, "fallback_to"] = str(hub["id"]) if ok else ""
         out.at[i, "fallback_link_m"] = round(dist, 1)
         for lvl in LEVELS:
-            out.at[i, f"fallback_{lvl}"] = float(link_idr[lvl]) if ok else 0.0
+            out.at[i, f"fallback_{lvl}"] = float(link_idr[lvl]) if ok and not doubt else 0.0
         out.at[i, "fallback_reason"] = _reason(str(sites.at[i, "status"]), str(hub["name"]), dist, max_link_m,
-                                               basis, lang)
+                                               basis, doubt, lang)
     return out
 
 
@@ -120,10 +171,8 @@ def cost_rows(fb: pd.DataFrame, link_idr: Mapping[str, float], basis: str = "ass
             "unit_high", "low", "base", "high", "basis", "source"]
     if n == 0:
         return pd.DataFrame(columns=cols)
-    desc = ("Radio point-to-point (cadangan teknologi) untuk lokasi tanpa jalur serat" if lang == "id"
-            else "Point-to-point radio (technology fallback) for sites fiber cannot reach")
-    src = ("scenario parameter fallback.link_idr: ASSUMPTION (pair of outdoor radios, mounting and installation; "
-           "no sourced price)" if basis == "assumption" else "scenario parameter fallback.link_idr")
+    desc = tr("fallback.cost_item", lang)
+    src = tr("fallback.cost_source" if basis == "assumption" else "fallback.cost_source_scenario", lang)
     row = {"item": "fallback_radio_p2p", "description": desc, "group": "fallback", "method": "radio",
            "road_class": "-", "quantity": n, "unit": "link",
            **{f"unit_{lvl}": float(link_idr[lvl]) for lvl in LEVELS},
@@ -133,7 +182,22 @@ def cost_rows(fb: pd.DataFrame, link_idr: Mapping[str, float], basis: str = "ass
 
 @dataclass(frozen=True)
 class FallbackLink:
-    """A proposed radio link (or the reason there is none) for one site fiber cannot reach."""
+    """A proposed radio link (or the reason there is none) for one site fiber cannot reach.
+
+    Attributes
+    ----------
+    fallback
+        ``radio_p2p`` (a link is proposed), ``verify_location`` (the candidate
+        link waits for the site's location to be verified) or ``none`` (too far).
+    to, to_name
+        The connected site the link goes to (empty when none).
+    in_costs
+        True when the link is in the plan's cost table.
+    unpriced
+        Why a proposed link is not in the cost table: ``verify_location``,
+        ``over_budget`` (the budget has no room), ``not_scheduled`` (phases do
+        not schedule links); empty when it is priced or there is no link.
+    """
 
     id: str
     name: str
@@ -143,6 +207,8 @@ class FallbackLink:
     link_m: float
     reason: str
     in_costs: bool
+    to_name: str = ""
+    unpriced: str = ""
 
 
 @dataclass(frozen=True)
@@ -194,9 +260,13 @@ def propose_fallback(
         :data:`COLUMNS` plus ``fallback_in_costs`` indexed like ``sites``; the
         cost-table rows of the paid links; the summary.
     """
-    fb = radio_fallback(sites, crs, scenario.fallback_link_idr, scenario.fallback_max_link_m)
+    fb = radio_fallback(sites, crs, scenario.fallback_link_idr, scenario.fallback_max_link_m,
+                        verify_location=scenario.fallback_verify_location)
     fb["fallback_in_costs"] = fb["fallback"] == TECHNOLOGY
+    unpriced = pd.Series("", index=fb.index)
+    unpriced[fb["fallback"] == VERIFY] = VERIFY
     if scenario.phase_ceilings:
+        unpriced[fb["fallback_in_costs"]] = "not_scheduled"
         fb["fallback_in_costs"] = False  # links are not scheduled into phases: listed and priced, not in costs
     elif scenario.budget_idr is not None:
         level = scenario.budget_level
@@ -208,12 +278,15 @@ def propose_fallback(
                 room -= price
             else:
                 fb.at[i, "fallback_in_costs"] = False
+                unpriced[i] = "over_budget"
     rows = cost_rows(fb[fb["fallback_in_costs"]], scenario.fallback_link_idr)
     prop = fb[fb["fallback"] != ""]
+    names = dict(zip(sites["id"].astype(str), sites["name"].astype(str)))
     links = tuple(
         FallbackLink(id=str(sites.at[i, "id"]), name=str(sites.at[i, "name"]), status=str(sites.at[i, "status"]),
                      fallback=str(r["fallback"]), to=str(r["fallback_to"]), link_m=float(r["fallback_link_m"]),
-                     reason=str(r["fallback_reason"]), in_costs=bool(r["fallback_in_costs"]))
+                     reason=str(r["fallback_reason"]), in_costs=bool(r["fallback_in_costs"]),
+                     to_name=names.get(str(r["fallback_to"]), ""), unpriced=str(unpriced[i]))
         for i, r in prop.iterrows())
     outcome = FallbackOutcome(sites=links,
                               cost_idr={lvl: int(rows[lvl].sum()) if len(rows) else 0 for lvl in LEVELS},
@@ -221,5 +294,5 @@ def propose_fallback(
     return fb, rows, outcome
 
 
-__all__ = ["COLUMNS", "FALLBACK_STATUSES", "TECHNOLOGY", "FallbackLink", "FallbackOutcome", "cost_rows",
-           "propose_fallback", "radio_fallback"]
+__all__ = ["COLUMNS", "DOUBTFUL_QUALITIES", "FALLBACK_STATUSES", "TECHNOLOGY", "VERIFY", "FallbackLink",
+           "FallbackOutcome", "cost_rows", "link_reason", "link_reasons", "location_doubt", "propose_fallback", "radio_fallback"]

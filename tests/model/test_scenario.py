@@ -19,7 +19,7 @@ def test_defaults():
     [
         ({"budjet": 5}, "budjet"),
         ({"select": {"categorys": ["opd"]}}, "select.categorys"),
-        ({"select": {"categories": ["sekolah"]}}, "select.categories"),
+        ({"select": {"categories": ["sekolahan"]}}, "select.categories"),
         ({"network": {"max_drop_m": -1}}, "network.max_drop_m"),
         ({"deployment": {"arteri": "buried"}}, "deployment.arteri"),
         ({"deployment": {"tol": "aerial"}}, "deployment.tol"),
@@ -60,3 +60,14 @@ def test_price_override_changes_cost(bontang):
                      time_limit=10)
     dear = make_plan(bontang, sc, time_limit=10)
     assert dear.cost_idr["base"] > base.cost_idr["base"]
+
+
+def test_indonesian_category_names_are_accepted():
+    from planner.model.scenario import resolve_categories
+
+    sc = parse_scenario({"select": {"categories": ["sekolah", "Puskesmas", "kantor-lurah", "rumah_sakit", "klinik",
+                                                   "opd"]}})
+    assert sc.categories == ("school", "puskesmas", "kantor_lurah", "hospital", "clinic", "opd")
+    assert resolve_categories(["kantor_kelurahan", "camat", "school"]) == ("kantor_lurah", "kantor_camat", "school")
+    with pytest.raises(ScenarioError, match="did you mean 'sekolah'"):
+        resolve_categories(["sekolh"])

@@ -32,6 +32,11 @@ def test_one_row_per_scenario_with_figures(table):
     assert r.at["kel-1m", "cost_base_idr"] <= 1e9
     assert r.at["kel-1m", "priority_connected"] <= r.at["opd-kelurahan", "priority_connected"]
     assert pd.isna(r.at["opd", "budget_idr"])
+    # budgets are pagu including PPN: the table gives the rounded RAB total next to the works cost
+    assert (table["rab_base_idr"] > table["cost_base_idr"]).all()
+    assert r.at["kel-1m", "rab_base_idr"] <= 1e9
+    # "all OPD" states how many OPD it reaches out of the list
+    assert r.at["opd", "opd_connected"] == 6 and r.at["opd", "opd_total"] == 29
 
 
 def test_written_files(table, tmp_path):
@@ -52,4 +57,4 @@ def test_cli_compare(tmp_path):
                                    "--time-limit", "5"])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "c" / "compare.csv").exists() and (tmp_path / "c" / "compare.json").exists()
-    assert "opd" in res.output
+    assert "opd" in res.output and "RAB dasar" in res.output and "6/29" in res.output

@@ -31,10 +31,26 @@ def test_backbone_geojson_matches_summary(bontang_outputs):
     assert new.length.sum() / 1000 == pytest.approx(s["backbone_km"], abs=1e-3)
 
 
-def test_gaps_csv_lists_every_facility(bontang_outputs, bontang):
+def test_gaps_csv_lists_every_facility_and_every_opd(bontang_outputs, bontang):
     gaps = pd.read_csv(bontang_outputs / "gaps.csv", keep_default_na=False)
-    assert set(gaps["id"]) == set(bontang.facilities["id"])
+    sites = gaps[~gaps["id"].str.startswith("opd:")]
+    assert list(sites["id"]) == list(bontang.facilities["id"])
     assert (gaps["reason"].str.len() > 0).all()
+    # every OPD of opd.csv is counted: housed in a site (opd column) or a row of its own without a location
+    opd = bontang.opd
+    n_opd = int(sum(1 for sid in opd["site_id"] if not str(sid).startswith("camat-")))
+    assert n_opd == 29 and int(gaps["opd_count"].sum()) == 29
+    own = gaps[gaps["id"].str.startswith("opd:")]
+    assert len(own) == 21 and set(own["status"]) == {"no_location"}
+    assert own["reason"].str.contains("belum ada koordinat/alamat").all()
+    assert "fallback" in gaps.columns
+
+
+def test_summary_counts_every_opd(bontang_outputs):
+    s = json.loads((bontang_outputs / "summary.json").read_text(encoding="utf-8"))
+    assert s["opd"]["total"] == 29 and s["opd"]["connected"] == 7
+    assert s["opd"]["by_status"] == {"connected": 7, "no_location": 21, "unplaced": 1}
+    assert len(s["opd"]["without_location"]) == 21
 
 
 def test_map_has_every_layer_and_no_nan(bontang_outputs):
@@ -58,6 +74,21 @@ def test_refuses_to_overwrite_another_scenario(bontang_plan, bontang_outputs):
             write_outputs(other, bontang_outputs)
     finally:
         other.scenario = original
+
+
+def test_writing_never_solves(bontang_plan, bontang_target, bontang_ladder, tmp_path, monkeypatch):
+    import planner.plan
+    import planner.studies.ladder
+    import planner.studies.target
+
+    def boom(*_a, **_k):
+        raise AssertionError("writing called a solver")
+
+    for mod, name in ((planner.plan, "make_plan"), (planner.plan, "steiner_tree"), (planner.plan, "budgeted_design"),
+                      (planner.studies.ladder, "make_plan"), (planner.studies.target, "make_plan")):
+        monkeypatch.setattr(mod, name, boom)
+    out = write_outputs(bontang_plan, tmp_path / "w", target=bontang_target, ladder=bontang_ladder)
+    assert (out / "ladder.csv").exists() and (out / "rab.xlsx").exists()
 
 
 def test_failed_run_leaves_previous_result_intact(bontang_plan, tmp_path):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from planner.io.city import load_city
-from planner.outputs.maps import fmt_idr, fmt_num, plan_map
+from planner._format import fmt_idr, fmt_num
+from planner.outputs.maps import plan_map
 from planner.plan import make_plan
 
 

@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 
 from planner._errors import InputError
-from planner.outputs.peers import comparison_table, compare, read_peers, subject_rows, write_peers
+from planner.io.peers import read_peers
+from planner.outputs.peers import write_peers
+from planner.studies.peers import compare, comparison_table, subject_rows
 from planner.plan import Plan
 
-SAMPLE = Path(__file__).parent / "data" / "peers_sample.csv"
+SAMPLE = Path(__file__).parents[1] / "data" / "peers_sample.csv"
 
 
 def _row(t: pd.DataFrame, region: str) -> pd.Series:

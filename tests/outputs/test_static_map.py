@@ -36,6 +36,8 @@ def test_labels_legend_scale_and_north(bontang_plan: Plan) -> None:
     for name in bontang_plan.city.kelurahan["name"]:
         assert name in texts
     assert "19 lokasi tanpa koordinat" in joined
+    assert "77,1 km backbone baru" in joined and "OPD terhubung 7 dari 29" in joined
+    assert "perlu verifikasi lokasi" in joined  # the two candidate radio links are drawn and labelled
 
 
 def test_english_and_no_existing_fiber(bontang_plan: Plan, tmp_path: Path) -> None:
