@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from planner.schema import DataIssue
+
+class Issue(Protocol):
+    """What an error needs of a problem found in the data (:class:`planner.schema.DataIssue` is one)."""
+
+    severity: str
 
 
 class PlannerError(Exception):
@@ -36,7 +39,7 @@ class DataErrors(InputError):
         Errors listed in the message; the rest are counted.
     """
 
-    def __init__(self, issues: Sequence[DataIssue], limit: int = 30) -> None:
+    def __init__(self, issues: Sequence[Issue], limit: int = 30) -> None:
         self.issues = list(issues)
         errors = [i for i in issues if i.severity == "error"]
         lines = [f"  - {i}" for i in errors[:limit]]
