@@ -17,8 +17,8 @@ import networkx as nx
 import pandas as pd
 
 from planner._errors import ScenarioError
-from planner.budget import closure_nodes, crossing_candidates, crossing_nodes
 from planner.model.costs import CostModel, Quantities, price_quantities, totals
+from planner.model.quantities import RoadRules
 from planner.schema import LEVELS
 
 
@@ -78,10 +78,10 @@ def protect_design(
         phases[e] = int(ph) if ph is not None else (last if e in set(prot.edges) else 1)
     tree_only = [e for e in prot.design if e not in set(prot.edges)]
     new_m, drop_m = _edge_quantities(G, prot.edges)
-    cross = crossing_candidates(G)
+    rules = RoadRules.of(G)
     q = Quantities(new_m=new_m, reused_m=0.0, drop_m=drop_m,
-                   crossings=len(crossing_nodes(G, prot.design, cross)) - len(crossing_nodes(G, tree_only, cross)),
-                   closures=len(closure_nodes(G, prot.design)) - len(closure_nodes(G, tree_only)), sites=0, core=0)
+                   crossings=len(rules.crossing_nodes(prot.design)) - len(rules.crossing_nodes(tree_only)),
+                   closures=len(rules.closure_nodes(prot.design)) - len(rules.closure_nodes(tree_only)), sites=0, core=0)
     extra = totals(price_quantities(q, model))
     summary = {
         "critical": list(scenario.critical),
@@ -205,7 +205,7 @@ def _finite(value: Any) -> Any:
 def _phase_costs(scenario: Any, model: CostModel, G: nx.MultiGraph, bb: gpd.GeoDataFrame, sites: pd.DataFrame,
                  whatif: dict, core_id: str) -> pd.DataFrame:
     """Price each phase's new edges, closures, crossings and equipment; one block of rows per phase."""
-    cross = crossing_candidates(G)
+    rules = RoadRules.of(G)
     detail = {p["phase"]: p for p in whatif.get("phases_detail", [])}
     frames = []
     summary = []
@@ -220,8 +220,8 @@ def _phase_costs(scenario: Any, model: CostModel, G: nx.MultiGraph, bb: gpd.GeoD
                        reused_m=float(mine.loc[(mine["part"] == "backbone") & (mine["status"] == "reused"),
                                                "length_m"].sum()),
                        drop_m=drop_m,
-                       crossings=len(crossing_nodes(G, after, cross)) - len(crossing_nodes(G, before, cross)),
-                       closures=len(closure_nodes(G, after)) - len(closure_nodes(G, before)),
+                       crossings=len(rules.crossing_nodes(after)) - len(rules.crossing_nodes(before)),
+                       closures=len(rules.closure_nodes(after)) - len(rules.closure_nodes(before)),
                        sites=n_sites, core=1 if k == 1 else 0)
         c = price_quantities(q, model)
         c["phase"] = k

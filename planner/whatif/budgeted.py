@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from planner.budget import Rates, design_cost, orient_edge
+from planner.model.quantities import RoadRules
 from planner.whatif.phases import plan_rollout
 
 Node = Hashable
@@ -115,7 +116,9 @@ def budgeted_design(
                 d[weight] = model.backbone_cost(d["road_class"], d["length_m"], level)  # type: ignore[attr-defined]
     rates = rates_for(model, level)
     cand = {t: float(prizes.get(t, 0.0)) for t in terminals if t != core}
-    roll = plan_rollout(G, core, cand, ceilings, rates, weight=weight, time_limit=max(0.7 * time_limit, 2.0))
+    rules = RoadRules.of(G)
+    roll = plan_rollout(G, core, cand, ceilings, rates, rules=rules, weight=weight,
+                        time_limit=max(0.7 * time_limit, 2.0), seed=seed)
     chosen = [core, *roll.site_phase]
     edges = list(roll.edge_phase)
     site_of = {n: G.nodes[n].get("site_id") for n in cand}
@@ -126,8 +129,8 @@ def budgeted_design(
     lb = float(st.lower_bound) if st is not None else 0.0
     if st is not None and len(ceilings) == 1:
         n_sites = len(chosen) - 1
-        mine = design_cost(G, edges, n_sites, rates, weight=weight)
-        theirs = design_cost(G, [orient_edge(G, e) for e in st.edges], n_sites, rates, weight=weight)
+        mine = design_cost(G, edges, n_sites, rates, rules=rules, weight=weight)
+        theirs = design_cost(G, [orient_edge(G, e) for e in st.edges], n_sites, rates, rules=rules, weight=weight)
         if theirs < mine - 1e-6:
             edges = [orient_edge(G, e) for e in st.edges]
             roll.edge_phase = {e: 1 for e in edges}
