@@ -107,7 +107,8 @@ class BudgetResult:
     greedy_priority, greedy_cost
         The greedy baseline on the same input.
     stopped_by
-        ``proof`` (optimal), ``work_limit`` (the deterministic work limit derived
+        ``proof`` (optimal, or proven within the solver's target gap of 0.5 %;
+        ``optimal`` tells which), ``work_limit`` (the deterministic work limit derived
         from ``time_limit`` ended the search) or ``wall_clock`` (the safety net:
         the machine was too slow for the work limit; the result is then not
         reproducible on another machine).

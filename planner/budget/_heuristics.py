@@ -94,7 +94,11 @@ class Setting:
 
 def _grow(s: Setting, H: nx.Graph, chosen: dict[Node, None], edges: dict[Edge, None],
           tree_nodes: dict[Node, None]) -> float:
-    """Greedy insertion into the design ``chosen``/``edges`` (both updated in place); returns its cost."""
+    """Greedy insertion into the design ``chosen``/``edges`` (both updated in place); returns its cost.
+
+    One multi-source Dijkstra per insertion; a candidate whose edges and equipment alone break the budget
+    is rejected without pricing closures and crossings.
+    """
 
     def attach(t: Node) -> list[Edge]:
         _, path = nx.multi_source_dijkstra(H, list(tree_nodes), target=t, weight="w")
@@ -113,12 +117,15 @@ def _grow(s: Setting, H: nx.Graph, chosen: dict[Node, None], edges: dict[Edge, N
                               f"Rp {s.budget:,.0f}")
     remaining = {t: p for t, p in s.prizes.items() if t not in chosen and p > 0}
     while remaining:
-        dist = nx.multi_source_dijkstra_path_length(H, list(tree_nodes), weight="w")
+        dist, paths = nx.multi_source_dijkstra(H, list(tree_nodes), weight="w")
         order = sorted((t for t in remaining if t in dist),
                        key=lambda t: -remaining[t] / max(dist[t] + s.rates.site, 1.0))  # stable: ties keep order
         added = False
         for t in order:
-            new = [e for e in attach(t) if e not in edges]
+            if cost + dist[t] + s.rates.site > s.budget + 1e-6:
+                continue  # over the budget before any closure or crossing it may add
+            p = paths[t]
+            new = [e for e in (H.edges[a, b]["edge"] for a, b in zip(p[:-1], p[1:])) if e not in edges]
             trial = {**edges, **dict.fromkeys(new)}
             c = s.cost(trial, n_paid + 1)
             if c <= s.budget + 1e-6:
@@ -310,20 +317,21 @@ def prune_budget(
 def steiner_then_prune(s: Setting, H: nx.Graph, span: Sequence[Node],
                        edge_w: Mapping[tuple[Node, Node], float] | None = None
                        ) -> tuple[set[Node], list[Edge], float] | None:
-    """Mehlhorn Steiner tree on ``span`` in ``H`` (weights ``edge_w`` where given), pruned and refilled.
+    """Mehlhorn Steiner tree (networkx) on ``span`` in ``H`` (weights ``edge_w`` where given), pruned, refilled.
 
     Returns ``None`` when the forced sites alone do not fit.
     """
-    from planner.steiner import steiner_tree
-
     W = H
     if edge_w is not None:
         W = H.copy()
         for a, b, d in W.edges(data=True):
             d["w"] = edge_w.get((a, b), edge_w.get((b, a), d["w"]))
+    span = list(dict.fromkeys(span))
     try:
-        st = steiner_tree(W, list(span), weight="w", method="mehlhorn")
-        return _prune(s, H, [H.edges[a, b]["edge"] for a, b in st.edges])
+        if len(span) < 2:
+            return _prune(s, H, [])
+        T = nx.algorithms.approximation.steiner_tree(W, span, weight="w", method="mehlhorn")
+        return _prune(s, H, [H.edges[a, b]["edge"] for a, b in T.edges()])
     except InfeasibleError:
         return None
 

@@ -86,7 +86,6 @@ class Layout:
     out_arcs: list[list[int]]
     lo: np.ndarray
     hi: np.ndarray
-    flow: bool = False
 
     @property
     def ox(self) -> int:
@@ -110,7 +109,7 @@ class Layout:
 
     @property
     def ncol(self) -> int:
-        return (2 if self.flow else 1) * self.A + 3 * self.n
+        return 2 * self.A + 3 * self.n
 
     @property
     def terms(self) -> list[int]:
@@ -123,7 +122,7 @@ class Layout:
 
 
 def make_layout(R: Reduced, root: int, cand: list[int], forced: list[int], prizes: np.ndarray,
-                prices: tuple[Rates, np.ndarray, np.ndarray, np.ndarray], *, flow: bool = False) -> Layout:
+                prices: tuple[Rates, np.ndarray, np.ndarray, np.ndarray]) -> Layout:
     """Columns, bounds and incidence lists of the MILP.
 
     ``prices`` is ``(rates, closure_ok, cross_ok, reach)``: which nodes may hold
@@ -155,7 +154,7 @@ def make_layout(R: Reduced, root: int, cand: list[int], forced: list[int], prize
     cross_price = np.where(cross_ok & (np.array([len(x) for x in side_at]) >= 2), rates.crossing, 0.0)
     L = Layout(n=n, A=A, root=root, tail=tail, head=head, ecost=ecost, cand=cand, forced=forced, prize=prizes,
                site_cost=site_cost, closure_price=closure_price, cross_price=cross_price, side_at=side_at,
-               inc_at=inc_at, in_arcs=in_arcs, out_arcs=out_arcs, lo=np.zeros(0), hi=np.zeros(0), flow=flow)
+               inc_at=inc_at, in_arcs=in_arcs, out_arcs=out_arcs, lo=np.zeros(0), hi=np.zeros(0))
     lo, hi = np.zeros(L.ncol), np.ones(L.ncol)
     hi[L.ox:L.ox + A] = reach.astype(float)
     hi[[L.ox + a for a in in_arcs[root]]] = 0.0
@@ -164,8 +163,7 @@ def make_layout(R: Reduced, root: int, cand: list[int], forced: list[int], prize
             hi[[L.ox + a for a in out_arcs[v]]] = 0.0
     hi[L.oz:L.oz + n] = (closure_price > 0).astype(float)
     hi[L.oc:L.oc + n] = (cross_price > 0).astype(float)
-    if flow:
-        hi[L.of:L.of + A] = _flow_caps(L)
+    hi[L.of:L.of + A] = _flow_caps(L)
     lo[L.ow + root] = 1.0
     lo[[L.ow + i for i in forced]] = 1.0
     L.lo, L.hi = lo, hi
@@ -230,8 +228,6 @@ def _tree_rows(L: Layout, rows: _Rows) -> None:
         rows.add([L.ox + a for a in ins] + [L.ow + v], [1.0] * len(ins) + [-1.0], 0.0, 0.0)
         if v not in terms:
             rows.add([L.ox + a for a in outs] + [L.ow + v], [1.0] * len(outs) + [-1.0], 0.0, inf)
-        if not L.flow:
-            continue
         # flow: what comes in minus what goes out is w_v at a site, 0 elsewhere
         cols = [L.of + a for a in ins] + [L.of + a for a in outs]
         vals = [1.0] * len(ins) + [-1.0] * len(outs)
@@ -239,7 +235,7 @@ def _tree_rows(L: Layout, rows: _Rows) -> None:
             cols.append(L.ow + v)
             vals.append(-1.0)
         rows.add(cols, vals, 0.0, 0.0)
-    for a in range(L.A if L.flow else 0):
+    for a in range(L.A):
         if L.hi[L.ox + a] > 0:
             rows.add([L.of + a, L.ox + a], [1.0, -float(L.hi[L.of + a])], -inf, 0.0)
         else:
@@ -334,6 +330,42 @@ class CutPool:
         self.h, self.L, self.nested = h, L, nested
         self.count = 0
         self._seen: set[bytes] = set()
+        self._keys: list[bytes] = []  # key of each cut row, in row order after the base rows
+        self._keep: list[bool] = []  # rows never dropped (the must-enter cuts)
+
+    def drop(self, base_rows: int, rows: np.ndarray) -> None:
+        """Delete cut rows ``rows`` (indices in the model; kept rows are skipped) and forget them."""
+        rows = np.array([r for r in rows.tolist() if not self._keep[r - base_rows]], dtype=np.int64)
+        if len(rows) == 0:
+            return
+        self.h.deleteRows(len(rows), rows.astype(np.int32))
+        gone = set((rows - base_rows).tolist())
+        for i in gone:
+            self._seen.discard(self._keys[i])
+        self._keys = [k for i, k in enumerate(self._keys) if i not in gone]
+        self._keep = [k for i, k in enumerate(self._keep) if i not in gone]
+
+    def must_enter(self, W: np.ndarray) -> bool:
+        """Add ``x(delta^-(W)) >= 1`` and ``sum of w_t over the sites in W >= 1`` (kept); False if known.
+
+        Valid for every design better than the incumbent when the sites outside
+        ``W`` hold no more priority than the incumbent (an objective cut-off).
+        """
+        L = self.L
+        key = b"enter" + np.packbits(W).tobytes()
+        if key in self._seen:
+            return False
+        arcs = np.flatnonzero(~W[L.tail] & W[L.head])
+        sites = [t for t in L.cand if W[t]]
+        self._seen.add(key)
+        for cols in ((L.ox + arcs).tolist(), [L.ow + t for t in sites]):
+            if not cols:
+                continue
+            self._keys.append(key + bytes([len(cols) % 251]))
+            self._keep.append(True)
+            self.h.addRow(1.0, highspy.kHighsInf, len(cols), np.asarray(cols, dtype=np.int32), np.ones(len(cols)))
+        self.count += (len(arcs) > 0) + (len(sites) > 0)
+        return True
 
     def _cuts_for(self, x: np.ndarray, t: int, wt: float) -> list[np.ndarray]:
         L = self.L
@@ -382,6 +414,8 @@ class CutPool:
                 if key in self._seen:
                     continue
                 self._seen.add(key)
+                self._keys.append(key)
+                self._keep.append(False)
                 starts.append(len(idx))
                 idx.extend((L.ox + arcs).tolist() + [L.ow + t])
                 val.extend([1.0] * len(arcs) + [-1.0])
@@ -421,8 +455,7 @@ def warm_start(L: Layout, R: Reduced, sites: set[Node], edges: list[Edge]) -> np
         if L.hi[L.ox + arc] <= 0:
             return None
         x[L.ox + arc] = 1.0
-        if L.flow:
-            x[L.of + arc] = float(below[b_])
+        x[L.of + arc] = float(below[b_])
         x[L.ow + b_] = 1.0
     x[L.ow + L.root] = 1.0
     for v in T.nodes:
@@ -433,15 +466,6 @@ def warm_start(L: Layout, R: Reduced, sites: set[Node], edges: list[Edge]) -> np
                     and T.edges[int(R.eu[e]), int(R.ev[e])]["id"] == e)
             x[L.oc + v] = 1.0 if k >= 2 else 0.0
     return x
-
-
-def connected(L: Layout, xv: np.ndarray) -> bool:
-    """Whether every chosen node of an integer solution is reached from the root along chosen arcs."""
-    used = np.flatnonzero(xv[L.ox:L.ox + L.A] > 0.5)
-    M = sp.csr_matrix((np.ones(len(used)), (L.tail[used], L.head[used])), shape=(L.n, L.n))
-    seen = np.zeros(L.n, dtype=bool)
-    seen[breadth_first_order(M, L.root, directed=True, return_predecessors=False)] = True
-    return bool(np.all(seen[xv[L.ow:L.ow + L.n] > 0.5]))
 
 
 def decode(L: Layout, R: Reduced, xv: np.ndarray) -> tuple[list[Node], list[Edge]]:
@@ -456,4 +480,4 @@ def decode(L: Layout, R: Reduced, xv: np.ndarray) -> tuple[list[Node], list[Edge
     return sites, edges
 
 
-__all__ = ["CutPool", "Layout", "build_model", "connected", "decode", "make_integer", "make_layout", "warm_start"]
+__all__ = ["CutPool", "Layout", "build_model", "decode", "make_integer", "make_layout", "warm_start"]

@@ -17,34 +17,49 @@ Method
    (also the reported baseline) and pruning of a Mehlhorn tree spanning every
    candidate.
 2. Exact reduction of the graph (:mod:`planner.budget._reduce`): non-kept
-   leaves, degree-2 chains, candidates and arcs out of reach of the budget.
-3. The root LP of the directed-cut MILP (:mod:`planner.budget._milp`) with
-   max-flow cut separation until no cut is violated, the bound stalls, or the
-   round limit is reached; LP rounding (Steiner trees over the sites the LP
-   takes with ``w_t >= 0.7 / 0.4 / 0.1``, edges it uses made cheaper, pruned).
-4. HiGHS branch and cut on the cut pool (cuts slack at the LP optimum
-   dropped), warm-started with the best heuristic design.
+   leaves, degree-2 chains, arcs out of reach of the budget (distance test).
+3. The root LP of the directed-cut MILP with a single-commodity flow
+   (:mod:`planner.budget._milp`), max-flow cut separation until no cut is
+   violated, the bound stalls, or the round limit; LP rounding (Steiner trees
+   over the sites the LP takes with ``w_t >= 0.7 / 0.4 / 0.1``, edges it uses
+   made cheaper, pruned and refilled).
+4. Objective cut-off at a gate (:func:`_must_enter`): an articulation point
+   ``g`` of the reduced graph such that the sites not behind it hold no more
+   priority than the incumbent must be in every better design, so the row
+   ``x(delta^-(D(g) + g)) >= 1`` is added (the deepest such gate). On
+   Bontang the core hangs off the city by a long single road: the LP could
+   buy half of that trunk and half of the city; with the cut it pays the
+   trunk in full, and the root bound at Rp 2 miliar (pagu) falls from 488 to
+   389 against an optimum of 360. The root LP and the rounding run again.
+5. HiGHS branch and cut on the cut pool (cuts slack at the LP optimum dropped,
+   the cut-off kept), warm-started with the best design, stopped by proof
+   (optimal, or within :data:`TARGET_GAP` of the bound) or by its node limit. The flow columns make every integer solution connected,
+   so HiGHS runs once (no cut-and-resolve loop).
 
 The bound is the minimum of the root LP bound and HiGHS's dual bound, less the
-tie-break, rounded down when every priority is an integer.
+tie-break, rounded down when every priority is an integer (with the cut-off:
+of designs better than the incumbent, so ``max(bound, incumbent)`` is valid).
 
 Reproducibility
 ---------------
-The course of the solve does not depend on the machine's speed. Every limit
-is a count of work (:class:`WorkLimits`: separation rounds, simplex
-iterations per LP, simplex iterations of the branch and cut, checked by a
-HiGHS callback), derived from ``time_limit`` by fixed rates calibrated so
-that on the reference machine (2 shared cores) the work limit ends the solve
-well before the clock. HiGHS runs on one thread with ``random_seed=seed``;
-every set is iterated in the order of the input graph. The wall clock is
-only a safety net: if it fires first the result says
-``stopped_by="wall_clock"`` (and is then not reproducible on another
-machine).
+The course of the solve does not depend on the machine's speed. No step
+reads the clock to decide what to do: every limit is a count of work
+(:class:`WorkLimits`: separation rounds, simplex iterations per root LP,
+branch-and-bound nodes of HiGHS), the last derived from ``time_limit`` by a
+fixed rate (:data:`MIP_NODES_PER_SECOND`, calibrated on the reference
+machine of 2 shared cores so that the node limit, not the clock, ends a
+30-second Bontang solve). HiGHS runs on one thread with
+``random_seed=seed``; HiGHS's own root work (presolve, cuts, sub-MIP
+heuristics, strong branching) is governed by its deterministic effort rules.
+Every set is iterated in the order of the input graph. The wall clock is only
+a safety net: if it fires first the result says ``stopped_by="wall_clock"``
+(and is then not reproducible on another machine).
 
 Complexity: NP-hard; each separation round runs up to three max-flows per
 candidate site (``O(K V E)`` worst case, milliseconds each on the reduced
-Bontang graph of ~730 nodes / ~990 edges / ~150 sites); the branch and cut is
-bounded by its simplex-iteration limit.
+Bontang graph of ~750 nodes / ~1,000 edges / ~150 sites); the gate search is
+``O(A (V + E))`` for ``A`` articulation points; the branch and cut is
+bounded by its node limit.
 
 References: D. S. Johnson, M. Minkoff, S. Phillips (2000), The prize
 collecting Steiner tree problem: theory and practice, SODA; I. Ljubić et al.
@@ -74,7 +89,6 @@ from planner.budget._milp import (
     CutPool,
     Layout,
     build_model,
-    connected,
     decode,
     make_integer,
     make_layout,
@@ -82,10 +96,12 @@ from planner.budget._milp import (
 )
 from planner.budget._reduce import Reduced, reduce_graph
 
-#: Branch-and-bound nodes granted per second of ``time_limit`` (calibrated, see module doc).
-MIP_NODES_PER_SECOND = 3.0
-#: Add the single-commodity flow columns to the MILP (every integer solution connected; see ``_milp``).
-USE_FLOW = True
+#: Branch-and-bound nodes granted per second of ``time_limit`` (calibrated on the reference machine: a Bontang
+#: node takes 0.1-0.5 s there, more under load; see the module documentation).
+MIP_NODES_PER_SECOND = 1.0
+#: Relative priority gap at which the branch and cut stops: proven within 0.5 % is enough (a last priority
+#: point can take more nodes than the whole search before it; see docs/scenarios.md).
+TARGET_GAP = 0.005
 #: Separation rounds of the root LP at most.
 LP_ROUNDS = 60
 #: Simplex iterations of one root LP solve at most.
@@ -151,7 +167,9 @@ class _Lp:
     integral: bool
     eps: float
     budget: float
+    dist: np.ndarray
     bound: float = math.inf
+    cutoff: bool = False  # holds cuts valid only for designs better than the incumbent
     rounds: int = 0
     iterations: int = 0
     converged: bool = False
@@ -198,13 +216,12 @@ def _setup_lp(run: _Run, cands: list[Node], seed: int) -> _Lp:
     prize[cand_i] = [s.prizes[t] for t in cands]
     closure_ok = np.array([not (v in s.paid or s.rules.closure_exempt(v)) for v in R.nodes])
     cross_ok = np.array([v in s.rules.crossing_candidates and v not in s.paid for v in R.nodes])
-    L = make_layout(R, ri, cand_i, [R.index[t] for t in forced], prize, (s.rates, closure_ok, cross_ok, reach),
-                    flow=USE_FLOW)
+    L = make_layout(R, ri, cand_i, [R.index[t] for t in forced], prize, (s.rates, closure_ok, cross_ok, reach))
     eps = 0.01 * min([s.prizes[t] for t in cands] or [1.0]) / max(s.budget, 1.0)
     h, base_rows = build_model(L, left, eps, seed)
     integral = all(float(p).is_integer() for p in s.prizes.values())
     lp = _Lp(R=R, L=L, h=h, base_rows=base_rows, cuts=CutPool(h, L), integral=integral, eps=eps,
-             budget=s.budget)
+             budget=s.budget, dist=dr)
     run.info.update(reduced_nodes=R.n, reduced_edges=R.m, candidates=len(cand_i),
                     arcs_out_of_reach=int((~reach).sum()))
     return lp
@@ -220,6 +237,10 @@ def _root_lp(run: _Run, lp: _Lp) -> np.ndarray | None:
         h.setOptionValue("time_limit", max(run.deadline - time.perf_counter(), 0.05))
         h.run()
         lp.iterations += int(h.getInfo().simplex_iteration_count)
+        if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible and lp.cutoff:
+            lp.bound = min(lp.bound, run.best.priority)  # nothing beats the incumbent
+            lp.converged = True
+            return None
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             break
         xv = np.asarray(h.getSolution().col_value)
@@ -232,6 +253,59 @@ def _root_lp(run: _Run, lp: _Lp) -> np.ndarray | None:
         if len(history) > 12 and history[-12] - history[-1] < 1e-3 * max(history[-1], 1.0):
             break  # tailing off: leave the rest to branch and cut
     return xv
+
+
+def _gates(lp: _Lp) -> list[tuple[int, np.ndarray]]:
+    """Articulation points ``g`` of the reduced graph with the nodes only reachable through them, ``D(g)``.
+
+    ``O(A (V + E))`` for ``A`` articulation points: one breadth-first search from the root around each.
+    """
+    L = lp.L
+    adj: list[list[int]] = [[] for _ in range(L.n)]
+    for u, v in zip(L.tail[0::2].tolist(), L.head[0::2].tolist()):
+        adj[u].append(v)
+        adj[v].append(u)
+    g = nx.Graph()
+    g.add_nodes_from(range(L.n))
+    g.add_edges_from(zip(L.tail[0::2].tolist(), L.head[0::2].tolist()))
+    out = []
+    for a in sorted(nx.articulation_points(g)):
+        if a == L.root:
+            continue
+        near = np.zeros(L.n, dtype=bool)
+        near[L.root] = near[a] = True
+        stack = [L.root]
+        while stack:
+            u = stack.pop()
+            for v in adj[u]:
+                if not near[v]:
+                    near[v] = True
+                    stack.append(v)
+        D = ~near
+        out.append((a, D))
+    return out
+
+
+def _must_enter(run: _Run, lp: _Lp) -> bool:
+    """Objective cut-off: the deepest gate that every better design must pass is in every better design.
+
+    A gate ``g`` (articulation point) whose far side ``D(g)`` leaves no more priority outside than the
+    incumbent has must be entered: ``x(delta^-(D(g) + g)) >= 1`` (one arc, as ``g`` is a gate). The
+    deepest such gate (farthest from the root) is used. Returns whether a new cut was added.
+    """
+    L = lp.L
+    best = None
+    for a, D in _gates(lp):
+        outside = float(L.prize[~D].sum())
+        if outside <= run.best.priority + 1e-9 and (best is None or lp.dist[a] > lp.dist[best[0]]):
+            best = (a, D)
+    if best is None or not best[1][L.cand].any():
+        return False
+    W = best[1].copy()
+    W[best[0]] = True
+    added = lp.cuts.must_enter(W)
+    lp.cutoff = lp.cutoff or added
+    return added
 
 
 def _lp_rounding(run: _Run, lp: _Lp, xv: np.ndarray) -> None:
@@ -257,97 +331,53 @@ def _drop_slack_cuts(lp: _Lp) -> None:
     h = lp.h
     if h.getModelStatus() == highspy.HighsModelStatus.kOptimal and lp.cuts.count:
         act = np.asarray(h.getSolution().row_value)
-        slack = np.flatnonzero(act[lp.base_rows:] > 1e-6) + lp.base_rows
-        if len(slack):
-            h.deleteRows(len(slack), slack.astype(np.int32))
+        lp.cuts.drop(lp.base_rows, np.flatnonzero(act[lp.base_rows:] > 1e-6) + lp.base_rows)
 
 
-@dataclass
-class _MipState:
-    """What the HiGHS callbacks saw in one run."""
+def _branch_and_cut(run: _Run, lp: _Lp) -> float:
+    """HiGHS on the MILP, warm-started with the best design, until proof or the node limit.
 
-    apart: np.ndarray | None = None  # an improving solution with a part cut off from the root
-    nodes: int = 0
-    dual: float = -math.inf  # HiGHS's dual bound (minimisation) at the last interrupt check
-
-
-def _mip_run(run: _Run, lp: _Lp, node_limit: int) -> tuple[_MipState, highspy.HighsModelStatus]:
-    """One HiGHS run, warm-started with the best design, at most ``node_limit`` nodes.
-
-    Improving solutions connected to the root are offered to the incumbent; the first one with a part cut
-    off from the root interrupts the run (its cuts are added by the caller).
+    Returns HiGHS's priority bound (valid whatever cuts the model holds: it is a relaxation; with the
+    objective cut-off, for designs better than the incumbent).
     """
-    h, L, s = lp.h, lp.L, run.s
-    start = warm_start(L, lp.R, run.best.sites, run.best.edges)
+    h, L, R, s = lp.h, lp.L, lp.R, run.s
+    make_integer(h, L)
+    h.setOptionValue("simplex_iteration_limit", 2_147_483_647)
+    h.setOptionValue("mip_rel_gap", TARGET_GAP)
+    abs_gap = 1e-6
+    if lp.integral:  # a design better by less than one priority point cannot exist: prune such nodes
+        abs_gap = max(1.0 - 2.0 * lp.eps * s.budget - 1e-6, 1e-6)
+    h.setOptionValue("mip_abs_gap", abs_gap)
+    h.setOptionValue("mip_max_nodes", run.limits.mip_nodes)
+    start = warm_start(L, R, run.best.sites, run.best.edges)
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = list(start)
         sol.value_valid = True
         h.setSolution(sol)
-    st = _MipState()
-
-    def on_solution(e: highspy.HighsCallbackEvent) -> None:
-        xv = np.asarray(e.data_out.mip_solution)
-        if len(xv) != L.ncol or st.apart is not None:
-            return
-        if not connected(L, xv):
-            st.apart = np.round(xv)
-            return
-        sites, edges = decode(L, lp.R, xv)
+    h.setOptionValue("time_limit", max(run.deadline - time.perf_counter(), 0.05))
+    h.run()
+    status, info = h.getModelStatus(), h.getInfo()
+    run.info.update(highs_status=h.modelStatusToString(status), mip_nodes=int(info.mip_node_count),
+                    mip_iterations=int(info.simplex_iteration_count),
+                    mip_work_limit_hit=status != highspy.HighsModelStatus.kOptimal and not run.wall_clock
+                    and status != highspy.HighsModelStatus.kTimeLimit)
+    if status == highspy.HighsModelStatus.kTimeLimit:
+        run.wall_clock = True
+    if status == highspy.HighsModelStatus.kInfeasible:
+        # only the objective cut-off can make the model infeasible: nothing beats the incumbent
+        return run.best.priority if lp.cutoff else math.inf
+    dual = lp.as_bound(-float(info.mip_dual_bound)) if math.isfinite(info.mip_dual_bound) else math.inf
+    if info.primal_solution_status == 2:
+        xv = np.asarray(h.getSolution().col_value)
+        closed = float(info.objective_function_value) - float(info.mip_dual_bound) <= abs_gap + 1e-9
+        if lp.integral and status == highspy.HighsModelStatus.kOptimal and closed:
+            # within mip_abs_gap < 1: no solution of the model reaches one priority point more
+            dual = min(dual, float(round(float(L.prize @ np.round(xv[L.ow:L.ow + L.n])))))
+        sites, edges = decode(L, R, xv)
         cost = s.cost(edges, sum(1 for t in sites if t in s.prizes))
         if cost <= s.budget + 1.0:
             run.best.offer(sites, edges, cost, s.priority(sites), "milp")
-
-    def on_interrupt(e: highspy.HighsCallbackEvent) -> None:
-        st.nodes = max(st.nodes, int(e.data_out.mip_node_count))
-        st.dual = float(e.data_out.mip_dual_bound)
-        if st.apart is not None:
-            e.interrupt()
-
-    h.setOptionValue("mip_max_nodes", max(int(node_limit), 1))
-    h.setOptionValue("time_limit", max(run.deadline - time.perf_counter(), 0.05))
-    h.cbMipImprovingSolution += on_solution
-    h.cbMipInterrupt += on_interrupt
-    h.run()
-    h.cbMipImprovingSolution -= on_solution
-    h.cbMipInterrupt -= on_interrupt
-    status = h.getModelStatus()
-    if status != highspy.HighsModelStatus.kInterrupt:  # the info of an interrupted run is not valid
-        info = h.getInfo()
-        st.nodes, st.dual = int(info.mip_node_count), float(info.mip_dual_bound)
-    return st, status
-
-
-def _branch_and_cut(run: _Run, lp: _Lp) -> float:
-    """HiGHS on the MILP until proof or the node limit (over all runs); returns its priority bound.
-
-    Without the flow columns an improving solution with a part cut off from the root interrupts HiGHS; its
-    cuts are added and HiGHS runs again, warm-started with the best design.
-    """
-    h, L, s = lp.h, lp.L, run.s
-    make_integer(h, L)
-    h.setOptionValue("simplex_iteration_limit", 2_147_483_647)
-    h.setOptionValue("mip_rel_gap", 1e-6)
-    if lp.integral:  # a design better by less than one priority point cannot exist: prune such nodes
-        h.setOptionValue("mip_abs_gap", max(1.0 - 2.0 * lp.eps * s.budget - 1e-6, 1e-6))
-    nodes, runs, dual = 0, 0, math.inf
-    status = highspy.HighsModelStatus.kNotset
-    while not run.out_of_time() and nodes < run.limits.mip_nodes:
-        st, status = _mip_run(run, lp, run.limits.mip_nodes - nodes)
-        nodes += max(st.nodes, 1)
-        runs += 1
-        if status == highspy.HighsModelStatus.kTimeLimit:
-            run.wall_clock = True
-        if math.isfinite(st.dual):  # valid: the model is a relaxation whatever cuts it holds
-            dual = min(dual, lp.as_bound(-st.dual))
-        if st.apart is not None and lp.cuts.separate(st.apart) > 0:
-            continue
-        if lp.integral and status == highspy.HighsModelStatus.kOptimal:
-            # optimal within mip_abs_gap < 1: no solution of the model reaches one priority point more
-            xv = np.asarray(h.getSolution().col_value)
-            dual = min(dual, float(round(float(L.prize @ np.round(xv[L.ow:L.ow + L.n])))))
-        break
-    run.info.update(highs_status=h.modelStatusToString(status), mip_runs=runs, mip_nodes=nodes)
     return dual
 
 
@@ -435,6 +465,11 @@ def solve_budget(
     xv = _root_lp(run, lp)
     if xv is not None and not run.out_of_time():
         _lp_rounding(run, lp, xv)
+    if xv is not None and _must_enter(run, lp):  # then the root LP again, with the cut-off
+        lp.converged = False
+        xv = _root_lp(run, lp)
+        if xv is not None and not run.out_of_time():
+            _lp_rounding(run, lp, xv)
     _drop_slack_cuts(lp)
     dual = math.inf
     t_mip = time.perf_counter()
@@ -443,7 +478,9 @@ def solve_budget(
     best = run.best
     bound = max(min(dual, lp.bound, total), best.priority)
     optimal = bool(bound - best.priority <= max(1e-6 * bound, 1e-9) + (0.0 if lp.integral else lp.eps * budget))
-    stopped = "proof" if optimal else ("wall_clock" if run.wall_clock else "work_limit")
+    proven = optimal or (bound - best.priority <= TARGET_GAP * bound and not run.info.get("mip_work_limit_hit")
+                         and run.info.get("highs_status") == "Optimal")
+    stopped = "proof" if proven else ("wall_clock" if run.wall_clock else "work_limit")
     run.info.update(lp_rounds=lp.rounds, lp_iterations=lp.iterations, lp_converged=lp.converged,
                     cuts=lp.cuts.count, lp_bound=lp.bound, work_limits=run.limits.__dict__,
                     seconds_heuristics=round(t_heur, 2), seconds_mip=round(time.perf_counter() - t_mip, 2))

@@ -53,8 +53,8 @@ def _check_design(G: nx.MultiGraph, root: int, res: BudgetResult, budget: float)
 def test_same_input_and_seed_give_the_same_result():
     G, root, prizes, budget = grid_instance()
     rules = RoadRules.of(G)
-    a = solve_budget(G, root, prizes, budget, RATES, rules=rules, time_limit=20, seed=3)
-    b = solve_budget(G, root, prizes, budget, RATES, rules=rules, time_limit=20, seed=3)
+    a = solve_budget(G, root, prizes, budget, RATES, rules=rules, time_limit=120, seed=3)
+    b = solve_budget(G, root, prizes, budget, RATES, rules=rules, time_limit=120, seed=3)
     _check_design(G, root, a, budget)
     assert a.stopped_by != "wall_clock"
     assert (sorted(a.sites), a.edges, a.priority, a.bound, a.cost, a.method, a.stopped_by) == \
@@ -68,7 +68,7 @@ def test_same_input_and_seed_give_the_same_result():
 def test_tiny_work_limit_still_gives_a_valid_design_and_bound(monkeypatch):
     G, root, prizes, budget = grid_instance()
     rules = RoadRules.of(G)
-    full = solve_budget(G, root, prizes, budget, RATES, rules=rules, time_limit=20)
+    full = solve_budget(G, root, prizes, budget, RATES, rules=rules, time_limit=120)
     monkeypatch.setattr(budget_solve, "LP_ROUNDS", 1)
     monkeypatch.setattr(budget_solve, "MIP_NODES_PER_SECOND", 1e-6)  # one node whatever the time limit
     res = solve_budget(G, root, prizes, budget, RATES, rules=rules, time_limit=60)

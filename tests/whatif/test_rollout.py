@@ -28,8 +28,8 @@ def test_phases_within_ceilings_dig_once_and_reproducible():
     G, root, prizes, rates = _scaled()
     rules = RoadRules.of(G)
     ceilings = [150e6, 120e6]
-    a = plan_rollout(G, root, prizes, ceilings, rates, rules=rules, time_limit=20, seed=0)
-    b = plan_rollout(G, root, prizes, ceilings, rates, rules=rules, time_limit=20, seed=0)
+    a = plan_rollout(G, root, prizes, ceilings, rates, rules=rules, time_limit=120, seed=0)
+    b = plan_rollout(G, root, prizes, ceilings, rates, rules=rules, time_limit=120, seed=0)
     assert [p["phase"] for p in a.phases] == [1, 2]
     before: list = []
     for ph, ceiling in zip(a.phases, ceilings):
