@@ -11,15 +11,16 @@ Method
 1. Non-kept leaves are removed repeatedly (degree test; an optimal tree has
    only kept leaves).
 2. Chains of non-kept degree-2 nodes (crossing candidates excepted) are
-   contracted into one edge whose cost is the sum of the chain's costs; the original edges are kept with it, and
-   whether the chain's first and last piece is a *side* edge (see
+   contracted into one edge whose cost is the sum of the chain's costs; the
+   original edges are kept with it, and whether the chain's first and last
+   piece is a *side* edge (see
    :class:`~planner.budget.DesignRules`), so crossings at the chain's ends are
    still counted. Loops back to their start and cycles without a branch node
    are dropped (never in an optimal tree).
-3. Distance test: with ``d(r, v)`` the cheapest cost from the root, a node
-   whose ``d(r, v)`` exceeds what the budget leaves for edges cannot be in a
-   design, and an arc ``u -> v`` with ``d(r, u) + c(u, v)`` over it cannot be
-   used in that direction (reported as ``reach``; the MILP fixes them to 0).
+3. :meth:`Reduced.distances` gives ``d(r, v)``, the cheapest cost from the
+   root; the solver uses it for the distance test (an arc ``u -> v`` with
+   ``d(r, u) + c(u, v)`` over what the budget leaves for edges is fixed to 0)
+   and for the gates of its objective cut-off.
 
 Complexity: ``O(V + E)`` for 1–2, one Dijkstra ``O(E + V log V)`` for 3.
 

@@ -83,7 +83,7 @@ import highspy
 import networkx as nx
 import numpy as np
 
-from planner._errors import InfeasibleError, InputError
+from planner._errors import InputError
 from planner.budget._design import BudgetResult, DesignRules, Incumbent, Node, Rates, both_ways, simple_graph
 from planner.budget._heuristics import Setting, greedy_design, steiner_then_prune
 from planner.budget._milp import (
