@@ -1,105 +1,110 @@
 """Benchmark the budgeted site choice (:func:`planner.budget.solve_budget`) on the real Bontang data.
 
-    .venv/bin/python benchmarks/bench_budget.py                      # Rp 1/2/3/5 miliar, 30 s each
+    .venv/bin/python benchmarks/bench_budget.py                      # pagu Rp 1/2/3/5/8 miliar, 30 s each
     .venv/bin/python benchmarks/bench_budget.py --budgets 2e9 --time-limit 60
-    .venv/bin/python benchmarks/bench_budget.py --module /tmp/budget_old.py   # another version of budget.py
+    .venv/bin/python benchmarks/bench_budget.py --works              # budgets are works limits, not pagu
 
-The instance is exactly the one ``planner plan --budget B`` solves (default
-scenario, base prices): it is captured from :func:`planner.plan.make_plan`
-by intercepting the first call of ``solve_budget``, then solved for each
-budget (less the rounding margin of :mod:`planner.whatif.phases`); the budget is the
-works limit the solver sees, or with ``--pagu`` a pagu including PPN 11 %
-(``planner plan --budget B`` spends works cost up to ``B / 1.11``). Printed per
-budget: greedy priority, our priority, proven upper bound, gap %, seconds
-and the ratio to greedy. Nothing is asserted: figures only.
+The instance is the one ``planner plan --budget B`` solves (default
+scenario, base prices, the sites reachable from the core within the drop
+limit), built here from the data without :func:`planner.plan.make_plan`. A
+budget is a pagu including PPN 11 % (``planner plan --budget B`` spends works
+cost up to ``B / 1.11``) less the rounding margin of
+:mod:`planner.whatif.phases`; with ``--works`` it is the works limit itself.
+
+Each budget is solved twice with the same seed. Printed per budget: the
+greedy baseline, then for each run priority, proven upper bound, gap %,
+seconds, work (simplex iterations of the root LP and of the branch and cut)
+and ``stopped_by``, and whether the two runs gave identical designs and
+figures. Nothing is asserted: figures only. Seconds are the only figure that
+depends on the machine's speed.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import sys
 import time
-from pathlib import Path
-from types import ModuleType
+from collections.abc import Hashable
+
+import networkx as nx
+
+from planner.budget import BudgetResult, Rates, solve_budget
+from planner.model.quantities import RoadRules
 
 
-class _Captured(Exception):
-    pass
-
-
-def capture_instance() -> dict:
-    """Arguments of the first ``solve_budget`` call of a budgeted Bontang plan."""
-    import planner.whatif.phases as ph
+def bontang_instance() -> tuple[nx.MultiGraph, Hashable, dict[Hashable, float], Rates]:
+    """Routing graph (the core's component), core node, priorities and rates of the default Bontang plan."""
     from planner.io.city import load_city
-    from planner.plan import make_plan
+    from planner.model.costs import CostModel
+    from planner.model.graph import build_graph, set_weights
     from planner.model.scenario import parse_scenario
 
-    got: dict = {}
-    orig = ph.solve_budget
+    city = load_city("bontang")
+    sc = parse_scenario({"name": "bench"})
+    model = CostModel(city.prices.with_overrides(sc.price_overrides), sc.deployment)
+    f = city.facilities
+    core_id = str(f.loc[f["is_core"], "id"].iloc[0]) if sc.core is None else sc.core
+    placed = f[f["placed"]]
+    G = build_graph(city.roads, placed[["id", "geometry"]], city.crs, city.existing_fiber)
+    set_weights(G, model)
+    site_nodes = G.graph["site_nodes"]
+    root = site_nodes[core_id]
+    comp = nx.node_connected_component(G, root)
+    prizes: dict[Hashable, float] = {}
+    for rec in placed.to_dict("records"):
+        sid, n = rec["id"], site_nodes[rec["id"]]
+        selected = (rec["category"] in sc.categories or sid in sc.include) and sid not in sc.exclude
+        if sid == core_id or n not in comp or not selected:
+            continue
+        if G.edges[n, next(iter(G[n])), 0]["length_m"] > sc.max_drop_m:
+            continue
+        prizes[n] = sc.site_weight(sid, rec["category"], rec["subtype"])
+    pr = model.prices
+    rates = Rates(closure=pr.get("splice_closure").at("base"),
+                  crossing=pr.get("road_crossing", "underground", "arteri").at("base"),
+                  site=pr.get("equipment_site").at("base"), core=pr.get("equipment_core").at("base"))
+    return G.subgraph(comp).copy(), root, prizes, rates
 
-    def grab(G, root, prizes, budget, rates, **kw):  # type: ignore[no-untyped-def]
-        got.update(G=G, root=root, prizes=dict(prizes), rates=rates, **kw)
-        raise _Captured
 
-    ph.solve_budget = grab
-    try:
-        sc = parse_scenario({"name": "bench", "budget": {"total_idr": 2_000_000_000}})
-        make_plan(load_city("bontang"), sc, time_limit=5, seed=0)
-    except _Captured:
-        pass
-    finally:
-        ph.solve_budget = orig
-    if not got:
-        raise SystemExit("could not capture the budget instance from make_plan")
-    return got
+def _work(res: BudgetResult) -> int:
+    return int(res.info.get("lp_iterations", 0)) + int(res.info.get("mip_iterations", 0))
 
 
-def load_module(path: str | None) -> ModuleType:
-    """``planner.budget`` or a copy of it at ``path``."""
-    if path is None:
-        import planner.budget as mod
-
-        return mod
-    spec = importlib.util.spec_from_file_location("budget_alt", path)
-    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules["budget_alt"] = mod
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
+def _same(a: BudgetResult, b: BudgetResult) -> bool:
+    return (sorted(map(str, a.sites)) == sorted(map(str, b.sites)) and a.edges == b.edges
+            and (a.priority, a.bound, a.cost, a.method, a.stopped_by, _work(a))
+            == (b.priority, b.bound, b.cost, b.method, b.stopped_by, _work(b)))
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--budgets", type=float, nargs="+", default=[1e9, 2e9, 3e9, 5e9])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("--budgets", type=float, nargs="+", default=[1e9, 2e9, 3e9, 5e9, 8e9])
     ap.add_argument("--time-limit", type=float, default=30.0)
-    ap.add_argument("--pagu", action="store_true",
-                    help="budgets are pagu including PPN 11%% (as `planner plan --budget`): works limit = B / 1.11")
-    ap.add_argument("--module", default=None, help="path of another budget.py to time (e.g. the old one)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--works", action="store_true", help="budgets are works limits (no PPN, no rounding margin)")
     args = ap.parse_args(argv)
     from planner.whatif.phases import ROUNDING_MARGIN_IDR
 
-    inst = capture_instance()
-    mod = load_module(args.module)
-    G = inst.pop("G")
-    root = inst.pop("root")
-    prizes = inst.pop("prizes")
-    rates = inst.pop("rates")
-    inst.pop("time_limit", None)
+    G, root, prizes, rates = bontang_instance()
+    rules = RoadRules.of(G)
     print(f"instance: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges, {len(prizes)} candidate sites, "
-          f"total priority {sum(prizes.values()):.0f}; module {args.module or 'planner.budget'}; "
-          f"time limit {args.time_limit:.0f} s")
-    head = (f"{'budget (Rp)':>15} {'greedy':>8} {'ours':>8} {'bound':>8} {'gap %':>7} {'seconds':>8} "
-            f"{'x greedy':>9} method")
+          f"total priority {sum(prizes.values()):.0f}; time limit {args.time_limit:.0f} s, seed {args.seed}; "
+          f"budgets are {'works limits' if args.works else 'pagu incl. PPN 11 %'}")
+    run_cols = f"{'prio':>5} {'bound':>6} {'gap %':>6} {'sec':>5} {'work':>7} {'stopped_by':>10}"
+    head = f"{'budget (Rp)':>15} {'greedy':>6} | {run_cols} | {run_cols} | identical"
     print(head)
     print("-" * len(head))
     for b in args.budgets:
-        t = time.perf_counter()
-        works = b / 1.11 if args.pagu else b
-        res = mod.solve_budget(G, root, prizes, works - ROUNDING_MARGIN_IDR, rates, time_limit=args.time_limit, **inst)
-        sec = time.perf_counter() - t
-        ratio = res.priority / res.greedy_priority if res.greedy_priority > 0 else float("nan")
-        print(f"{b:>15,.0f} {res.greedy_priority:>8.0f} {res.priority:>8.0f} {res.bound:>8.1f} "
-              f"{100 * res.gap:>7.2f} {sec:>8.1f} {ratio:>9.3f} {res.method}", flush=True)
+        works = b if args.works else b / 1.11 - ROUNDING_MARGIN_IDR
+        runs = []
+        for _ in range(2):
+            t = time.perf_counter()
+            res = solve_budget(G, root, prizes, works, rates, rules=rules, time_limit=args.time_limit,
+                               seed=args.seed)
+            runs.append((res, time.perf_counter() - t))
+        cells = [f"{r.priority:>5.0f} {r.bound:>6.0f} {100 * r.gap:>6.2f} {sec:>5.1f} {_work(r):>7d} "
+                 f"{r.stopped_by:>10}" for r, sec in runs]
+        same = "yes" if _same(runs[0][0], runs[1][0]) else "no"
+        print(f"{b:>15,.0f} {runs[0][0].greedy_priority:>6.0f} | {cells[0]} | {cells[1]} | {same}", flush=True)
 
 
 if __name__ == "__main__":

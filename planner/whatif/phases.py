@@ -12,23 +12,12 @@ A plan with a budget but no phases is a rollout with one phase.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
-from planner.budget import (
-    BudgetResult,
-    Rates,
-    orient_edge,
-    closure_nodes,
-    crossing_candidates,
-    crossing_nodes,
-    design_cost,
-    marginal_costs,
-    solve_budget,
-)
+from planner.budget import BudgetResult, DesignRules, Rates, marginal_costs, solve_budget
 
 Node = Hashable
 Edge = tuple[Node, Node, int]
@@ -50,7 +39,9 @@ class Rollout:
     phases
         Per phase: ``phase``, ``ceiling_idr``, ``cost_idr`` (at the budget's
         level), ``sites``, ``priority``, ``bound``, ``gap_pct``, ``optimal``,
-        ``method``, ``greedy_priority``, ``seconds``, ``info``.
+        ``method``, ``greedy_priority``, ``seconds``, ``info`` and
+        ``stopped_by`` (``proof``, ``work_limit`` or ``wall_clock``, see
+        :class:`~planner.budget.BudgetResult`).
     left_out
         Candidate sites not connected, with the extra cost (at the budget's
         level) of adding each alone to the final network.
@@ -73,16 +64,41 @@ def phase_cost(
     after: Sequence[Edge],
     new_sites: int,
     rates: Rates,
+    *,
+    rules: DesignRules,
     weight: str = "weight",
-    cross: set | None = None,
 ) -> float:
-    """Cost of growing the network ``before`` into ``after``: new edges, new closures and crossings,
-    equipment of ``new_sites`` sites, and ``rates.core``."""
+    """Cost of growing the network ``before`` into ``after``.
+
+    Parameters
+    ----------
+    G
+        Routing graph; edge costs in ``weight``.
+    before, after
+        Edges of the network before and after the phase (``after`` contains ``before``).
+    new_sites
+        Sites equipped in the phase.
+    rates
+        Prices; ``rates.core`` is added (0 after the first phase).
+    rules
+        Where closures and crossings are (e.g. :class:`planner.model.quantities.RoadRules`).
+    weight
+        Edge cost attribute.
+
+    Returns
+    -------
+    float
+        New edges + new closures and crossings + equipment of ``new_sites`` sites + ``rates.core``.
+
+    Notes
+    -----
+    ``O(|after|)`` plus the work of ``rules``.
+    """
     old = set(before)
     new = [e for e in after if e not in old]
     cost = sum(float(G.edges[e][weight]) for e in new)
-    cost += rates.closure * len(closure_nodes(G, after) - closure_nodes(G, before))
-    cost += rates.crossing * len(crossing_nodes(G, after, cross) - crossing_nodes(G, before, cross))
+    cost += rates.closure * len(rules.closure_nodes(after) - rules.closure_nodes(before))
+    cost += rates.crossing * len(rules.crossing_nodes(after) - rules.crossing_nodes(before))
     return cost + rates.site * new_sites + rates.core
 
 
@@ -93,9 +109,9 @@ def plan_rollout(
     ceilings: Sequence[float],
     rates: Rates,
     *,
+    rules: DesignRules,
     weight: str = "weight",
     time_limit: float = 30.0,
-    rules: object = None,
     seed: int = 0,
 ) -> Rollout:
     """Connect sites phase by phase, each phase within its ceiling, maximising priority.
@@ -112,15 +128,28 @@ def plan_rollout(
         IDR available in each phase (at the price level of ``weight`` and ``rates``).
     rates
         Closure, crossing, site and core prices (core paid in phase 1).
+    rules
+        Where closures and crossings are (e.g. :class:`planner.model.quantities.RoadRules`).
+    weight
+        Edge cost attribute.
     time_limit
-        Seconds in total, shared by the phases.
+        Seconds in total, split evenly between the phases (each phase's share
+        sets its deterministic work limit, see :func:`~planner.budget.solve_budget`).
+    seed
+        Seed of each phase's solve.
 
     Returns
     -------
     Rollout
+        The same inputs and seed give the same rollout on any machine unless
+        a phase reports ``stopped_by == "wall_clock"``.
+
+    Notes
+    -----
+    One :func:`~planner.budget.solve_budget` per phase, re-solved (at most
+    three times) with a lower target when closures formed with unused old
+    edges push a phase over its ceiling.
     """
-    t0 = time.perf_counter()
-    cross = crossing_candidates(G)
     built: list[Edge] = []
     connected: list[Node] = []
     site_phase: dict[Node, int] = {}
@@ -128,32 +157,33 @@ def plan_rollout(
     phases: list[dict] = []
     remaining = dict(prizes)
     for i, ceiling in enumerate(ceilings, start=1):
-        left = time_limit - (time.perf_counter() - t0)
-        per = max(left / (len(ceilings) - i + 1), 2.0)
+        # a fixed share per phase (not what the clock leaves): the course of the rollout does not depend on speed
+        per = max(time_limit / len(ceilings), 2.0)
         r = rates if i == 1 else replace(rates, core=0.0)
-        paid = closure_nodes(G, built) | crossing_nodes(G, built, cross)
+        paid = rules.closure_nodes(built) | rules.crossing_nodes(built)
         target = max(ceiling - ROUNDING_MARGIN_IDR, 0.0)
         res: BudgetResult | None = None
         for _attempt in range(3):
             if target < r.core:
                 res = None
                 break
-            res = solve_budget(G, root, remaining, target, r, weight=weight, forced=connected,
-                               free_edges=set(built), paid_nodes=paid, time_limit=per)
+            res = solve_budget(G, root, remaining, target, r, rules=rules, weight=weight, forced=connected,
+                               free_edges=set(built), paid_nodes=paid, time_limit=per, seed=seed)
             new_edges = [e for e in res.edges if e not in set(built)]
             new_sites = [t for t in res.sites if t in remaining]
-            actual = phase_cost(G, built, built + new_edges, len(new_sites), r, weight, cross)
+            actual = phase_cost(G, built, built + new_edges, len(new_sites), r, rules=rules, weight=weight)
             if actual <= ceiling - ROUNDING_MARGIN_IDR / 2:
                 break
             target -= actual - (ceiling - ROUNDING_MARGIN_IDR)  # closures formed with unused old edges
         if res is None:
             phases.append({"phase": i, "ceiling_idr": float(ceiling), "cost_idr": 0.0, "sites": 0, "priority": 0.0,
                            "bound": 0.0, "gap_pct": 0.0, "optimal": True, "method": "none",
-                           "greedy_priority": 0.0, "seconds": 0.0, "info": {"note": "ceiling below core equipment"}})
+                           "greedy_priority": 0.0, "seconds": 0.0, "info": {"note": "ceiling below core equipment"},
+                           "stopped_by": "proof"})
             continue
         new_edges = [e for e in res.edges if e not in set(built)]
         new_sites = [t for t in res.sites if t in remaining]
-        cost = phase_cost(G, built, built + new_edges, len(new_sites), r, weight, cross)
+        cost = phase_cost(G, built, built + new_edges, len(new_sites), r, rules=rules, weight=weight)
         for e in new_edges:
             edge_phase[e] = i
         for t in new_sites:
@@ -174,9 +204,10 @@ def plan_rollout(
             "greedy_priority": float(res.greedy_priority),
             "seconds": round(res.seconds, 3),
             "info": res.info,
+            "stopped_by": res.stopped_by,
         })
     left_out = marginal_costs(G, built, root, list(remaining), rates if not built else replace(rates, core=0.0),
-                              weight=weight) if remaining else {}
+                              rules=rules, weight=weight) if remaining else {}
     return Rollout(site_phase=site_phase, edge_phase=edge_phase, phases=phases, left_out=left_out)
 
 
