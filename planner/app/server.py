@@ -9,10 +9,13 @@ web).  Every request passes :class:`planner.app.security.Guard`.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import sys
 import threading
 import webbrowser
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -55,7 +58,12 @@ def _labels(lang: str) -> dict[str, dict[str, str]]:
 
 def create_app(ctx: AppContext) -> Any:
     """The ASGI application (FastAPI behind the access guard) on an opened workspace."""
-    app = FastAPI(title="planner app", docs_url=None, redoc_url=None, openapi_url=None)
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        ctx.runner.shutdown()  # the server stops: no solve outlives it
+
+    app = FastAPI(title="planner app", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.ctx = ctx
     static = _static_files()
     page = _template()
@@ -143,10 +151,6 @@ def create_app(ctx: AppContext) -> Any:
         return {"version": ctx.ws.version(), "data_hash": ctx.ws.data_hash(), "city": ctx.city.name,
                 "workspace": str(ctx.ws.root), "running": ctx.runner.running()}
 
-    @app.on_event("shutdown")
-    def stop_workers() -> None:
-        ctx.runner.shutdown()
-
     app.include_router(api_data.router)
     app.include_router(api_runs.router)
     return Guard(app, ctx.token)
@@ -168,7 +172,7 @@ def serve(data: str | Path = "bontang", workspace: str | Path = "planner-workspa
     open_browser
         Open the app in the default browser once the server listens.
     token
-        Access token; default: a new random one, printed.
+        Access token; default: ``$PLANNER_APP_TOKEN``, else a new random one; printed when serving the network.
     time_limit
         Seconds each solve may use.
     say
@@ -176,7 +180,7 @@ def serve(data: str | Path = "bontang", workspace: str | Path = "planner-workspa
     """
     import uvicorn
 
-    token = token or new_token()
+    token = token or os.environ.get("PLANNER_APP_TOKEN") or new_token()
     ctx = AppContext.open(data, workspace, token, time_limit=time_limit)
     app = create_app(ctx)
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:

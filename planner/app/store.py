@@ -396,6 +396,10 @@ class Workspace:
             raise StoreError(f"there is no edit {seq}")
         if target.undoes is not None:
             raise StoreError(f"edit {seq} is an undo itself; redo by editing again")
+        if target.undone_by is not None:
+            by = self.edit(target.undone_by)
+            raise ConflictError(f"edit {seq} was already undone by {by.who if by else '?'} (edit {target.undone_by})",
+                                by)
         for c in target.changes:
             rec = self._rev(c.table, c.id)
             if rec is not None and rec > seq:
