@@ -70,9 +70,12 @@ def gaps(folder: Path, lang: str) -> list[dict[str, str]]:
 
 
 def opd_coverage(folder: Path, city_dir: Path, lang: str) -> dict[str, Any]:
-    """OPD of the city's ``opd.csv``: how many are connected, and which have no placed site."""
-    opd = _read_csv(city_dir / "opd.csv")
-    status = {r["id"]: r.get("status", "") for r in _read_csv(folder / "gaps.csv")}
+    """OPD of the city's ``opd.csv`` (kecamatan rows excluded): how many are connected, which have no placed site."""
+    gaps_rows = _read_csv(folder / "gaps.csv")
+    status = {r["id"]: r.get("status", "") for r in gaps_rows}
+    category = {r["id"]: r.get("category", "") for r in gaps_rows}
+    # kecamatan rows are perangkat daerah housed in a kantor camat, not OPD (as in peers.csv)
+    opd = [o for o in _read_csv(city_dir / "opd.csv") if category.get(o.get("site_id", "")) != "kantor_camat"]
     if not opd:
         return {"total": 0, "connected": 0, "text": "", "unplaced": []}
     connected = [o for o in opd if status.get(o.get("site_id", "")) == "connected"]
