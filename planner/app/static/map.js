@@ -43,7 +43,10 @@
       var m = L.circleMarker([s.lat, s.lon], { radius: s.category === "school" ? 4 : 6, color: "#fff", weight: 1,
         fillColor: COLORS[s.category] || "#000", fillOpacity: 0.95 });
       m.bindTooltip(s.name + " (" + P.label("category", s.category) + ")");
-      m.on("click", function (ev) { L.DomEvent.stopPropagation(ev); P.selectSite && P.selectSite(s.id, true); });
+      m.on("click", function (ev) {
+        L.DomEvent.stopPropagation(ev);
+        if (P.drawing) { P.mapClick(ev.latlng); } else if (P.selectSite) { P.selectSite(s.id, true); }
+      });
       m.siteId = s.id;
       m.addTo(layers.sites);
       P.markers[s.id] = m;
@@ -70,6 +73,7 @@
   P.drawing = null;
   P.startDrawing = function (onChange) {
     var pts = [];
+    map.doubleClickZoom.disable();  // two quick clicks are two route points, not a zoom
     var line = L.polyline([], { color: "#7b2cbf", weight: 5, dashArray: "2 8" }).addTo(layers.edit);
     P.drawing = { points: pts, line: line, length: function () {
       var m = 0; for (var i = 1; i < pts.length; i++) { m += map.distance(pts[i - 1], pts[i]); } return m; } };
@@ -78,7 +82,8 @@
     onChange(P.drawing);
   };
   P.stopDrawing = function () {
-    var d = P.drawing; P.drawing = null; P.mapClick = null; layers.edit.clearLayers(); return d;
+    var d = P.drawing; P.drawing = null; P.mapClick = null; layers.edit.clearLayers();
+    map.doubleClickZoom.enable(); return d;
   };
 
   P.ready.push(function () {
