@@ -27,24 +27,32 @@ what and why.  Undo is an edit too (the history is never rewritten).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from planner import City
-from planner._errors import PlannerError
 from planner.app._export import export_folder, fiber_features, site_rows
+from planner.app._history import (
+    Change,
+    ConflictError,
+    Edit,
+    Record,
+    StoreError,
+    atomic_write,
+    conflict_text,
+    dump,
+    edit_of,
+    now,
+    short_hash,
+    toml_text,
+)
 
 #: Version of the store's tables.
 SCHEMA_VERSION = 1
@@ -73,67 +81,6 @@ CREATE TRIGGER IF NOT EXISTS edits_append_only_u BEFORE UPDATE ON edits
 CREATE TRIGGER IF NOT EXISTS edits_append_only_d BEFORE DELETE ON edits
     BEGIN SELECT RAISE(ABORT, 'edits are append-only'); END;
 """
-
-
-class StoreError(PlannerError):
-    """The workspace cannot be used as asked (wrong data folder, damaged store, unknown object)."""
-
-
-class ConflictError(StoreError):
-    """An edit was based on an old version of an object someone else changed since.
-
-    Attributes
-    ----------
-    edit
-        The later edit that changed the object.
-    """
-
-    def __init__(self, message: str, edit: Edit | None = None) -> None:
-        super().__init__(message)
-        self.edit = edit
-
-
-@dataclass(frozen=True)
-class Change:
-    """One object an edit changes: ``before`` → ``after`` (None: the object does not exist)."""
-
-    table: str
-    id: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class Edit:
-    """One entry of the history."""
-
-    seq: int
-    at: str
-    who: str
-    why: str
-    kind: str
-    summary: str
-    changes: tuple[Change, ...]
-    base_version: int
-    undoes: int | None = None
-    undone_by: int | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        """The entry as a JSON-able dict (changes included)."""
-        return {"seq": self.seq, "at": self.at, "who": self.who, "why": self.why, "kind": self.kind,
-                "summary": self.summary, "base_version": self.base_version, "undoes": self.undoes,
-                "undone_by": self.undone_by,
-                "changes": [{"table": c.table, "id": c.id, "before": c.before, "after": c.after}
-                            for c in self.changes]}
-
-
-@dataclass(frozen=True)
-class Record:
-    """The current state of one object: its data and the version that last changed it."""
-
-    id: str
-    data: dict[str, Any]
-    rev: int
 
 
 @dataclass
@@ -215,18 +162,18 @@ class Workspace:
             raise
         sites = site_rows(city.facilities)
         fiber = fiber_features(city.existing_fiber)
-        now = _now()
+        created = now()
         with self._write() as db:
             db.executemany("INSERT INTO base_sites VALUES (?, ?, ?)",
-                           [(s["id"], i, _dump(s)) for i, s in enumerate(sites)])
+                           [(s["id"], i, dump(s)) for i, s in enumerate(sites)])
             db.executemany("INSERT INTO base_fiber VALUES (?, ?, ?)",
-                           [(f["properties"]["fiber_id"], i, _dump(f)) for i, f in enumerate(fiber)])
+                           [(f["properties"]["fiber_id"], i, dump(f)) for i, f in enumerate(fiber)])
             db.execute("INSERT INTO sites SELECT id, pos, data, 0 FROM base_sites")
             db.execute("INSERT INTO fiber SELECT id, pos, data, 0 FROM base_fiber")
             columns = list(dict.fromkeys(k for s in sites for k in s))
             db.executemany("INSERT INTO meta VALUES (?, ?)", [
                 ("schema_version", str(SCHEMA_VERSION)), ("data_dir", str(src)), ("city", city.name),
-                ("crs", city.crs), ("created_at", now), ("columns", json.dumps(columns))])
+                ("crs", city.crs), ("created_at", created), ("columns", json.dumps(columns))])
 
     # ------------------------------------------------------------------ connections
 
@@ -301,21 +248,21 @@ class Workspace:
     def data_hash(self) -> str:
         """A short hash of the current data (sites and fiber): equal data, equal hash (also after undo)."""
         _, sites, fiber = self.snapshot()
-        return _hash({"sites": sites, "fiber": fiber, "base": self.meta["data_dir"]})
+        return short_hash({"sites": sites, "fiber": fiber, "base": self.meta["data_dir"]})
 
     def history(self, limit: int = 200) -> list[Edit]:
         """The latest ``limit`` edits, newest first, each marked with the edit that undid it."""
         with self._read() as db:
             rows = db.execute("SELECT e.*, (SELECT u.seq FROM edits u WHERE u.undoes = e.seq) FROM edits e "
                               "ORDER BY e.seq DESC LIMIT ?", (limit,)).fetchall()
-        return [_edit(r) for r in rows]
+        return [edit_of(r) for r in rows]
 
     def edit(self, seq: int) -> Edit | None:
         """One edit by its sequence number."""
         with self._read() as db:
             row = db.execute("SELECT e.*, (SELECT u.seq FROM edits u WHERE u.undoes = e.seq) FROM edits e "
                              "WHERE e.seq = ?", (seq,)).fetchone()
-        return None if row is None else _edit(row)
+        return None if row is None else edit_of(row)
 
     # ------------------------------------------------------------------ writing
 
@@ -362,7 +309,7 @@ class Workspace:
                 row = db.execute(f"SELECT data, rev, pos FROM {table} WHERE id = ?", (id_,)).fetchone()
                 if row is not None and row[1] > base_version:
                     later = self._edit_in(db, row[1])
-                    raise ConflictError(_conflict_text(id_, later), later)
+                    raise ConflictError(conflict_text(id_, later), later)
                 before = json.loads(row[0]) if row is not None and row[0] is not None else None
                 if before is None and after is None:
                     raise StoreError(f"{table} '{id_}' does not exist")
@@ -370,10 +317,10 @@ class Workspace:
             cur = db.execute(
                 "INSERT INTO edits (at, who, why, kind, summary, changes, base_version, undoes) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (_now(), who, why, kind, summary, _dump([c.__dict__ for c in applied]), base_version, undoes))
+                (now(), who, why, kind, summary, dump([c.__dict__ for c in applied]), base_version, undoes))
             seq = int(cur.lastrowid)
             for c in applied:
-                data = None if c.after is None else _dump(c.after)
+                data = None if c.after is None else dump(c.after)
                 db.execute(f"INSERT INTO {c.table} (id, pos, data, rev) VALUES (?, "
                            f"(SELECT COALESCE(MAX(pos), -1) + 1 FROM {c.table}), ?, ?) "
                            "ON CONFLICT(id) DO UPDATE SET data = excluded.data, rev = excluded.rev",
@@ -404,7 +351,7 @@ class Workspace:
             rec = self._rev(c.table, c.id)
             if rec is not None and rec > seq:
                 later = self.edit(rec)
-                raise ConflictError(f"cannot undo edit {seq}: " + _conflict_text(c.id, later) +
+                raise ConflictError(f"cannot undo edit {seq}: " + conflict_text(c.id, later) +
                                     "; undo that edit first", later)
         return self.commit(kind="undo", who=who, why=why, summary=f"undo {seq}: {target.summary}",
                            base_version=max(base_version, seq),
@@ -418,7 +365,7 @@ class Workspace:
     def _edit_in(self, db: sqlite3.Connection, seq: int) -> Edit | None:
         row = db.execute("SELECT e.*, (SELECT u.seq FROM edits u WHERE u.undoes = e.seq) FROM edits e "
                          "WHERE e.seq = ?", (seq,)).fetchone()
-        return None if row is None else _edit(row)
+        return None if row is None else edit_of(row)
 
     # ------------------------------------------------------------------ scenarios
 
@@ -457,7 +404,7 @@ class Workspace:
                 raise ConflictError(f"scenario '{name}' was {what}{by} after you opened it; reload it and "
                                     "apply your change again")
             cur = db.execute("INSERT INTO scenario_log (name, at, who, why, toml) VALUES (?, ?, ?, ?, ?)",
-                             (name, _now(), who.strip(), why.strip(), toml_text))
+                             (name, now(), who.strip(), why.strip(), toml_text))
             rev = int(cur.lastrowid)
             db.execute("INSERT INTO scenarios VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
                        "toml = excluded.toml, rev = excluded.rev", (name, toml_text, rev))
@@ -465,7 +412,7 @@ class Workspace:
             if toml_text is None:
                 path.unlink(missing_ok=True)
             else:
-                _atomic_write(path, toml_text)
+                atomic_write(path, toml_text)
         return rev
 
     # ------------------------------------------------------------------ export and checks
@@ -484,7 +431,7 @@ class Workspace:
             The folder written.
         """
         _, sites, fiber = self.snapshot()
-        key = _hash({"sites": sites, "fiber": fiber, "base": self.meta["data_dir"]})
+        key = short_hash({"sites": sites, "fiber": fiber, "base": self.meta["data_dir"]})
         out = Path(dest) if dest is not None else self.root / "exports" / key
         if dest is None and (out / "city.toml").exists():
             return out
@@ -532,51 +479,6 @@ def _check_table(table: str) -> None:
 
 def _version(db: sqlite3.Connection) -> int:
     return int(db.execute("SELECT COALESCE(MAX(seq), 0) FROM edits").fetchone()[0])
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
-
-
-def _hash(value: Any) -> str:
-    return hashlib.sha256(_dump(value).encode("utf-8")).hexdigest()[:16]
-
-
-def _edit(row: Sequence[Any]) -> Edit:
-    seq, at, who, why, kind, summary, changes, base_version, undoes, undone_by = row
-    return Edit(seq, at, who, why, kind, summary,
-                tuple(Change(c["table"], c["id"], c["before"], c["after"]) for c in json.loads(changes)),
-                base_version, undoes, undone_by)
-
-
-def _conflict_text(id_: str, later: Edit | None) -> str:
-    if later is None:
-        return f"'{id_}' was changed after you opened it; reload and apply your change again"
-    return (f"'{id_}' was changed by {later.who} at {later.at} (edit {later.seq}: {later.summary}; "
-            f"reason: {later.why}) after you opened it; reload and apply your change again")
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, flushed, then renamed."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def toml_text(data: Mapping[str, Any]) -> str:
-    """TOML text of a mapping (as read by :func:`tomllib.loads`)."""
-    return tomli_w.dumps(dict(data))
 
 
 __all__ = ["Change", "ConflictError", "Edit", "Record", "StoreError", "Workspace", "toml_text"]
