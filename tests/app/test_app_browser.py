@@ -110,10 +110,20 @@ def test_the_planner_loop_in_a_browser(browser, start_server):
     from selenium.webdriver.support.ui import Select
 
     srv = start_server()
+    evil = '<img src=x id=pwn onerror="document.title=1">Klinik'
+    status, body = srv.call("POST", "/api/sites", {"who": "uji", "why": "nama dengan HTML", "base_version": 0,
+                                                   "name": evil, "category": "clinic", "lat": 0.135, "lon": 117.49})
+    assert status == 200, body
+    evil_id = body["edit"]["changes"][0]["id"]
     p = Page(browser, srv.url)
     browser.get(srv.url + "/#data")
     p.wait(lambda: p.js("return document.body.dataset.ready") == "1", what="the page to load")
-    assert p.js("return document.querySelectorAll('#sites-table tbody tr').length") == 176
+    assert p.js("return document.querySelectorAll('#sites-table tbody tr').length") == 177
+    # names are text everywhere: in the table and in the map's tooltip, never HTML
+    p.js(f"P.markers['{evil_id}'].openTooltip();")
+    assert p.js("return document.getElementById('pwn')") is None
+    assert evil in p.js("return document.querySelector('.leaflet-tooltip').textContent")
+    assert evil in p.js(f"return document.querySelector('#sites-table tr[data-id=\"{evil_id}\"]').textContent")
     first = p.js("return document.querySelector('#sites-table tbody tr').dataset.id")
     assert first == DINKES  # unplaced sites first
     p.d.find_element("id", "who").send_keys("Budi Santoso")

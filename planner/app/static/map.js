@@ -7,7 +7,7 @@
   map.setView([0.13, 117.47], 12);
   var layers = P.layers = {
     kelurahan: L.geoJSON(null, { style: { color: "#6c757d", weight: 1, fillColor: "#e9ecef", fillOpacity: 0.35 },
-      onEachFeature: function (f, l) { l.bindTooltip(f.properties.name || "", { sticky: true }); } }),
+      onEachFeature: function (f, l) { l.bindTooltip(P.el("span", { text: f.properties.name || "" }), { sticky: true }); } }),
     roads: L.geoJSON(null, { interactive: false, style: function (f) {
       var c = f.properties.road_class;
       return { color: c === "arteri" ? "#495057" : "#adb5bd", weight: c === "arteri" ? 3 : (c === "lokal" ? 2 : 1) };
@@ -17,7 +17,7 @@
       return { color: "#7b2cbf", weight: 5, opacity: 0.9, dashArray: il ? "6 6" : null };
     }, onEachFeature: function (f, l) {
       var p = f.properties;
-      l.bindTooltip(p.fiber_id + " — " + p.status + (p.length_m ? " — " + Math.round(+p.length_m) + " m" : ""));
+      l.bindTooltip(P.el("span", { text: p.fiber_id + " — " + p.status + (p.length_m ? " — " + Math.round(+p.length_m) + " m" : "") }));
     } }),
     plan: L.geoJSON(null, { style: function (f) {
       var p = f.properties;
@@ -42,7 +42,7 @@
       if (!s.placed || s.lat === null) { return; }
       var m = L.circleMarker([s.lat, s.lon], { radius: s.category === "school" ? 4 : 6, color: "#fff", weight: 1,
         fillColor: COLORS[s.category] || "#000", fillOpacity: 0.95 });
-      m.bindTooltip(s.name + " (" + P.label("category", s.category) + ")");
+      m.bindTooltip(P.el("span", { text: s.name + " (" + P.label("category", s.category) + ")" }));  // text, never HTML
       m.on("click", function (ev) {
         L.DomEvent.stopPropagation(ev);
         if (P.drawing) { P.mapClick(ev.latlng); } else if (P.selectSite) { P.selectSite(s.id, true); }
