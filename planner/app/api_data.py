@@ -12,15 +12,19 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+import shapely.geometry
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from planner._format import csv_cell
 from planner.app.context import AppContext
-from planner.app.edits import FIBER_SUFFIXES, Author, EditResult
+from planner.app.edits import FIBER_SUFFIXES, Author, EditRefused, EditResult
+from planner.app.routing import RouteError
 from planner.app.security import BodyTooLarge
 from planner.io.validate import validate_paths
+from planner.projection import WGS84
 
 router = APIRouter()
 
@@ -60,6 +64,13 @@ class Priority(Signed):
 class Route(Signed):
     geometry: dict[str, Any]
     status: str = "as-built"
+    follow_roads: bool = False
+
+
+class Clicks(BaseModel):
+    """Points clicked on the map, ``[lon, lat]``."""
+
+    points: list[list[float]] = Field(max_length=2000)
 
 
 class FiberStatus(Signed):
@@ -121,11 +132,31 @@ def set_priority(request: Request, site_id: str, body: Priority) -> dict[str, An
     return _done(c.editor.set_priority(site_id, body.priority, body.author()), c)
 
 
+def _follow(c: AppContext, points: list[list[float]]) -> Any:
+    try:
+        return c.router.follow(points)
+    except RouteError as exc:
+        raise EditRefused(str(exc)) from None
+
+
+@router.post("/api/route")
+def route_preview(request: Request, body: Clicks) -> dict[str, Any]:
+    """The route through clicked points along the roads (nothing is stored): geometry and length."""
+    c = ctx(request)
+    line = _follow(c, body.points)
+    length = float(gpd.GeoSeries([line], crs=WGS84).to_crs(c.city.crs).length.iloc[0])
+    return {"geometry": shapely.geometry.mapping(line), "length_m": round(length, 1)}
+
+
 @router.post("/api/fiber")
 def add_route(request: Request, body: Route) -> dict[str, Any]:
     c = ctx(request)
-    return _done(c.editor.add_fiber([body.geometry], body.author(), status=body.status,
-                                    source=f"drawn in planner app by {body.who.strip()}"), c)
+    geometry = body.geometry
+    source = f"drawn in planner app by {body.who.strip()}"
+    if body.follow_roads:
+        geometry = shapely.geometry.mapping(_follow(c, geometry.get("coordinates") or []))
+        source += ", following the road centrelines"
+    return _done(c.editor.add_fiber([geometry], body.author(), status=body.status, source=source), c)
 
 
 @router.post("/api/fiber/import")

@@ -13,6 +13,7 @@ import geopandas as gpd
 from planner import City, load_city
 from planner.app import scenarios as _scenarios
 from planner.app.edits import Editor
+from planner.app.routing import RoadRouter
 from planner.app.runs import Runner
 from planner.app.store import Workspace
 from planner.projection import WGS84
@@ -73,6 +74,11 @@ class AppContext:
             gdf = gdf[[c for c in keep if c in gdf.columns] + ["geometry"]]
             self.layers[name] = gdf.to_json(drop_id=True, to_wgs84=False).encode("utf-8")
         return self.layers[name]
+
+    @cached_property
+    def router(self) -> RoadRouter:
+        """Shortest paths along the roads, for routes drawn with "follow roads"."""
+        return RoadRouter(self.city.roads, self.city.crs)
 
     @cached_property
     def opd_by_site(self) -> dict[str, list[str]]:

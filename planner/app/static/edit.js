@@ -125,19 +125,37 @@
   function drawButtons(on) {
     P.$("draw-start").hidden = on; P.$("draw-finish").hidden = !on; P.$("draw-cancel").hidden = !on; P.$("draw-undo").hidden = !on;
   }
+  var preview = null;
+  function clicked(d) {
+    return d.points.map(function (p) { return [+p.lng.toFixed(7), +p.lat.toFixed(7)]; });
+  }
   P.$("draw-start").addEventListener("click", function () {
     P.pin(null); drawButtons(true);
     P.startDrawing(function (d) {
-      P.$("draw-length").textContent = P.t("draw_length", { points: d.points.length, m: Math.round(d.length()) });
+      var follow = P.$("follow-roads").checked;
+      if (preview) { P.layers.edit.removeLayer(preview); preview = null; }
+      if (!follow || d.points.length < 2) {
+        P.$("draw-length").textContent = P.t("draw_length", { points: d.points.length, m: Math.round(d.length()) });
+        return;
+      }
+      P.api("POST", "/api/route", { points: clicked(d) }).then(function (r) {
+        if (!P.drawing) { return; }
+        if (preview) { P.layers.edit.removeLayer(preview); preview = null; }
+        if (!r.ok) { P.$("draw-length").textContent = r.data.error || ""; P.drawing.roadLength = null; return; }
+        preview = L.geoJSON(r.data.geometry, { style: { color: "#7b2cbf", weight: 6, opacity: 0.8 } }).addTo(P.layers.edit);
+        P.drawing.roadLength = r.data.length_m;
+        P.$("draw-length").textContent = P.t("draw_length_roads", { points: d.points.length, m: Math.round(r.data.length_m) });
+      });
     });
   });
   P.$("draw-undo").addEventListener("click", function () { if (P.drawing) { P.drawing.undo(); } });
-  P.$("draw-cancel").addEventListener("click", function () { P.stopDrawing(); drawButtons(false); P.$("draw-length").textContent = ""; armPlacing(); });
+  P.$("draw-cancel").addEventListener("click", function () { P.stopDrawing(); preview = null; drawButtons(false); P.$("draw-length").textContent = ""; armPlacing(); });
   P.$("draw-finish").addEventListener("click", function () {
     if (!P.drawing || P.drawing.points.length < 2) { P.banner(P.t("need_two_points"), "error"); return; }
     var body = signed({ status: P.$("fiber-status").value }); if (!body) { return; }
-    var d = P.stopDrawing(); drawButtons(false); P.$("draw-length").textContent = "";
-    body.geometry = { type: "LineString", coordinates: d.points.map(function (p) { return [+p.lng.toFixed(7), +p.lat.toFixed(7)]; }) };
+    body.follow_roads = P.$("follow-roads").checked;
+    var d = P.stopDrawing(); preview = null; drawButtons(false); P.$("draw-length").textContent = "";
+    body.geometry = { type: "LineString", coordinates: clicked(d) };
     P.api("POST", "/api/fiber", body).then(function (r) { return after(r, P.t("saved_route")); }).then(armPlacing);
   });
   P.$("fiber-import").addEventListener("click", function () {
