@@ -114,7 +114,8 @@ def main() -> None:
         tab("run")
         Select(drv.find_element("id", "run-scenario")).select_by_value("pagu-3m")
         drv.find_element("id", "run-start").click()
-        wait.until(lambda d: js("return (parseFloat(document.getElementById('run-bar').style.width) || 0)") >= 35)
+        wait.until(lambda d: js("return document.body.dataset.runState") == "running" and
+                   js("return (parseFloat(document.getElementById('run-bar').style.width) || 0)") >= 35)
         save(drv, "run")
         wait.until(lambda d: js("return document.body.dataset.runState") == "done" and js("return P.tab") == "results")
         time.sleep(2.5)

@@ -54,6 +54,7 @@
     P.loadRuns().then(function () { P.banner(P.t("run_done"), "ok"); P.showResult(s.key); location.hash = "#results"; });
   }
   P.$("run-start").addEventListener("click", function () {
+    paint({ state: "queued", step: 0, of: 1, text: "", seconds: 0, error: "" });
     P.api("POST", "/api/runs", { scenario: P.$("run-scenario").value, lang: P.lang, who: P.who() }).then(function (r) {
       if (!r.ok) { P.report(r, null); P.$("run-error").hidden = false; P.$("run-error").textContent = r.data.error || ""; return; }
       follow(r.data);
