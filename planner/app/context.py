@@ -16,6 +16,7 @@ from planner.app.edits import Editor
 from planner.app.routing import RoadRouter
 from planner.app.runs import Runner
 from planner.app.store import Workspace
+from planner.io.city import embedded_data_dir
 from planner.projection import WGS84
 
 
@@ -55,14 +56,14 @@ class AppContext:
         ws_path = Path(workspace)
         if (ws_path / "workspace.sqlite").exists():
             ws = Workspace.open(ws_path)
-            source = load_city(data)
-            if str(Path(source.folder).resolve()) != ws.meta["data_dir"]:
-                Workspace.open(ws_path, source)  # raises: made for another folder
+            folder = Path(data) if Path(data).is_dir() else embedded_data_dir(str(data))
+            if str(folder.resolve()) != ws.meta["data_dir"]:
+                Workspace.open(ws_path, load_city(data))  # raises: made for another folder
+            city = load_city(ws.base_dir)  # the workspace's own copy, as it was when made
         else:
-            source = load_city(data)
-            ws = Workspace.open(ws_path, source)
+            city = load_city(data)
+            ws = Workspace.open(ws_path, city)  # base/ is a byte copy of this folder
         _scenarios.seed(ws, Path(ws.meta["data_dir"]))
-        city = load_city(ws.base_dir)
         runner = Runner(ws, parallel=parallel, time_limit=time_limit, seed=seed)
         return cls(ws, city, Editor(ws, city), runner, token)
 

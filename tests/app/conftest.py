@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -27,11 +28,22 @@ def token() -> str:
     return TOKEN
 
 
-@pytest.fixture()
-def ctx(tmp_path: Path):
-    """The app's state on a fresh workspace made from the embedded Bontang data."""
+@pytest.fixture(scope="session")
+def _template_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace made once from the embedded Bontang data (copied for each test)."""
     from planner.app.context import AppContext
 
+    path = tmp_path_factory.mktemp("template") / "ws"
+    AppContext.open("bontang", path, TOKEN)
+    return path
+
+
+@pytest.fixture()
+def ctx(tmp_path: Path, _template_workspace: Path):
+    """The app's state on a fresh workspace of the embedded Bontang data (a copy of a new one)."""
+    from planner.app.context import AppContext
+
+    shutil.copytree(_template_workspace, tmp_path / "ws")
     c = AppContext.open("bontang", tmp_path / "ws", TOKEN, time_limit=30)
     yield c
     c.runner.shutdown()
