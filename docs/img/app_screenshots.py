@@ -97,7 +97,7 @@ def main() -> None:
         tab("edit")
         drv.find_element("id", "why").send_keys("alamat Jl. Ahmad Yani No.31, titik dari survei 12 Mei")
         Select(drv.find_element("id", "edit-site")).select_by_value("opd-dinas-kesehatan")
-        js("P.map.setView([0.1319, 117.492], 17, {animate: false});")
+        js("P.map.setView([0.1325, 117.4912], 17, {animate: false});")
         ActionChains(drv).move_to_element(drv.find_element("id", "map")).click().perform()
         drv.find_element("id", "save-location").click()
         wait.until(lambda d: js("return P.siteById['opd-dinas-kesehatan'].placed") is True)

@@ -30,7 +30,7 @@ from planner._i18n import catalogue
 from planner.app import api_data, api_runs
 from planner.app.context import AppContext
 from planner.app.edits import EditRefused
-from planner.app.security import COOKIE, Guard, is_loopback, new_token
+from planner.app.security import COOKIE, BodyTooLarge, Guard, is_loopback, new_token
 from planner.app.store import ConflictError, StoreError
 from planner.app._vendor import vendor_files
 
@@ -89,6 +89,10 @@ def create_app(ctx: AppContext) -> Any:
     @app.exception_handler(PlannerError)
     async def bad_input(_: Request, exc: PlannerError) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=422)
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(_: Request, exc: BodyTooLarge) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=413)
 
     @app.exception_handler(KeyError)
     async def not_found(_: Request, exc: KeyError) -> JSONResponse:
@@ -181,6 +185,7 @@ def serve(data: str | Path = "bontang", workspace: str | Path = "planner-workspa
     import uvicorn
 
     token = token or os.environ.get("PLANNER_APP_TOKEN") or new_token()
+    lock = _lock_workspace(Path(workspace))
     ctx = AppContext.open(data, workspace, token, time_limit=time_limit)
     app = create_app(ctx)
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
@@ -206,7 +211,29 @@ def serve(data: str | Path = "bontang", workspace: str | Path = "planner-workspa
         server.run()
     finally:
         ctx.runner.shutdown()
+        lock.close()
     sys.stdout.flush()
+
+
+def _lock_workspace(folder: Path) -> Any:
+    """Hold an exclusive lock on the workspace while this server runs (released when the process ends).
+
+    Raises
+    ------
+    PlannerError
+        When another ``planner app`` has the workspace open.
+    """
+    import fcntl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    fh = (folder / ".planner-app.lock").open("a+")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        raise PlannerError(f"the workspace {folder} is open in another planner app; stop it first or use "
+                           "another --workspace") from None
+    return fh
 
 
 __all__ = ["create_app", "serve"]

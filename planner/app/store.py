@@ -31,6 +31,7 @@ import json
 import shutil
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -92,6 +93,7 @@ class Workspace:
 
     root: Path
     meta: dict[str, str] = field(default_factory=dict)
+    _export_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     # ------------------------------------------------------------------ opening
 
@@ -433,9 +435,10 @@ class Workspace:
         _, sites, fiber = self.snapshot()
         key = short_hash({"sites": sites, "fiber": fiber, "base": self.meta["data_dir"]})
         out = Path(dest) if dest is not None else self.root / "exports" / key
-        if dest is None and (out / "city.toml").exists():
-            return out
-        export_folder(self.base_dir, out, self.columns(), sites, fiber)
+        with self._export_lock:  # two requests exporting the same version write it once
+            if dest is None and (out / "city.toml").exists():
+                return out
+            export_folder(self.base_dir, out, self.columns(), sites, fiber)
         return out
 
     def verify(self) -> list[str]:

@@ -70,3 +70,9 @@ def test_sigkill_mid_edit_loses_nothing_acknowledged(start_server, tmp_path):
     status, body = again.call("POST", "/api/sites/opd-dprd/priority",
                               {"who": "after", "why": "restart", "base_version": body["version"], "priority": 1})
     assert status == 200
+
+
+def test_a_second_server_on_the_same_workspace_is_refused(start_server):
+    srv = start_server()
+    with pytest.raises(AssertionError, match="open in another planner app"):
+        start_server(srv.workspace)

@@ -59,6 +59,7 @@
   function armPlacing() {
     var s = P.siteById[P.selected];
     P.mapClick = s ? setPending : null;
+    P.placing = !!(s && !s.placed);
     P.pin(s && s.placed ? L.latLng(s.lat, s.lon) : null, setPending);
   }
 
@@ -193,7 +194,10 @@
   P.onTab.edit = function () { loadHistory(); if (!P.drawing) { armPlacing(); } };
   var leaving = P.showTab;
   P.showTab = function (name) {
-    if (name !== "edit" && P.tab === "edit") { if (P.drawing) { P.stopDrawing(); drawButtons(false); } P.mapClick = null; P.pin(null); }
+    if (name !== "edit" && P.tab === "edit") {
+      if (P.drawing) { P.stopDrawing(); drawButtons(false); }
+      P.mapClick = null; P.placing = false; P.pin(null);
+    }
     leaving(name);
   };
 })();

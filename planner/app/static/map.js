@@ -45,7 +45,8 @@
       m.bindTooltip(P.el("span", { text: s.name + " (" + P.label("category", s.category) + ")" }));  // text, never HTML
       m.on("click", function (ev) {
         L.DomEvent.stopPropagation(ev);
-        if (P.drawing) { P.mapClick(ev.latlng); } else if (P.selectSite) { P.selectSite(s.id, true); }
+        // while drawing a route or placing an unplaced site, a click on a site is a point, not a selection
+        if (P.drawing || P.placing) { P.mapClick(ev.latlng); } else if (P.selectSite) { P.selectSite(s.id, true); }
       });
       m.siteId = s.id;
       m.addTo(layers.sites);

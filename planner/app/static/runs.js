@@ -10,6 +10,12 @@
     return P.api("GET", "/api/runs").then(function (r) {
       if (!r.ok) { return; }
       P.finished = r.data.finished;
+      var sig = JSON.stringify(P.finished.map(function (f) { return f.key; }));
+      if (P.$("run-list").dataset.sig === sig) {  // unchanged: keep the lists (and what is ticked)
+        if (r.data.running.length && !job) { follow(r.data.running[0]); }
+        return;
+      }
+      P.$("run-list").dataset.sig = sig;
       var ul = P.clear(P.$("run-list"));
       P.finished.forEach(function (f) {
         ul.appendChild(P.el("li", null, P.el("a", { href: "#results", "data-key": f.key, onclick: function () { P.showResult(f.key); } }, runLabel(f))));

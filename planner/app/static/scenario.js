@@ -10,8 +10,11 @@
     return P.scenarios.filter(function (s) { return s.name === name; })[0];
   }
   function fillSelects(keep) {
+    var sig = JSON.stringify(P.scenarios.map(function (s) { return [s.name, s.title]; }));
     ["sc-select", "run-scenario"].forEach(function (id) {
       var sel = P.$(id), was = keep && id === "sc-select" ? keep : sel.value;
+      if (sel.dataset.sig === sig) { if (was) { sel.value = was; } return; }  // unchanged: no re-render
+      sel.dataset.sig = sig;
       P.clear(sel);
       P.scenarios.forEach(function (s) { sel.appendChild(P.el("option", { value: s.name, selected: s.name === was }, s.name + (s.title ? " — " + s.title : ""))); });
     });
