@@ -279,7 +279,7 @@ def app_cmd(
 ) -> None:
     """Start the planner app (a local web application) on the city data, and open the browser."""
 
-    from planner.app import serve
+    from planner.app.server import serve  # the web framework is imported only for this command
 
     try:
         serve(data, workspace, host=host, port=port, open_browser=open_browser, time_limit=time_limit,

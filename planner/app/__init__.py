@@ -4,11 +4,11 @@ Rooms, lowest first: ``store`` (the workspace: SQLite history of edits,
 scenarios, export of the edited city), ``edits`` (edit operations checked by
 the CLI's validation), ``scenarios`` (form ↔ scenario TOML), ``runs`` and
 ``worker`` (solves in a background process, cached per data version and
-scenario), ``results`` (what the Results screen shows), ``security`` (access
+scenario), ``results`` (what the Results screen shows), ``routing`` (drawn routes along
+the roads), ``security`` (access
 token, write header, size limits), ``context``, ``api_data``, ``api_runs`` and
-``server`` (the FastAPI application and :func:`serve`).  See ``docs/app.md``.
+``server`` (the FastAPI application and ``serve``).  See ``docs/app.md``.
+
+Nothing is imported here, so that the solve worker (``python -m planner.app.worker``)
+starts without the web framework.
 """
-
-from planner.app.server import create_app, serve
-
-__all__ = ["create_app", "serve"]
