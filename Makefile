@@ -1,11 +1,13 @@
 # Two commands: `make demo` (set up, then plan Bontang) and `make test` (set up, then run the tests).
+# `make app` starts the planner app (local web application) on the embedded Bontang data.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out/bontang
+WORKSPACE ?= planner-workspace
 
-.PHONY: setup setup-browser setup-office demo test check bench clean
+.PHONY: setup setup-browser setup-office demo app test check bench clean
 
 setup: $(STAMP)
 
@@ -17,6 +19,11 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/planner plan --out $(OUT) --force --ladder
+
+# The planner app on http://127.0.0.1:8765/ (opens the browser); edits, scenarios and results stay in
+# $(WORKSPACE)/ (not removed by `make clean`). Stop with Ctrl+C.
+app: $(STAMP)
+	$(BIN)/planner app --workspace $(WORKSPACE)
 
 # Headless Chromium for tests/outputs/test_browser.py, from Debian; where it cannot be installed the test skips and says so.
 setup-browser:

@@ -1,4 +1,4 @@
-"""Command-line interface: ``planner plan``, ``ladder``, ``compare``, ``validate``, ``steiner``, ``bench steiner``."""
+"""Command-line interface: ``planner plan``, ``ladder``, ``compare``, ``validate``, ``city``, ``app``, ``steiner``, ``bench steiner``."""
 
 from __future__ import annotations
 
@@ -497,6 +497,28 @@ def bench_steiner(
     except PlannerError as exc:
         _fail(exc)
     sys.stdout.write(format_bench_report(rows) + "\n")
+
+
+@app.command("app")
+def app_cmd(
+    data: Annotated[str, typer.Option(help="City data folder, or the name of an embedded dataset.")] = "bontang",
+    workspace: Annotated[Path, typer.Option(help="Workspace folder: edits, scenarios and results are kept "
+                                                 "here (made on first use).")] = Path("planner-workspace"),
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 serves the office network "
+                                           "(a token is then required and printed).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the browser.")] = True,
+    time_limit: Annotated[float, typer.Option(help="Seconds each solve may use.")] = 30.0,
+) -> None:
+    """Start the planner app (a local web application) on the city data, and open the browser."""
+
+    from planner.app.server import serve  # the web framework is imported only for this command
+
+    try:
+        serve(data, workspace, host=host, port=port, open_browser=open_browser, time_limit=time_limit,
+              say=lambda msg: console.print(msg, highlight=False, soft_wrap=True))
+    except PlannerError as exc:
+        _fail(exc)
 
 
 def main() -> None:
