@@ -18,6 +18,7 @@ from planner.io.city import City, load_city
 from planner.model.scenario import Scenario, load_scenario
 from planner.outputs.write import write_outputs
 from planner.plan import Plan, SolveStatus, make_plan
+from planner.studies.ladder import cost_ladder
 from planner.studies.target import target_plan
 
 __version__ = "0.1.0"
@@ -30,6 +31,7 @@ __all__ = [
     "PlannerError",
     "Scenario",
     "ScenarioError",
+    "cost_ladder",
     "SolveStatus",
     "load_city",
     "load_scenario",

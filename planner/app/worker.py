@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 #: Progress messages of one run: 1 (reading) + 4 (plan) + 4 (target) + 1 (writing) + 1 (GeoPackage).
-STEPS = 11
+STEPS = 12
 
 
 def _say(obj: dict[str, Any]) -> None:
@@ -68,7 +68,7 @@ def run(job: dict[str, Any]) -> None:
         _say({"step": min(step[0], STEPS), "of": STEPS, "text": text})
 
     progress("membaca data / reading data")
-    from planner import PlannerError, load_city, load_scenario, make_plan, target_plan, write_outputs
+    from planner import PlannerError, cost_ladder, load_city, load_scenario, make_plan, target_plan, write_outputs
 
     try:
         city = load_city(job["data"])
@@ -76,6 +76,8 @@ def run(job: dict[str, Any]) -> None:
         plan = make_plan(city, sc, time_limit=job["time_limit"], seed=job["seed"], progress=progress)
         target = target_plan(city, plan.scenario, time_limit=job["time_limit"], seed=job["seed"],
                              progress=progress, network=plan.network)
+        progress("menghitung tangga biaya / computing the cost ladder")
+        ladder = cost_ladder(city, plan.scenario, plan=plan, time_limit=job["time_limit"], seed=job["seed"])
 
         def extra(_plan: Any, tmp: Path, _lang: str) -> None:
             progress("menulis GeoPackage / writing the GeoPackage")
@@ -85,7 +87,7 @@ def run(job: dict[str, Any]) -> None:
                                               encoding="utf-8")
 
         progress("menulis keluaran / writing outputs")
-        write_outputs(plan, job["out"], lang=job["lang"], force=True, target=target, extra=extra)
+        write_outputs(plan, job["out"], lang=job["lang"], force=True, target=target, ladder=ladder, extra=extra)
     except PlannerError as exc:
         _say({"error": str(exc)})
         sys.exit(2)
