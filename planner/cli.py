@@ -1,4 +1,4 @@
-"""Command-line interface: ``planner plan``, ``planner steiner``, ``planner bench steiner``."""
+"""Command-line interface: ``planner plan``, ``planner steiner``, ``planner pcst``, ``planner bench steiner|pcst``."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from planner.plan import make_plan
 from planner.steiner.bench import format_report as format_bench_report
 from planner.steiner.bench import run_benchmark
 from planner.steiner.bench import solve_file
+from planner.steiner.pcst_bench import format_pcst_report, run_pcst_benchmark, solve_pcst_file
 from planner.studies.compare import compare_scenarios, write_comparison
 from planner.studies.target import is_target, target_plan
 
@@ -264,6 +265,38 @@ def bench_steiner(
     except PlannerError as exc:
         _fail(exc)
     sys.stdout.write(format_bench_report(rows) + "\n")
+
+
+@app.command("pcst")
+def pcst_cmd(
+    file: Annotated[Path, typer.Argument(help="DIMACS PCSPG or RPCST .stp file (TP / RootP lines).")],
+    time_limit: Annotated[Optional[float], typer.Option(help="Seconds.")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Random seed.")] = None,
+) -> None:
+    """Solve one prize-collecting Steiner tree instance and print one JSON object."""
+
+    try:
+        result = solve_pcst_file(file, time_limit=time_limit, seed=seed)
+    except PlannerError as exc:
+        _fail(exc)
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
+@bench_app.command("pcst")
+def bench_pcst(
+    directory: Annotated[Path, typer.Argument(help="Folder with optima.csv and the instances it lists.")],
+    time_limit: Annotated[float, typer.Option(help="Seconds per instance for our solver.")] = 10.0,
+    pattern: Annotated[Optional[str], typer.Option(help="Only instances whose path matches this glob.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Run our PCST solver and the pcst_fast baseline on every instance; print figures."""
+
+    try:
+        rows = run_pcst_benchmark(directory, time_limit, pattern=pattern, seed=seed,
+                                  progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    except PlannerError as exc:
+        _fail(exc)
+    sys.stdout.write(format_pcst_report(rows) + "\n")
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ from ._work import Work
 #: ticks per arc scanned by the (pure Python) dual ascent
 DA_ARC = 0.25
 
-__all__ = ["dual_ascent", "reduced_cost_elimination"]
+__all__ = ["dual_ascent", "dual_ascent_arcs", "reduced_cost_elimination"]
 
 
 def dual_ascent(
@@ -47,21 +47,37 @@ def dual_ascent(
     appended to it (to seed the cut LP: its optimum is then at least the
     dual-ascent bound).
     """
-    n, m = g.n, g.m
+    m = g.m
     tail = np.empty(2 * m, dtype=np.int64)
     head = np.empty(2 * m, dtype=np.int64)
     tail[0::2], head[0::2] = g.eu, g.ev
     tail[1::2], head[1::2] = g.ev, g.eu
-    rc = np.repeat(g.ew, 2).astype(np.float64)
-    scale = float(g.ew.max()) if m else 1.0
+    return dual_ascent_arcs(g.n, tail, head, np.repeat(g.ew, 2), g.terminals, root, work, cuts)
+
+
+def dual_ascent_arcs(
+    n: int,
+    tail: np.ndarray,
+    head: np.ndarray,
+    cost: np.ndarray,
+    terminals: np.ndarray,
+    root: int,
+    work: Work,
+    cuts: list | None = None,
+) -> tuple[float, np.ndarray, bool]:
+    """Dual ascent on a directed graph (Steiner arborescence problem) given
+    by arc arrays; see :func:`dual_ascent`."""
+    rc = np.asarray(cost, dtype=np.float64).copy()
+    m = len(rc) // 2 + 1
+    scale = float(rc.max()) if len(rc) else 1.0
     eps = 1e-12 * max(scale, 1.0)
     in_arcs: list[list[int]] = [[] for _ in range(n)]
-    for a in range(2 * m):
+    for a in range(len(rc)):
         in_arcs[int(head[a])].append(a)
     tail_l = tail.tolist()
     rc_l = rc.tolist()
     lb = 0.0
-    active = deque(int(t) for t in g.terminals if t != root)
+    active = deque(int(t) for t in terminals if t != root)
     # connected[v]: v known to be reachable from root through zero arcs
     complete = True
     steps = 0
