@@ -140,7 +140,7 @@ def format_report(rows: list[dict]) -> str:
         f"ours   proven optimal:   {nopt}/{len(rows)} ({100.0 * nopt / len(rows):.1f} %)",
         f"ours   mean lb gap %:    {statistics.fmean(r['lb_gap_pct'] for r in rows):.4f}",
         f"ours   seconds:          median {statistics.median(secs):.3f}   max {max(secs):.3f}   total {sum(secs):.1f}",
-        f"ours   stopped by:       "
+        "ours   stopped by:       "
         + ", ".join(f"{k} {v}" for k, v in sorted(_count(r.get("stopped_by", "?") for r in rows).items())),
         f"ours   max lb gap %:     {max(r['lb_gap_pct'] for r in rows):.4f}   (proven gap: (optimum - bound) / bound)",
         f"nx mehlhorn mean gap %:  {statistics.fmean(nxg):.4f}   max gap %: {max(nxg):.4f}",

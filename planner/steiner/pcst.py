@@ -51,7 +51,8 @@ import numpy as np
 
 from planner._errors import InputError
 
-from ._pcst import PCProblem, drop_edges, long_edges, objective, pc_branch_and_cut, pc_dual_ascent, pc_heuristic, reduce_pc, strong_prune
+from ._pcst import PCProblem, drop_edges, long_edges, objective, pc_heuristic, reduce_pc, strong_prune
+from ._pcst_exact import pc_branch_and_cut, pc_dual_ascent
 from ._work import Work, ticks_for
 
 __all__ = ["PCSTResult", "pcst_tree", "read_pcstp", "PCST_METHODS"]
