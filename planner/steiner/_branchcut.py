@@ -41,9 +41,9 @@ from ._work import Work
 __all__ = ["branch_and_cut"]
 
 #: ticks per LP iteration and per nonzero of SCIP's LP (rows added by us counted)
-SCIP_LP_ITER = 0.004
+SCIP_LP_ITER = 0.006
 #: ticks per node of the search tree (node overhead, Python callbacks)
-SCIP_NODE = 300.0
+SCIP_NODE = 500.0
 
 
 class _CutHandler(Conshdlr):
@@ -137,6 +137,7 @@ class _CutHandler(Conshdlr):
         return self._enforce()
 
     def consenfops(self, constraints, nusefulconss, solinfeasible, objinfeasible):
+        self._charge()  # pseudo solutions (LP skipped or out of iterations) count too
         y = self._values()
         _, connected = self.sep.components(y)
         return {"result": SCIP_RESULT.FEASIBLE if connected else SCIP_RESULT.INFEASIBLE}

@@ -43,7 +43,7 @@ from ._work import Work
 __all__ = ["CutModel", "FlowModel"]
 
 #: ticks per simplex iteration and per nonzero (and 10 per row or column) of the LP
-LP_ITER = 0.012
+LP_ITER = 0.002
 #: the cut loop stops (tailing off) when the last ``TAIL_ROUNDS`` rounds raised
 #: the bound by less than ``TAIL_SHARE`` of the remaining gap to the cutoff
 TAIL_ROUNDS = 5

@@ -201,6 +201,7 @@ class _PCHandler(Conshdlr):
         return {"result": SCIP_RESULT.SEPARATED if self._add(cuts, a, x) else SCIP_RESULT.INFEASIBLE}
 
     def consenfops(self, constraints, nusefulconss, solinfeasible, objinfeasible):
+        self._charge()  # pseudo solutions (LP skipped or out of iterations) count too
         a, x = self._vals()
         return {"result": SCIP_RESULT.INFEASIBLE if self._components(a, x) else SCIP_RESULT.FEASIBLE}
 

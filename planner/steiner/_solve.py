@@ -234,6 +234,23 @@ def _root(g: SGraph) -> int:
     return int(g.terminals[np.argmax(deg[g.terminals])])
 
 
+def _tracer():
+    """``STEINER_TRACE=1``: print ticks and CPU seconds per phase to stderr (calibration aid)."""
+    if not os.environ.get("STEINER_TRACE"):
+        return lambda name, work: None
+    import sys
+
+    last = [time.process_time(), 0.0]
+
+    def trace(name: str, work: Work) -> None:
+        c = time.process_time()
+        print(f"  {name:<12} ticks {work.used - last[1]:>12.0f}  cpu {c - last[0]:7.3f}  "
+              f"ticks/cpu-s {(work.used - last[1]) / max(c - last[0], 1e-6):>10.0f}", file=sys.stderr)
+        last[0], last[1] = c, work.used
+
+    return trace
+
+
 def solve(
     p: Problem,
     *,
@@ -254,6 +271,7 @@ def solve(
     """
     t0 = time.perf_counter() if t0 is None else t0
     k = len(p.terminals)
+    trace = _tracer()
     if k <= 1:
         return Outcome([], 0.0, 0.0, True, mode, {"stopped_by": "proof"})
     if k == 2:
@@ -274,6 +292,7 @@ def solve(
     red = reduce_problem(p, work.child(min(0.15 * work.limit, ticks_for(3.0))) if finite else work.child(ticks_for(30.0)))
     chain.push(red, None)
     info["reduced"] = dict(red.stats)
+    trace("reduce", work)
     best_ids: list[int] = []
     best_cost = math.inf
     lb = 0.0
@@ -316,6 +335,7 @@ def solve(
 
     g = _sgraph(red)
     offer(heuristic(g, work.until(0.2 if mode != "heuristic" else 0.5, 30.0), seed))
+    trace("heuristic", work)
 
     # dual ascent + reduced-cost elimination, repeated while it shrinks the graph
     for rnd in range(4):
@@ -325,6 +345,7 @@ def solve(
         lb_l, rc, da_complete = dual_ascent(g, root, work.until(0.5, 60.0))
         lb = max(lb, chain.offset + lb_l)
         info.setdefault("da", []).append(chain.offset + lb_l)
+        trace("dual-ascent", work)
         if closed() or not da_complete:
             break
         # dual-ascent guided shortest-path heuristic on saturated arcs
@@ -333,6 +354,7 @@ def solve(
         cand = sph(g, root, g.matrix(g.ew * np.where(sat, 1.0, 10.0)), la)
         cand = local_search(g, cand, la)
         offer(cand)
+        trace("da-heur", work)
         if closed():
             break
         ub_l = best_cost - chain.offset
@@ -356,8 +378,10 @@ def solve(
             offer([])
             lb = max(lb, best_cost)  # the reduced problem is solved exactly
             break
+        trace("rc-elim+red", work)
         g = _sgraph(red2)
         offer(heuristic(g, work.until(0.35, 10.0), seed, runs=4))
+        trace("heuristic2", work)
 
     info["final_graph"] = (chain.last.n, chain.last.m, len(chain.last.terminals))
     big = len(g.terminals) > LP_MAX_TERMINALS
@@ -375,7 +399,9 @@ def solve(
             lb = max(lb, chain.offset + lb_l)
             model.add_arc_cuts(da_cuts)
         ub_l = best_cost - chain.offset
+        trace("lp-setup", work)
         bound, y, complete = model.solve_lp(work.share(0.5), ub_l - 1.0 if integral else ub_l)
+        trace("cut-lp", work)
         info["lp_complete"] = complete
         info["cuts"] = model.ncuts
         if bound is not None:
@@ -406,6 +432,7 @@ def solve(
                 integral=integral, cutoff=ub_l - 0.5 if integral else None,
             )
             info["bc"] = binfo
+            trace("branch-cut", work)
             lb = max(lb, chain.offset + mlb)
             if arcs is not None:
                 offer({int(a) // 2 for a in np.flatnonzero(arcs > 0.5)})
@@ -416,4 +443,5 @@ def solve(
     if finite and not closed() and not trivial_level() and not work.exhausted():
         start = level_best["edges"] if level_best["level"] == len(chain.levels) else set()
         offer(iterated(g, start, work, seed))
+        trace("polish", work)
     return finish()
