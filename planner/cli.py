@@ -24,6 +24,7 @@ from planner.steiner.bench import format_report as format_bench_report
 from planner.steiner.bench import run_benchmark
 from planner.steiner.bench import solve_file
 from planner.steiner.pcst_bench import format_pcst_report, run_pcst_benchmark, solve_pcst_file
+from planner.studies.batch import run_batch, write_batch_summary
 from planner.studies.compare import compare_scenarios, write_comparison
 from planner.studies.target import is_target, target_plan
 
@@ -265,6 +266,39 @@ def bench_steiner(
     except PlannerError as exc:
         _fail(exc)
     sys.stdout.write(format_bench_report(rows) + "\n")
+
+
+@app.command("batch")
+def batch_cmd(
+    sources: Annotated[list[str], typer.Argument(help="City data folders or embedded dataset names (bontang).")],
+    out: Annotated[Path, typer.Option(help="Folder for batch_summary.csv/.json and each city's summary.json.")] = Path(
+        "out/batch"),
+    scenario: Annotated[Optional[Path], typer.Option(help="Scenario TOML for every city.")] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds per city for the solver.")] = 30.0,
+    seed: Annotated[int, typer.Option(help="Seed of the solver's randomised parts.")] = 0,
+    workers: Annotated[Optional[int], typer.Option(help="Local worker processes (default: one per core).")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="Dask scheduler address (tcp://host:8786): plan on that cluster (needs planner[dask]).")] = None,
+) -> None:
+    """Plan many cities in parallel (locally or on a Dask cluster) and write one summary table."""
+
+    try:
+        rows = run_batch(sources, scenario=scenario, time_limit=time_limit, seed=seed, workers=workers,
+                         scheduler=scheduler, out=out,
+                         progress=lambda r: console.print(f"{r['source']}: {r['status']}", highlight=False))
+        csv_path, json_path = write_batch_summary(rows, out)
+    except PlannerError as exc:
+        _fail(exc)
+    table = Table("source", "status", "sites", "backbone km", "cost (IDR)", "gap %", "stopped by")
+    for r in rows:
+        table.add_row(str(r["source"]), str(r["status"]) + (f": {r['error']}" if r["status"] != "ok" else ""),
+                      f"{r['sites_connected']}/{r['sites_total']}" if r["status"] == "ok" else "",
+                      f"{r['backbone_km']:.1f}" if r["status"] == "ok" else "",
+                      fmt_idr(r["cost_idr_base"]) if r["status"] == "ok" else "",
+                      f"{r['gap_pct']:.3f}" if r["status"] == "ok" else "", str(r["stopped_by"] or ""))
+    console.print(table)
+    console.print(f"written: {csv_path}, {json_path}", highlight=False)
+    raise typer.Exit(0 if all(r["status"] == "ok" for r in rows) else 1)
 
 
 @app.command("pcst")
