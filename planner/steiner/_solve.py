@@ -386,7 +386,10 @@ def solve(
     info["final_graph"] = (chain.last.n, chain.last.m, len(chain.last.terminals))
     big = len(g.terminals) > LP_MAX_TERMINALS
     info["skip_lp"] = big
-    if not closed() and not trivial_level() and mode != "heuristic" and not big and not work.exhausted():
+    # building the LP and SCIP models cannot be interrupted: leave them out when the safety net is near
+    reserve = 0.15 * T if finite else 0.0
+    if (not closed() and not trivial_level() and mode != "heuristic" and not big and not work.exhausted()
+            and not work.wall_out(reserve)):
         k_red = len(g.terminals)
         root = _root(g)
         use_flow = (k_red - 1) * 2 * g.m <= FLOW_MAX
@@ -416,7 +419,7 @@ def solve(
                 cand = sph(g, model.root, g.matrix(w2), la)
                 cand = local_search(g, cand, la)
                 offer(cand)
-        if not closed() and not work.exhausted():
+        if not closed() and not work.exhausted() and not work.wall_out(reserve):
             ub_l = best_cost - chain.offset
             # integer costs: only strictly better trees (cost <= ub - 1) are searched for
             cutoff = ub_l - 1.0 + 1e-6 if integral else ub_l
