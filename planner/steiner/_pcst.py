@@ -348,4 +348,41 @@ def pc_heuristic(p: PCProblem, work: Work, seed: int | None, starts: int = 6) ->
         val = objective(p, ns, es)
         if val < best - 1e-9 * max(1.0, abs(best)):
             best, best_n, best_e = val, ns, es
+    # Steiner trees over prize-threshold terminal sets (Voronoi construction + local
+    # search of the STP heuristics), strongly pruned; then the same on the best tree's
+    # prized nodes, as long as it improves
+    prized = np.flatnonzero(p.prize > 0)
+    sets = []
+    if len(prized) > 1:
+        for q in (0.0, 0.5, 0.75):
+            thr = float(np.quantile(p.prize[prized], q)) if q > 0 else 0.0
+            sets.append(prized[p.prize[prized] >= thr] if q > 0 else prized)
+    rounds = 0
+    while sets and not work.exhausted():
+        terms = sets.pop(0)
+        if p.root is not None:
+            terms = np.union1d(terms, [p.root])
+        if len(terms) < 2:
+            continue
+        ns, es = _stp_prune(p, terms, work)
+        val = objective(p, ns, es)
+        if val < best - 1e-9 * max(1.0, abs(best)):
+            best, best_n, best_e = val, ns, es
+            if rounds < 5:
+                rounds += 1
+                sets.insert(0, np.array(sorted(v for v in best_n if p.prize[v] > 0), dtype=np.int64))
     return best_n, best_e
+
+
+def _stp_prune(p: PCProblem, terms: np.ndarray, work: Work) -> tuple[set[int], set[int]]:
+    """Steiner tree heuristic on the terminals ``terms`` (their component), strong pruning."""
+    from ._heuristics import SGraph, local_search, voronoi_tree
+
+    g = SGraph(p.n, p.eu, p.ev, p.ew, terms)
+    work.spend(3.0 * (p.n + p.m))
+    es = voronoi_tree(g, g.ew, work)
+    if not es:
+        return set(), set()
+    es = local_search(g, es, work.share(0.3))
+    ns = {int(v) for e in es for v in (p.eu[e], p.ev[e])}
+    return strong_prune(p, ns, set(es))

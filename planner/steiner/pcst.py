@@ -57,7 +57,7 @@ from ._work import Work, ticks_for
 
 __all__ = ["PCSTResult", "pcst_tree", "read_pcstp", "PCST_METHODS"]
 
-PCST_METHODS = ("auto", "heuristic", "exact", "pcst_fast")
+PCST_METHODS = ("auto", "heuristic", "exact", "mehlhorn_prune")
 #: default time limit per method when ``time_limit`` is None
 DEFAULT_TIME_LIMIT = {"auto": 60.0, "heuristic": 10.0}
 
@@ -176,22 +176,24 @@ def _closed(lb: float, best: float, integral: bool) -> bool:
     return best - lb <= 1e-9 * max(1.0, abs(best))
 
 
-def _pcst_fast(p: PCProblem) -> tuple[set[int], set[int]]:
-    try:
-        import pcst_fast
-    except ImportError:
-        raise InputError("method='pcst_fast' needs the pcst_fast package: pip install 'planner[bench]'") from None
-    E = np.c_[p.eu, p.ev].astype(np.int64)
-    rooted = p.root is not None
-    ns, es = pcst_fast.pcst_fast(E, p.prize, p.ew, int(p.root) if rooted else -1, 0 if rooted else 1, "strong", 0)
-    ns, es = {int(v) for v in ns}, {int(e) for e in es}
-    for e in es:
-        ns.update((int(p.eu[e]), int(p.ev[e])))
-    if p.root is not None and p.root not in ns:
-        ns, es = {int(p.root)}, set()
-    if not ns:
-        ns = {int(np.argmax(p.prize))} if p.root is None else {int(p.root)}
-    return ns, es
+def _mehlhorn_prune(G: nx.Graph, p: PCProblem, labels: list, weight: str) -> tuple[set[int], set[int]]:
+    """Baseline: networkx's Mehlhorn Steiner tree over the root and every
+    prized node, then strong pruning (the best subtree)."""
+    terms = ([int(p.root)] if p.root is not None else []) + [int(v) for v in np.flatnonzero(p.prize > 0)]
+    terms = list(dict.fromkeys(terms))
+    if len(terms) <= 1:
+        return {terms[0]} if terms else {int(np.argmax(p.prize))}, set()
+    H = nx.Graph()
+    H.add_nodes_from(range(p.n))
+    H.add_weighted_edges_from((int(a), int(b), float(w)) for a, b, w in zip(p.eu, p.ev, p.ew))
+    comp = nx.node_connected_component(H, terms[0] if p.root is not None else max(terms, key=lambda v: p.prize[v]))
+    terms = [t for t in terms if t in comp]
+    if len(terms) <= 1:
+        return set(terms), set()
+    T = nx.algorithms.approximation.steiner_tree(H.subgraph(comp), terms, weight="weight", method="mehlhorn")
+    eid = {(int(a), int(b)): i for i, (a, b) in enumerate(zip(p.eu, p.ev))}
+    es = {eid.get((min(u, v), max(u, v))) for u, v in T.edges()}
+    return set(int(v) for v in T.nodes()), {e for e in es if e is not None}
 
 
 def pcst_tree(
@@ -216,13 +218,13 @@ def pcst_tree(
     root : node, optional
         If given, the tree must contain it (rooted PCST).
     weight : str, default "weight"
-    method : {"auto", "heuristic", "exact", "pcst_fast"}
+    method : {"auto", "heuristic", "exact", "mehlhorn_prune"}
         ``"auto"``: reductions, heuristic, branch and cut within the limit;
         ``"heuristic"``: without the branch and cut (bound: 0 plus the
         reductions' constant); ``"exact"``: like auto with no default time
-        limit; ``"pcst_fast"``: the Goemans–Williamson implementation of the
-        ``pcst_fast`` package with strong pruning (baseline; needs
-        ``planner[bench]``).
+        limit; ``"mehlhorn_prune"``: baseline — networkx's Mehlhorn Steiner
+        tree over the root and all prized nodes, then strong pruning (no
+        bound beyond 0).
     time_limit : float, optional
         Seconds; ``None`` means 60 (auto), 10 (heuristic), none (exact).
         Sets the deterministic work budget and the wall-clock safety net.
@@ -272,8 +274,8 @@ def pcst_tree(
         if val < best - 1e-12 * max(1.0, abs(best)):
             best, best_n, best_e = val, ns, es
 
-    if method == "pcst_fast":
-        offer(*_pcst_fast(p0))
+    if method == "mehlhorn_prune":
+        offer(*_mehlhorn_prune(G, p0, labels, weight))
         lb = 0.0
     else:
         red_work = work.child(0.15 * work.limit if math.isfinite(work.limit) else ticks_for(30.0))

@@ -106,10 +106,9 @@ def test_deterministic_and_work_limit():
     assert tiny.stopped_by in ("work_limit", "proof")
 
 
-def test_baseline_pcst_fast():
-    pytest.importorskip("pcst_fast")
+def test_baseline_mehlhorn_prune():
     G, prizes, _ = read_pcstp(DATA / "P100.4.stp")
-    r = pcst_tree(G, prizes, method="pcst_fast")
+    r = pcst_tree(G, prizes, method="mehlhorn_prune")
     _assert_tree(G, prizes, r)
     assert r.objective >= 827419
 
