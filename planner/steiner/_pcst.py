@@ -302,7 +302,7 @@ def pc_sph(p: PCProblem, A: sp.csr_matrix, start: int, work: Work) -> tuple[set[
     work.spend(ARC * 5 * p.m)
     edges: set[int] = set()
     prized = p.prize > 0
-    while not work.exhausted():
+    while True:  # one complete construction (O(k (m + n log n))); the caller checks the budget between starts
         D, P, _ = dijkstra_counted(work, A, directed=False, indices=tree, min_only=True, return_predecessors=True)
         gain = np.where(prized & ~in_tree, D - p.prize, np.inf)
         v = int(np.argmin(gain))
@@ -340,9 +340,17 @@ def pc_heuristic(p: PCProblem, work: Work, seed: int | None, starts: int = 6) ->
     best_n: set[int] = {cands[0]} if cands else set()
     best_e: set[int] = set()
     best = objective(p, best_n, best_e) if best_n else math.inf
+    prized = np.flatnonzero(p.prize > 0)
+    # first (always, near-linear): a Steiner tree over all prized nodes, strongly pruned
+    if len(prized) > 1 or (p.root is not None and len(prized)):
+        terms = prized if p.root is None else np.union1d(prized, [p.root])
+        ns, es = _stp_prune(p, terms, work, local=False)
+        val = objective(p, ns, es)
+        if ns and val < best - 1e-9 * max(1.0, abs(best)):
+            best, best_n, best_e = val, ns, es
     used0 = work.used
     for i, s in enumerate(dict.fromkeys(cands)):
-        if i > 0 and (work.exhausted() or (work.used - used0) / i * 1.2 > work.left):
+        if work.exhausted() or (i > 0 and (work.used - used0) / i * 1.2 > work.left):
             break
         ns, es = pc_sph(p, A, s, work)
         val = objective(p, ns, es)
@@ -351,7 +359,6 @@ def pc_heuristic(p: PCProblem, work: Work, seed: int | None, starts: int = 6) ->
     # Steiner trees over prize-threshold terminal sets (Voronoi construction + local
     # search of the STP heuristics), strongly pruned; then the same on the best tree's
     # prized nodes, as long as it improves
-    prized = np.flatnonzero(p.prize > 0)
     sets = []
     if len(prized) > 1:
         for q in (0.0, 0.5, 0.75):
@@ -374,7 +381,7 @@ def pc_heuristic(p: PCProblem, work: Work, seed: int | None, starts: int = 6) ->
     return best_n, best_e
 
 
-def _stp_prune(p: PCProblem, terms: np.ndarray, work: Work) -> tuple[set[int], set[int]]:
+def _stp_prune(p: PCProblem, terms: np.ndarray, work: Work, local: bool = True) -> tuple[set[int], set[int]]:
     """Steiner tree heuristic on the terminals ``terms`` (their component), strong pruning."""
     from ._heuristics import SGraph, local_search, voronoi_tree
 
@@ -383,6 +390,7 @@ def _stp_prune(p: PCProblem, terms: np.ndarray, work: Work) -> tuple[set[int], s
     es = voronoi_tree(g, g.ew, work)
     if not es:
         return set(), set()
-    es = local_search(g, es, work.share(0.3))
+    if local:
+        es = local_search(g, es, work.share(0.3))
     ns = {int(v) for e in es for v in (p.eu[e], p.ev[e])}
     return strong_prune(p, ns, set(es))
