@@ -24,7 +24,7 @@ from ._work import ARC, Work, dijkstra_counted
 #: the per-terminal shortest-path heuristic (one search instead of ``k``)
 SPH_MAX_WORK = 20_000_000
 
-__all__ = ["SGraph", "sph", "voronoi_tree", "heuristic", "iterated", "mst_prune", "local_search", "tree_cost"]
+__all__ = ["SGraph", "sph", "construct", "voronoi_tree", "heuristic", "iterated", "mst_prune", "local_search", "tree_cost"]
 
 
 
@@ -94,6 +94,15 @@ def sph(g: SGraph, root: int, A: sp.csr_matrix | None = None, work: Work | None 
             edges.add(g.eid[(u, v)])
             v = u
     return edges
+
+
+def construct(g: SGraph, root: int, w: np.ndarray, work: Work | None = None) -> set[int]:
+    """A tree on weights ``w``: the shortest-path heuristic from ``root``, or the
+    near-linear Voronoi construction when ``k * m`` exceeds :data:`SPH_MAX_WORK`
+    (the per-terminal searches of the former grow with the square of the area)."""
+    if len(g.terminals) * g.m > SPH_MAX_WORK:
+        return voronoi_tree(g, w, work)
+    return sph(g, root, g.matrix(w), work)
 
 
 def _prune(g: SGraph, nodes_deg: dict[int, list[int]], edges: set[int]) -> None:

@@ -16,7 +16,7 @@ from ._bound import dual_ascent, reduced_cost_elimination
 from ._branchcut import branch_and_cut
 from ._exact import CutModel, FlowModel
 from ._graph import Problem
-from ._heuristics import SGraph, heuristic, iterated, local_search, sph
+from ._heuristics import SGraph, construct, heuristic, iterated, local_search
 from ._reduce import Reduced, reduce_problem
 from ._work import ARC, Work, ticks_for
 
@@ -351,7 +351,7 @@ def solve(
         # dual-ascent guided shortest-path heuristic on saturated arcs
         sat = np.minimum(rc[0::2], rc[1::2]) <= 1e-12 * max(float(g.ew.max()), 1.0)
         la = work.until(0.4, 10.0)
-        cand = sph(g, root, g.matrix(g.ew * np.where(sat, 1.0, 10.0)), la)
+        cand = construct(g, root, g.ew * np.where(sat, 1.0, 10.0), la)
         cand = local_search(g, cand, la)
         offer(cand)
         trace("da-heur", work)
@@ -416,7 +416,7 @@ def solve(
                     break
                 w2 = g.ew * (1.0 - np.clip(x, 0.0, 1.0)) + 1e-3 * g.ew * (1 + r)
                 la = work.share(0.15)
-                cand = sph(g, model.root, g.matrix(w2), la)
+                cand = construct(g, model.root, w2, la)
                 cand = local_search(g, cand, la)
                 offer(cand)
         if not closed() and not work.exhausted() and not work.wall_out(reserve):
