@@ -149,7 +149,7 @@ def steiner_tree(
     work_limit : float, optional
         Work budget in ticks (about a microsecond of work each on the
         reference machine) instead of the one derived from ``time_limit``
-        (``500_000`` ticks per second); ``time_limit`` then only sets the
+        (``700_000`` ticks per second); ``time_limit`` then only sets the
         wall-clock safety net. Pins the result for reproducible runs.
 
     Returns
