@@ -44,10 +44,21 @@ from planner._errors import InfeasibleError, InputError
 
 from ._graph import build_problem
 from ._solve import Outcome, solve, solve_mehlhorn
+from ._work import ticks_for
 
-__all__ = ["SteinerResult", "steiner_tree", "METHODS", "InputError", "InfeasibleError"]
+__all__ = ["SteinerResult", "steiner_tree", "work_for", "METHODS", "InputError", "InfeasibleError"]
 
 METHODS = ("auto", "heuristic", "exact", "mehlhorn")
+
+
+def work_for(seconds: float) -> float:
+    """The work budget (ticks) that ``time_limit=seconds`` stands for.
+
+    Callers whose own wall-clock budget shrinks as they go pass
+    ``work_limit=work_for(fixed_share)`` and the time left as ``time_limit``
+    (the safety net), so their solves stay the same from run to run.
+    """
+    return ticks_for(seconds)
 
 
 @dataclass(frozen=True)
