@@ -1,4 +1,5 @@
-"""Command-line interface: ``planner plan``, ``ladder``, ``compare``, ``validate``, ``city``, ``app``, ``steiner``, ``bench steiner``."""
+"""Command-line interface: ``planner plan``, ``ladder``, ``compare``, ``validate``, ``city``, ``app``, ``batch``,
+``steiner``, ``pcst``, ``bench steiner|pcst``."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from planner.plan import Plan, make_plan
 from planner.steiner.bench import format_report as format_bench_report
 from planner.steiner.bench import run_benchmark
 from planner.steiner.bench import solve_file
+from planner.steiner.pcst_bench import format_pcst_report, run_pcst_benchmark, solve_pcst_file
+from planner.studies.batch import run_batch, write_batch_summary
 from planner.studies.compare import compare_scenarios, write_comparison
 from planner.studies.ladder import CostLadder, cost_ladder
 from planner.studies.same_method import compare_areas, write_same_method
@@ -519,6 +522,71 @@ def app_cmd(
               say=lambda msg: console.print(msg, highlight=False, soft_wrap=True))
     except PlannerError as exc:
         _fail(exc)
+
+
+@app.command("batch")
+def batch_cmd(
+    sources: Annotated[list[str], typer.Argument(help="City data folders or embedded dataset names (bontang).")],
+    out: Annotated[Path, typer.Option(help="Folder for batch_summary.csv/.json and each city's summary.json.")] = Path(
+        "out/batch"),
+    scenario: Annotated[Optional[Path], typer.Option(help="Scenario TOML for every city.")] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds per city for the solver.")] = 30.0,
+    seed: Annotated[int, typer.Option(help="Seed of the solver's randomised parts.")] = 0,
+    workers: Annotated[Optional[int], typer.Option(help="Local worker processes (default: one per core).")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="Dask scheduler address (tcp://host:8786): plan on that cluster (needs planner[dask]).")] = None,
+) -> None:
+    """Plan many cities in parallel (locally or on a Dask cluster) and write one summary table."""
+
+    try:
+        rows = run_batch(sources, scenario=scenario, time_limit=time_limit, seed=seed, workers=workers,
+                         scheduler=scheduler, out=out,
+                         progress=lambda r: console.print(f"{r['source']}: {r['status']}", highlight=False))
+        csv_path, json_path = write_batch_summary(rows, out)
+    except PlannerError as exc:
+        _fail(exc)
+    table = Table("source", "status", "sites", "backbone km", "cost (IDR)", "gap %", "stopped by")
+    for r in rows:
+        table.add_row(str(r["source"]), str(r["status"]) + (f": {r['error']}" if r["status"] != "ok" else ""),
+                      f"{r['sites_connected']}/{r['sites_total']}" if r["status"] == "ok" else "",
+                      f"{r['backbone_km']:.1f}" if r["status"] == "ok" else "",
+                      fmt_idr(r["cost_idr_base"]) if r["status"] == "ok" else "",
+                      f"{r['gap_pct']:.3f}" if r["status"] == "ok" else "", str(r["stopped_by"] or ""))
+    console.print(table)
+    console.print(f"written: {csv_path}, {json_path}", highlight=False)
+    raise typer.Exit(0 if all(r["status"] == "ok" for r in rows) else 1)
+
+
+@app.command("pcst")
+def pcst_cmd(
+    file: Annotated[Path, typer.Argument(help="DIMACS PCSPG or RPCST .stp file (TP / RootP lines).")],
+    time_limit: Annotated[Optional[float], typer.Option(help="Seconds.")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Random seed.")] = None,
+) -> None:
+    """Solve one prize-collecting Steiner tree instance and print one JSON object."""
+
+    try:
+        result = solve_pcst_file(file, time_limit=time_limit, seed=seed)
+    except PlannerError as exc:
+        _fail(exc)
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
+@bench_app.command("pcst")
+def bench_pcst(
+    directory: Annotated[Path, typer.Argument(help="Folder with optima.csv and the instances it lists.")],
+    time_limit: Annotated[float, typer.Option(help="Seconds per instance for our solver.")] = 10.0,
+    pattern: Annotated[Optional[str], typer.Option(help="Only instances whose path matches this glob.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Run our PCST solver and the pcst_fast baseline on every instance; print figures."""
+
+    try:
+        rows = run_pcst_benchmark(directory, time_limit, pattern=pattern, seed=seed,
+                                  progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    except PlannerError as exc:
+        _fail(exc)
+    sys.stdout.write(format_pcst_report(rows) + "\n")
 
 
 def main() -> None:

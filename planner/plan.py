@@ -254,7 +254,7 @@ class Plan:
                                stop)
         s = self.solver
         return SolveStatus("cost", bool(s.optimal), 0.0 if s.optimal else round(100 * s.gap, 4),
-                           "proof" if s.optimal else "work_limit")
+                           "proof" if s.optimal else getattr(s, "stopped_by", "work_limit"))
 
     def by_category(self) -> pd.DataFrame:
         """Selected and connected sites per category."""

@@ -19,9 +19,13 @@ Pipeline (``method="auto"``)
    Koch & Martin 1998), cuts separated by max-flow; LP-guided heuristic and
    reduced-cost fixing (Polzin & Vahdati Daneshmand 2001; Rehfeldt & Koch,
    SCIP-Jack, 2019–2022).
-4. Exact: the same formulation as a MIP in HiGHS (``highspy``), warm-started
-   with the best tree, re-solved with component cuts until the integer
-   solution is connected.
+4. Exact: branch and cut in SCIP (PySCIPOpt) with our own constraint
+   handler: max-flow cut separation in every node, component cuts as lazy
+   constraints, the LP cut pool and reduced-cost fixing carried over,
+   integral-objective pruning for integer costs.
+
+Every phase runs on a deterministic work budget derived from ``time_limit``
+(see ``_work.py``); the wall clock is only a safety net.
 
 The baseline ``method="mehlhorn"`` wraps networkx's 2-approximation
 (Mehlhorn 1988).
@@ -40,10 +44,21 @@ from planner._errors import InfeasibleError, InputError
 
 from ._graph import build_problem
 from ._solve import Outcome, solve, solve_mehlhorn
+from ._work import ticks_for
 
-__all__ = ["SteinerResult", "steiner_tree", "METHODS", "InputError", "InfeasibleError"]
+__all__ = ["SteinerResult", "steiner_tree", "work_for", "METHODS", "InputError", "InfeasibleError"]
 
 METHODS = ("auto", "heuristic", "exact", "mehlhorn")
+
+
+def work_for(seconds: float) -> float:
+    """The work budget (ticks) that ``time_limit=seconds`` stands for.
+
+    Callers whose own wall-clock budget shrinks as they go pass
+    ``work_limit=work_for(fixed_share)`` and the time left as ``time_limit``
+    (the safety net), so their solves stay the same from run to run.
+    """
+    return ticks_for(seconds)
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,12 @@ class SteinerResult:
         Wall-clock time of the call.
     method : str
         The method that produced the result.
+    stopped_by : {"proof", "work_limit", "wall_clock"}
+        What ended the search: ``"proof"`` (optimality proven),
+        ``"work_limit"`` (the deterministic work budget derived from
+        ``time_limit`` was spent, or a heuristic method ran its course), or
+        ``"wall_clock"`` (the wall-clock safety net cut the search short: the
+        result may then differ between machines).
     """
 
     edges: list[tuple]
@@ -73,6 +94,7 @@ class SteinerResult:
     optimal: bool
     seconds: float
     method: str
+    stopped_by: str = "work_limit"
 
     @property
     def gap(self) -> float:
@@ -97,6 +119,7 @@ def steiner_tree(
     method: str = "auto",
     time_limit: float | None = None,
     seed: int | None = None,
+    work_limit: float | None = None,
 ) -> SteinerResult:
     """Minimum-cost tree of ``G`` spanning ``terminals``, with a lower bound.
 
@@ -128,8 +151,17 @@ def steiner_tree(
         bound meets the cost (optimality proven), or, for the heuristic
         polish, after 40 perturbation rounds without improvement.
     seed : int, optional
-        Seed of the randomised restarts; results are deterministic for a
-        given seed (and enough time to finish the same work).
+        Seed of the randomised restarts and of SCIP. The same graph,
+        terminals, ``time_limit`` and seed give the same edges, cost and
+        bound on any machine: every phase stops on a work count (arcs
+        scanned, simplex iterations, search nodes) derived from
+        ``time_limit``, never on the clock, unless the wall-clock safety net
+        (97 % of ``time_limit``) is reached first (``stopped_by="wall_clock"``).
+    work_limit : float, optional
+        Work budget in ticks (about a microsecond of work each on the
+        reference machine) instead of the one derived from ``time_limit``
+        (``700_000`` ticks per second); ``time_limit`` then only sets the
+        wall-clock safety net. Pins the result for reproducible runs.
 
     Returns
     -------
@@ -184,7 +216,7 @@ def steiner_tree(
     if method == "mehlhorn":
         out: Outcome = solve_mehlhorn(G, p, weight)
     else:
-        out = solve(p, mode=method, time_limit=None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 0.01), seed=seed)
+        out = solve(p, mode=method, time_limit=time_limit, seed=seed, t0=t0, work_limit=work_limit)
     edges = [p.eref[i] for i in out.edge_ids]
     return SteinerResult(
         edges=edges,
@@ -193,4 +225,5 @@ def steiner_tree(
         optimal=bool(out.optimal),
         seconds=time.perf_counter() - t0,
         method=method if out.method in (method, "shortest-path") else out.method,
+        stopped_by=str(out.info.get("stopped_by", "proof" if out.optimal else "work_limit")),
     )

@@ -20,7 +20,6 @@ to linear per terminal.
 
 from __future__ import annotations
 
-import time
 from collections import deque
 
 import numpy as np
@@ -28,44 +27,69 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from ._heuristics import SGraph
+from ._work import Work
 
-__all__ = ["dual_ascent", "reduced_cost_elimination"]
+#: ticks per arc scanned by the (pure Python) dual ascent
+DA_ARC = 0.25
+
+__all__ = ["dual_ascent", "dual_ascent_arcs", "reduced_cost_elimination"]
 
 
 def dual_ascent(
-    g: SGraph, root: int, deadline: float, cuts: list | None = None
+    g: SGraph, root: int, work: Work, cuts: list | None = None
 ) -> tuple[float, np.ndarray, bool]:
     """Run dual ascent; return (lower bound, reduced arc costs, complete).
 
     Arc ``2e`` is ``eu[e] -> ev[e]`` and ``2e+1`` is ``ev[e] -> eu[e]``.
-    If the deadline hits, the bound so far is still valid (``complete`` False).
+    If ``work`` runs out, the bound so far is still valid (``complete`` False);
+    the arcs scanned are charged to ``work`` every 64 raises.
     If ``cuts`` is a list, the arc sets ``δ⁻(W)`` of every raised cut are
     appended to it (to seed the cut LP: its optimum is then at least the
     dual-ascent bound).
     """
-    n, m = g.n, g.m
+    m = g.m
     tail = np.empty(2 * m, dtype=np.int64)
     head = np.empty(2 * m, dtype=np.int64)
     tail[0::2], head[0::2] = g.eu, g.ev
     tail[1::2], head[1::2] = g.ev, g.eu
-    rc = np.repeat(g.ew, 2).astype(np.float64)
-    scale = float(g.ew.max()) if m else 1.0
+    return dual_ascent_arcs(g.n, tail, head, np.repeat(g.ew, 2), g.terminals, root, work, cuts)
+
+
+def dual_ascent_arcs(
+    n: int,
+    tail: np.ndarray,
+    head: np.ndarray,
+    cost: np.ndarray,
+    terminals: np.ndarray,
+    root: int,
+    work: Work,
+    cuts: list | None = None,
+) -> tuple[float, np.ndarray, bool]:
+    """Dual ascent on a directed graph (Steiner arborescence problem) given
+    by arc arrays; see :func:`dual_ascent`."""
+    rc = np.asarray(cost, dtype=np.float64).copy()
+    m = len(rc) // 2 + 1
+    scale = float(rc.max()) if len(rc) else 1.0
     eps = 1e-12 * max(scale, 1.0)
     in_arcs: list[list[int]] = [[] for _ in range(n)]
-    for a in range(2 * m):
+    for a in range(len(rc)):
         in_arcs[int(head[a])].append(a)
     tail_l = tail.tolist()
     rc_l = rc.tolist()
     lb = 0.0
-    active = deque(int(t) for t in g.terminals if t != root)
+    active = deque(int(t) for t in terminals if t != root)
     # connected[v]: v known to be reachable from root through zero arcs
     complete = True
     steps = 0
+    scanned = 0
     while active:
         t = active.popleft()
-        if (steps & 63) == 0 and time.perf_counter() > deadline:
-            complete = False
-            break
+        if (steps & 63) == 0:
+            work.spend(DA_ARC * scanned + 2.0 * 64)
+            scanned = 0
+            if work.exhausted():
+                complete = False
+                break
         steps += 1
         # W = nodes reaching t via zero reduced-cost arcs (reverse BFS)
         inW = {t}
@@ -74,6 +98,7 @@ def dual_ascent(
         found_root = False
         while stack:
             v = stack.pop()
+            scanned += len(in_arcs[v])
             for a in in_arcs[v]:
                 u = tail_l[a]
                 if u in inW:
@@ -104,6 +129,7 @@ def dual_ascent(
             if rc_l[a] < eps:
                 rc_l[a] = 0.0
         active.append(t)
+    work.spend(DA_ARC * scanned + 2.0 * (steps & 63) + 0.5 * m)
     return lb, np.asarray(rc_l), complete
 
 

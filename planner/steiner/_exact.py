@@ -1,4 +1,6 @@
-"""Directed-cut formulation solved with HiGHS (LP with cut separation, then MIP).
+"""Directed-cut LP relaxation solved with HiGHS (cut loop), for the bound,
+LP-guided heuristics and reduced-cost fixing; the integer stage is the SCIP
+branch and cut of :mod:`._branchcut`.
 
 Formulation (Wong 1984; Koch & Martin 1998; Polzin & Vahdati Daneshmand 2001):
 bidirect every edge, root ``r`` a terminal, binary ``y_a`` per arc,
@@ -16,25 +18,38 @@ subset of the cuts is a valid lower bound. The MIP is solved on the current
 cut pool; integer solutions that are not connected get component cuts and
 the MIP is re-solved. Arcs whose LP reduced cost proves them worse than the
 incumbent are fixed to zero (reduced-cost fixing).
+
+Work: each LP solve gets a simplex iteration limit derived from the tick
+budget (``LP_ITER`` ticks per iteration and row/column), so the loop stops
+at the same point on every machine; HiGHS's own ``time_limit`` is set to the
+wall-clock safety net only.
 """
 
 from __future__ import annotations
 
-import time
+import math
 from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import breadth_first_order, connected_components, maximum_flow
 
 from planner._highs import new_highs
 
+from ._cuts import Separator
 from ._heuristics import SGraph
+from ._work import Work
 
-__all__ = ["CutModel"]
+__all__ = ["CutModel", "FlowModel"]
 
-_SCALE = 1_000_000
+#: ticks per simplex iteration and per nonzero (and 10 per row or column) of the LP
+LP_ITER = 0.002
+#: the cut loop stops (tailing off) when the last ``TAIL_ROUNDS`` rounds raised
+#: the bound by less than ``TAIL_SHARE`` of the remaining gap to the cutoff
+TAIL_ROUNDS = 5
+TAIL_SHARE = 0.05
+
+
 def _new_highs() -> highspy.Highs:
     """A silent ``highspy.Highs`` (see :func:`planner._highs.new_highs`)."""
     return new_highs()
@@ -72,10 +87,10 @@ class CutModel:
         h.setOptionValue("mip_abs_gap", 1e-9)
         h.setOptionValue("presolve", "off")
         self.h = h
-        self.deadline = float("inf")
+        self.work: Work | None = None
 
         def _interrupt(e) -> None:
-            if time.perf_counter() > self.deadline:
+            if self.work is not None and self.work.wall_out():
                 e.interrupt()
 
         h.cbMipInterrupt += _interrupt
@@ -124,7 +139,8 @@ class CutModel:
                 add(-inf, 1.0, [2 * e, 2 * e + 1], [1.0, 1.0])
         self._add_rows(rows_lo, rows_hi, starts, idx, val)
         self.ncuts = 0
-        self._rot = 0
+        self.pool: list[np.ndarray] = []
+        self.sep = Separator(n, tail, head, root, g.terminals)
         self.lp_optimal = False
 
     def _add_rows(self, lo, hi, starts, idx, val) -> None:
@@ -142,7 +158,7 @@ class CutModel:
 
     # ------------------------------------------------------------------
     def cut_arcs(self, inW: np.ndarray) -> np.ndarray:
-        return np.flatnonzero(~inW[self.tail] & inW[self.head])
+        return self.sep.cut_arcs(inW)
 
     def add_arc_cuts(self, arc_lists: list) -> int:
         """Add rows ``y(arcs) >= 1`` for the given arc lists (e.g. dual-ascent cuts)."""
@@ -153,6 +169,7 @@ class CutModel:
             if key in seen or not key:
                 continue
             seen.add(key)
+            self.pool.append(np.asarray(key, dtype=np.int64))
             starts.append(len(idx))
             lo.append(1.0)
             hi.append(highspy.kHighsInf)
@@ -171,6 +188,7 @@ class CutModel:
             if key in seen or len(arcs) == 0:
                 continue
             seen.add(key)
+            self.pool.append(arcs)
             starts.append(len(idx))
             lo.append(1.0)
             hi.append(highspy.kHighsInf)
@@ -180,113 +198,62 @@ class CutModel:
         self.ncuts += len(lo)
         return len(lo)
 
-    def separate(self, y: np.ndarray, deadline: float, max_cuts: int = 10_000, nested: int = 10) -> list[np.ndarray]:
-        """Violated cuts for the LP point ``y`` (max-flow root -> each terminal)."""
-        g = self.g
-        n = g.n
-        pos = y > 1e-9
-        cap = np.round(y[pos] * _SCALE).astype(np.int32)
-        t_, h_ = self.tail[pos], self.head[pos]
-        keep = cap > 0
-        C = sp.csr_matrix((cap[keep], (t_[keep], h_[keep])), shape=(n, n))
-        C.sum_duplicates()
-        # terminals not even reachable in the support graph: cheap component (back) cuts
-        reach = np.zeros(n, dtype=bool)
-        reach[breadth_first_order(C, self.root, directed=True, return_predecessors=False)] = True
-        cuts: list[np.ndarray] = []
-        terms = [int(t) for t in g.terminals if t != self.root]
-        unreached = [t for t in terms if not reach[t]]
-        if unreached:
-            cuts.append(~reach)
-            CT = C.T.tocsr()
-            for t in unreached:
-                W = np.zeros(n, dtype=bool)
-                W[breadth_first_order(CT, t, directed=True, return_predecessors=False)] = True
-                cuts.append(W)
-        # max-flow for the reachable terminals, within a time budget, rotating the start
-        now = time.perf_counter()
-        sep_deadline = min(deadline, now + max(0.3, 0.3 * (deadline - now)))
-        reached = [t for t in terms if reach[t]]
-        if reached:
-            off = self._rot % len(reached)
-            reached = reached[off:] + reached[:off]
-        thr = (1.0 - 1e-6) * _SCALE
-        for i, t in enumerate(reached):
-            if time.perf_counter() > sep_deadline or len(cuts) >= max_cuts:
-                self._rot += i
-                self._partial = True
-                break
-            Ct = C
-            for nest in range(nested):
-                res = maximum_flow(Ct, self.root, t)
-                if res.flow_value >= thr:
-                    break
-                F = res.flow
-                R = (Ct - F).tocsr()
-                R.data[R.data < 0] = 0
-                R.eliminate_zeros()
-                S = np.zeros(n, dtype=bool)
-                S[breadth_first_order(R, self.root, directed=True, return_predecessors=False)] = True
-                W = ~S
-                cuts.append(W)
-                if nest == 0:
-                    # back cut: nodes that can reach t in the residual graph
-                    Wb = np.zeros(n, dtype=bool)
-                    Wb[breadth_first_order(R.T.tocsr(), t, directed=True, return_predecessors=False)] = True
-                    if (Wb != W).any():
-                        cuts.append(Wb)
-                # nested cuts: saturate the arcs of this cut and look for the next one
-                arcs = self.cut_arcs(W)
-                extra = sp.csr_matrix(
-                    (np.full(len(arcs), _SCALE, dtype=np.int32), (self.tail[arcs], self.head[arcs])), shape=(n, n)
-                )
-                Ct = (Ct.maximum(extra)).astype(np.int32).tocsr()
-        # keep only truly violated ones (real values)
-        out = []
-        for W in cuts:
-            if y[self.cut_arcs(W)].sum() < 1.0 - 1e-6:
-                out.append(W)
-        return out
+    def _run(self, work: Work) -> bool:
+        """One HiGHS run within ``work``; False when out of work before it starts."""
+        h = self.h
+        lp = h.getLp()
+        per_iter = LP_ITER * (len(lp.a_matrix_.value_) + 10 * (lp.num_row_ + lp.num_col_)) + 5.0
+        iters = int(work.left / per_iter) if math.isfinite(work.left) else 2**31 - 1
+        if iters <= 0 or work.exhausted():
+            return False
+        h.setOptionValue("simplex_iteration_limit", int(min(iters, 2**31 - 1)))
+        wall = work.wall_left()
+        # HiGHS measures time_limit against the cumulative run time of this object
+        h.setOptionValue("time_limit", h.getRunTime() + max(wall, 0.01) if math.isfinite(wall) else highspy.kHighsInf)
+        self.work = work
+        h.run()
+        work.spend(per_iter * max(h.getInfo().simplex_iteration_count, 1))
+        self.lp_optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        return True
 
-    # ------------------------------------------------------------------
-    def solve_lp(self, deadline: float) -> tuple[float | None, np.ndarray | None, bool]:
-        """Cutting-plane loop. Returns (bound, y, complete)."""
+    def solve_lp(self, work: Work, cutoff: float = math.inf) -> tuple[float | None, np.ndarray | None, bool]:
+        """Cutting-plane loop within ``work``. Returns (bound, y, complete).
+
+        With a finite ``cutoff`` (the value the bound must exceed to prove the
+        incumbent optimal) the loop also stops when it tails off: then
+        ``complete`` is False and branch and cut takes over.
+        """
         h = self.h
         bound, y = None, None
+        hist: list[float] = []
         while True:
-            left = deadline - time.perf_counter()
-            if left <= 0.05:
-                return bound, y, False
-            # HiGHS measures time_limit against the cumulative run time of this object
-            h.setOptionValue("time_limit", h.getRunTime() + max(left, 0.05))
-            self.deadline = deadline
-            h.run()
-            self.lp_optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-            if not self.lp_optimal:
+            if not self._run(work) or not self.lp_optimal:
                 return bound, y, False
             bound = h.getInfo().objective_function_value
+            hist.append(bound)
+            if (
+                len(hist) > TAIL_ROUNDS
+                and math.isfinite(cutoff)
+                and hist[-1] - hist[-1 - TAIL_ROUNDS] < TAIL_SHARE * (cutoff - hist[-1])
+            ):
+                return bound, np.asarray(h.getSolution().col_value), False
             y = np.asarray(h.getSolution().col_value)
-            self._partial = False
-            cuts = self.separate(y, deadline)
-            while not cuts and self._partial and time.perf_counter() < deadline:
-                self._partial = False
-                cuts = self.separate(y, deadline)
+            cuts = self.sep.separate(y, work.share(0.3))
+            while not cuts and self.sep.partial and not work.exhausted():
+                cuts = self.sep.separate(y, work.share(0.3))
             if not cuts:
-                return bound, y, not self._partial
+                return bound, y, not self.sep.partial
             self.add_cuts(cuts)
 
-    def reduced_cost_fix(self, lb: float, ub: float) -> int:
-        """Fix arcs to 0 whose LP reduced cost proves them useless (needs the
-        duals of an LP solved to optimality with objective ``lb``)."""
+    def reduced_cost_mask(self, lb: float, ub: float) -> np.ndarray:
+        """Arcs whose LP reduced cost proves that every solution using them
+        costs more than ``ub`` (needs the duals of an LP solved to optimality
+        with objective ``lb``); a boolean mask over the ``2m`` arcs."""
         if not self.lp_optimal:
-            return 0
-        sol = self.h.getSolution()
-        rc = np.asarray(sol.col_dual)
+            return np.zeros(2 * self.g.m, dtype=bool)
+        rc = np.asarray(self.h.getSolution().col_dual)[: 2 * self.g.m]
         tol = 1e-9 * max(abs(ub), 1.0)
-        fix = np.flatnonzero(lb + rc > ub + tol)
-        if len(fix):
-            self.h.changeColsBounds(len(fix), fix.astype(np.int32), np.zeros(len(fix)), np.zeros(len(fix)))
-        return len(fix)
+        return lb + rc > ub + tol
 
     def full_start(self, edges: set[int]) -> np.ndarray:
         return self.orient(edges)
@@ -310,52 +277,6 @@ class CutModel:
                 y[2 * e if int(g.eu[e]) == v else 2 * e + 1] = 1.0
                 stack.append(w)
         return y
-
-    def solve_mip(self, deadline: float, incumbent: set[int] | None) -> tuple[float, set[int] | None, bool]:
-        """Branch and bound with HiGHS plus re-solves after component cuts.
-
-        Returns (valid lower bound, best connected solution or None, proven).
-        """
-        h, g = self.h, self.g
-        h.changeColsIntegrality(2 * g.m, np.arange(2 * g.m, dtype=np.int32), np.ones(2 * g.m, dtype=np.uint8))
-        best_lb = 0.0
-        while True:
-            left = deadline - time.perf_counter()
-            if left <= 0.05:
-                return best_lb, None, False
-            h.setOptionValue("time_limit", left)  # the MIP timer restarts with each run
-            self.deadline = deadline
-            if incumbent is not None:
-                s = highspy.HighsSolution()
-                s.col_value = list(self.full_start(incumbent))
-                s.value_valid = True
-                h.setSolution(s)
-            h.run()
-            st = h.getModelStatus()
-            info = h.getInfo()
-            if st == highspy.HighsModelStatus.kOptimal:
-                best_lb = max(best_lb, min(info.mip_dual_bound, info.objective_function_value))
-            elif np.isfinite(info.mip_dual_bound):
-                best_lb = max(best_lb, info.mip_dual_bound)
-            if info.primal_solution_status == 0:
-                return best_lb, None, False
-            y = np.asarray(h.getSolution().col_value)[: 2 * g.m]
-            sel = y > 0.5
-            edges = {int(a) // 2 for a in np.flatnonzero(sel)}
-            # connectivity check
-            n = g.n
-            A = sp.csr_matrix((np.ones(int(sel.sum())), (self.tail[sel], self.head[sel])), shape=(n, n))
-            reach = np.zeros(n, dtype=bool)
-            reach[breadth_first_order(A, self.root, directed=True, return_predecessors=False)] = True
-            if reach[g.terminals].all():
-                return best_lb, edges, st == highspy.HighsModelStatus.kOptimal
-            if st != highspy.HighsModelStatus.kOptimal:
-                return best_lb, None, False
-            _, lab = connected_components(A, directed=False)
-            sets = []
-            for c in np.unique(lab[g.terminals[~reach[g.terminals]]]):
-                sets.append(lab == c)
-            self.add_cuts(sets)
 
 
 class FlowModel(CutModel):
@@ -405,27 +326,13 @@ class FlowModel(CutModel):
         h.addRows(K * m2, np.full(K * m2, -highspy.kHighsInf), np.zeros(K * m2), B.nnz, B.indptr[:-1].astype(np.int32), B.indices.astype(np.int32), B.data)
         self.ncols = m2 * (K + 1)
 
-    def solve_lp(self, deadline: float) -> tuple[float | None, np.ndarray | None, bool]:
+    def solve_lp(self, work: Work) -> tuple[float | None, np.ndarray | None, bool]:
+        """One LP solve (no separation needed) within ``work``."""
         h = self.h
-        left = deadline - time.perf_counter()
-        if left <= 0.05:
-            return None, None, False
-        h.setOptionValue("time_limit", h.getRunTime() + left)
-        self.deadline = deadline
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if not self._run(work) or not self.lp_optimal:
             return None, None, False
         y = np.asarray(h.getSolution().col_value)[: 2 * self.g.m]
         return h.getInfo().objective_function_value, y, True
-
-    def reduced_cost_fix(self, lb: float, ub: float) -> int:
-        sol = self.h.getSolution()
-        rc = np.asarray(sol.col_dual)[: 2 * self.g.m]
-        tol = 1e-9 * max(abs(ub), 1.0)
-        fix = np.flatnonzero(lb + rc > ub + tol)
-        if len(fix):
-            self.h.changeColsBounds(len(fix), fix.astype(np.int32), np.zeros(len(fix)), np.zeros(len(fix)))
-        return len(fix)
 
     def full_start(self, edges: set[int]) -> np.ndarray:
         g = self.g

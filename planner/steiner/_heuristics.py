@@ -14,13 +14,19 @@ All functions take and return sets of edge ids of an :class:`SGraph`.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spanning_tree
+from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
-__all__ = ["SGraph", "sph", "mst_prune", "local_search", "tree_cost"]
+from ._work import ARC, Work, dijkstra_counted
+
+#: above this ``k * m`` the restarts use the Voronoi construction instead of
+#: the per-terminal shortest-path heuristic (one search instead of ``k``)
+SPH_MAX_WORK = 20_000_000
+
+__all__ = ["SGraph", "sph", "construct", "voronoi_tree", "heuristic", "iterated", "mst_prune", "local_search", "tree_cost"]
+
+
 
 
 class SGraph:
@@ -62,7 +68,7 @@ def tree_cost(g: SGraph, edges) -> float:
     return float(g.ew[list(edges)].sum()) if edges else 0.0
 
 
-def sph(g: SGraph, root: int, A: sp.csr_matrix | None = None) -> set[int]:
+def sph(g: SGraph, root: int, A: sp.csr_matrix | None = None, work: Work | None = None) -> set[int]:
     """Takahashi–Matsuyama shortest-path heuristic from ``root``.
 
     Complexity ``O(k (m + n log n))`` for ``k`` terminals.
@@ -75,7 +81,7 @@ def sph(g: SGraph, root: int, A: sp.csr_matrix | None = None) -> set[int]:
     edges: set[int] = set()
     tree_list = [root]
     while todo.any():
-        D, P, _ = dijkstra(A, directed=False, indices=tree_list, min_only=True, return_predecessors=True)
+        D, P, _ = dijkstra_counted(work, A, directed=False, indices=tree_list, min_only=True, return_predecessors=True)
         cand = np.flatnonzero(todo)
         # connect several terminals at once when they are reached via disjoint paths?  keep it simple:
         t = int(cand[np.argmin(D[cand])])
@@ -88,6 +94,15 @@ def sph(g: SGraph, root: int, A: sp.csr_matrix | None = None) -> set[int]:
             edges.add(g.eid[(u, v)])
             v = u
     return edges
+
+
+def construct(g: SGraph, root: int, w: np.ndarray, work: Work | None = None) -> set[int]:
+    """A tree on weights ``w``: the shortest-path heuristic from ``root``, or the
+    near-linear Voronoi construction when ``k * m`` exceeds :data:`SPH_MAX_WORK`
+    (the per-terminal searches of the former grow with the square of the area)."""
+    if len(g.terminals) * g.m > SPH_MAX_WORK:
+        return voronoi_tree(g, w, work)
+    return sph(g, root, g.matrix(w), work)
 
 
 def _prune(g: SGraph, nodes_deg: dict[int, list[int]], edges: set[int]) -> None:
@@ -116,12 +131,14 @@ def _incidence(g: SGraph, edges) -> dict[int, list[int]]:
     return inc
 
 
-def mst_prune(g: SGraph, nodes) -> set[int] | None:
+def mst_prune(g: SGraph, nodes, work: Work | None = None) -> set[int] | None:
     """MST of the subgraph induced by ``nodes`` followed by leaf pruning.
 
     Returns ``None`` if the induced subgraph does not connect the terminals.
     """
     nodes = np.unique(np.fromiter(nodes, dtype=np.int64))
+    if work is not None:
+        work.spend(0.02 * (g.m + g.n) + 3.0 * len(nodes))
     mask = np.zeros(g.n, dtype=bool)
     mask[nodes] = True
     sel = np.flatnonzero(mask[g.eu] & mask[g.ev])
@@ -188,7 +205,7 @@ def _rooted(g: SGraph, edges: set[int], root: int):
     return adj, parent_e, tin, tout, order
 
 
-def key_path_exchange(g: SGraph, edges: set[int], deadline: float, max_passes: int = 4) -> set[int]:
+def key_path_exchange(g: SGraph, edges: set[int], work: Work, max_passes: int = 4) -> set[int]:
     """Key-path exchange (Uchoa & Werneck 2012): remove a key path and reconnect
     the two tree parts by a shortest path if that is shorter.
 
@@ -205,7 +222,7 @@ def key_path_exchange(g: SGraph, edges: set[int], deadline: float, max_passes: i
     for _ in range(max_passes):
         improved_pass = False
         changed = True
-        while changed and time.perf_counter() < deadline:
+        while changed and not work.exhausted():
             changed = False
             adj, parent_e, tin, tout, order = _rooted(g, edges, root)
             nodes = np.fromiter(parent_e.keys(), dtype=np.int64)
@@ -226,8 +243,9 @@ def key_path_exchange(g: SGraph, edges: set[int], deadline: float, max_passes: i
                     inner.append(v)
                 paths.append((float(g.ew[pe].sum()), b, pe, inner))
             paths.sort(key=lambda x: -x[0])
+            work.spend(ARC * 20 * len(order))
             for length, b, pe, inner in paths:
-                if time.perf_counter() > deadline:
+                if work.exhausted():
                     break
                 sig = frozenset(pe)
                 if sig in failed:
@@ -240,7 +258,7 @@ def key_path_exchange(g: SGraph, edges: set[int], deadline: float, max_passes: i
                 if len(other) == 0:
                     continue
                 src, dst = (side_b, other) if len(side_b) <= len(other) else (other, side_b)
-                D, P, _ = dijkstra(g.A, directed=False, indices=src, min_only=True, return_predecessors=True, limit=length)
+                D, P, _ = dijkstra_counted(work, g.A, directed=False, indices=src, min_only=True, return_predecessors=True, limit=length)
                 j = int(dst[np.argmin(D[dst])])
                 if not D[j] < length * (1 - 1e-12):
                     failed.add(sig)
@@ -251,30 +269,30 @@ def key_path_exchange(g: SGraph, edges: set[int], deadline: float, max_passes: i
                     u = int(P[v])
                     new.add(g.eid[(u, v)])
                     v = u
-                cand = mst_prune(g, _tree_nodes(g, new))
+                cand = mst_prune(g, _tree_nodes(g, new), work)
                 if cand is not None and tree_cost(g, cand) < tree_cost(g, edges) * (1 - 1e-12):
                     edges = cand
                     changed = improved_pass = True
                     break
                 failed.add(sig)
-        if not improved_pass or time.perf_counter() > deadline:
+        if not improved_pass or work.exhausted():
             break
         failed.clear()
     return edges
 
 
-def vertex_elimination(g: SGraph, edges: set[int], deadline: float) -> set[int]:
+def vertex_elimination(g: SGraph, edges: set[int], work: Work) -> set[int]:
     """Try removing each Steiner vertex of degree >= 3 and rebuilding the MST."""
     best_c = tree_cost(g, edges)
     improved = True
-    while improved and time.perf_counter() < deadline:
+    while improved and not work.exhausted():
         improved = False
         inc = _incidence(g, edges)
         nodes = set(inc) | set(int(t) for t in g.terminals)
         for v in sorted((v for v, es in inc.items() if not g.is_term[v] and len(es) >= 3), key=lambda v: -len(inc[v])):
-            if time.perf_counter() > deadline:
+            if work.exhausted():
                 break
-            cand = mst_prune(g, nodes - {v})
+            cand = mst_prune(g, nodes - {v}, work)
             if cand is not None:
                 c = tree_cost(g, cand)
                 if c < best_c * (1 - 1e-12):
@@ -283,11 +301,11 @@ def vertex_elimination(g: SGraph, edges: set[int], deadline: float) -> set[int]:
     return edges
 
 
-def vertex_insertion(g: SGraph, edges: set[int], deadline: float) -> set[int]:
+def vertex_insertion(g: SGraph, edges: set[int], work: Work) -> set[int]:
     """Try inserting a non-tree vertex adjacent to >= 2 tree vertices."""
     best_c = tree_cost(g, edges)
     improved = True
-    while improved and time.perf_counter() < deadline:
+    while improved and not work.exhausted():
         improved = False
         nodes = _tree_nodes(g, edges)
         intree = np.zeros(g.n, dtype=bool)
@@ -295,9 +313,9 @@ def vertex_insertion(g: SGraph, edges: set[int], deadline: float) -> set[int]:
         cnt = np.bincount(np.r_[g.eu[intree[g.ev]], g.ev[intree[g.eu]]], minlength=g.n)
         cands = np.flatnonzero((cnt >= 2) & ~intree)
         for v in cands:
-            if time.perf_counter() > deadline:
+            if work.exhausted():
                 break
-            cand = mst_prune(g, nodes | {int(v)})
+            cand = mst_prune(g, nodes | {int(v)}, work)
             if cand is not None:
                 c = tree_cost(g, cand)
                 if c < best_c * (1 - 1e-12):
@@ -307,7 +325,7 @@ def vertex_insertion(g: SGraph, edges: set[int], deadline: float) -> set[int]:
     return edges
 
 
-def key_vertex_elimination(g: SGraph, edges: set[int], deadline: float) -> set[int]:
+def key_vertex_elimination(g: SGraph, edges: set[int], work: Work) -> set[int]:
     """Key-vertex elimination (Uchoa & Werneck 2012).
 
     Remove a Steiner node of tree degree >= 3 together with its key paths and
@@ -320,15 +338,16 @@ def key_vertex_elimination(g: SGraph, edges: set[int], deadline: float) -> set[i
     cur_c = tree_cost(g, edges)
     improved = True
     tried: set[int] = set()
-    while improved and time.perf_counter() < deadline:
+    while improved and not work.exhausted():
         improved = False
         inc = _incidence(g, edges)
         keys = [v for v, es in inc.items() if not g.is_term[v] and len(es) >= 3 and v not in tried]
         keys.sort(key=lambda v: -len(inc[v]))
         for v in keys:
-            if time.perf_counter() > deadline:
+            if work.exhausted():
                 break
             tried.add(v)
+            work.spend(ARC * (g.m + 20 * len(edges)))
             removed: list[int] = []
             gone = {v}
             for e0 in inc[v]:
@@ -355,7 +374,7 @@ def key_vertex_elimination(g: SGraph, edges: set[int], deadline: float) -> set[i
                 continue
             comp_node = np.full(g.n, -1, dtype=np.int64)
             comp_node[nl] = comp_of
-            D, P, S = dijkstra(g.A, directed=False, indices=nl, min_only=True, return_predecessors=True, limit=rem_len)
+            D, P, S = dijkstra_counted(work, g.A, directed=False, indices=nl, min_only=True, return_predecessors=True, limit=rem_len)
             base = np.full(g.n, -1, dtype=np.int64)
             ok = S >= 0
             base[ok] = comp_node[S[ok]]
@@ -390,7 +409,7 @@ def key_vertex_elimination(g: SGraph, edges: set[int], deadline: float) -> set[i
                         y = int(P[x])
                         new.add(g.eid[(x, y)])
                         x = y
-            cand = mst_prune(g, _tree_nodes(g, new))
+            cand = mst_prune(g, _tree_nodes(g, new), work)
             if cand is not None:
                 c = tree_cost(g, cand)
                 if c < cur_c * (1 - 1e-12):
@@ -400,17 +419,20 @@ def key_vertex_elimination(g: SGraph, edges: set[int], deadline: float) -> set[i
     return edges
 
 
-def local_search(g: SGraph, edges: set[int], deadline: float) -> set[int]:
-    """Alternate MST-prune, key-path exchange and vertex insertion/elimination."""
-    cur = mst_prune(g, _tree_nodes(g, edges)) or edges
+def local_search(g: SGraph, edges: set[int], work: Work) -> set[int]:
+    """Alternate MST-prune, key-path exchange and vertex insertion/elimination.
+
+    Stops after 10 rounds, a round without improvement or when ``work`` is spent.
+    """
+    cur = mst_prune(g, _tree_nodes(g, edges), work) or edges
     c = tree_cost(g, cur)
     for _ in range(10):
-        if time.perf_counter() > deadline:
+        if work.exhausted():
             break
-        cur = key_path_exchange(g, cur, deadline)
-        cur = key_vertex_elimination(g, cur, deadline)
-        cur = vertex_insertion(g, cur, deadline)
-        cur = vertex_elimination(g, cur, deadline)
+        cur = key_path_exchange(g, cur, work)
+        cur = key_vertex_elimination(g, cur, work)
+        cur = vertex_insertion(g, cur, work)
+        cur = vertex_elimination(g, cur, work)
         c2 = tree_cost(g, cur)
         if not c2 < c * (1 - 1e-12):
             break
@@ -418,8 +440,15 @@ def local_search(g: SGraph, edges: set[int], deadline: float) -> set[int]:
     return cur
 
 
-def heuristic(g: SGraph, deadline: float, seed: int | None, runs: int = 8) -> set[int]:
-    """Multi-start shortest-path heuristic plus local search, best tree wins."""
+def heuristic(g: SGraph, work: Work, seed: int | None, runs: int = 8) -> set[int]:
+    """Multi-start shortest-path heuristic plus local search, best tree wins.
+
+    Up to ``runs`` starts (roots in a seeded random order, the later half on
+    seeded perturbed weights); a start is skipped when the ticks the earlier
+    ones took on average do not fit in what is left of ``work``. Large
+    instances (``k * m`` above :data:`SPH_MAX_WORK`) use the Voronoi
+    construction instead, whose cost is near-linear in the graph.
+    """
     if len(g.terminals) <= 1:
         return set()
     rng = np.random.default_rng(0 if seed is None else seed)
@@ -427,53 +456,101 @@ def heuristic(g: SGraph, deadline: float, seed: int | None, runs: int = 8) -> se
     order = [int(roots[i]) for i in rng.permutation(len(roots))]
     best: set[int] | None = None
     best_c = np.inf
-    t_start = time.perf_counter()
+    used0 = work.used
     for r in range(runs):
-        now = time.perf_counter()
-        if best is not None and now > deadline:
+        if best is not None and work.exhausted():
             break
-        if r > 0 and best is not None and (now - t_start) / r * 1.2 > deadline - now:
+        if r > 0 and best is not None and (work.used - used0) / r * 1.2 > work.left:
             break
         root = order[r % len(order)]
-        if r < max(1, runs // 2):
-            A = None
+        plain = r < max(1, runs // 2)
+        w = g.ew if plain else g.ew * rng.uniform(1.0, 1.25, size=g.m)
+        if len(g.terminals) * g.m > SPH_MAX_WORK:
+            t = voronoi_tree(g, w, work)
         else:
-            A = g.matrix(g.ew * rng.uniform(1.0, 1.25, size=g.m))
-        t = sph(g, root, A)
-        t = local_search(g, t, deadline)
+            t = sph(g, root, g.A if plain else g.matrix(w), work)
+        t = local_search(g, t, work)
         c = tree_cost(g, t)
         if c < best_c * (1 - 1e-12):
             best, best_c = t, c
     return best if best is not None else set()
 
 
-def iterated(g: SGraph, start: set[int], deadline: float, seed: int | None, max_stall: int = 40) -> set[int]:
+def iterated(g: SGraph, start: set[int], work: Work, seed: int | None, max_stall: int = 40) -> set[int]:
     """Iterated perturbation: shortest-path heuristic on randomly perturbed
     weights (edges of the incumbent a little more expensive) + local search,
-    until the deadline or ``max_stall`` rounds without improvement; the best
-    tree wins."""
+    until ``work`` is spent or ``max_stall`` rounds without improvement; the
+    best tree wins."""
     best = set(start)
     best_c = tree_cost(g, best) if best else np.inf
     if len(g.terminals) <= 1:
         return best
     rng = np.random.default_rng(12345 if seed is None else seed + 12345)
-    t_last = 0.0
+    last = 0.0
     stall = 0
     while stall < max_stall:
-        now = time.perf_counter()
-        if now + 0.8 * t_last > deadline:
+        if work.exhausted() or 0.8 * last > work.left:
             break
+        used0 = work.used
         noise = rng.uniform(1.0, 1.3, size=g.m)
         if best:
             idx = np.fromiter(best, dtype=np.int64)
             noise[idx] *= rng.uniform(1.0, 1.5, size=len(idx))
         root = int(g.terminals[rng.integers(len(g.terminals))])
-        t = sph(g, root, g.matrix(g.ew * noise))
-        t = local_search(g, t, deadline)
+        if len(g.terminals) * g.m > SPH_MAX_WORK:
+            t = voronoi_tree(g, g.ew * noise, work)
+        else:
+            t = sph(g, root, g.matrix(g.ew * noise), work)
+        t = local_search(g, t, work)
         c = tree_cost(g, t)
         if c < best_c * (1 - 1e-12):
             best, best_c, stall = t, c, 0
         else:
             stall += 1
-        t_last = time.perf_counter() - now
+        last = work.used - used0
     return best
+
+
+def voronoi_tree(g: SGraph, w: np.ndarray, work: Work | None = None) -> set[int]:
+    """Mehlhorn's construction on weights ``w``: one multi-source Dijkstra
+    from all terminals (Voronoi regions), a minimum spanning tree of the
+    terminal distance graph given by the boundary edges, the paths expanded,
+    then MST + prune.
+
+    Complexity ``O(m + n log n)`` (Mehlhorn 1988): one search for all
+    terminals instead of one per terminal.
+    """
+    A = g.matrix(w)
+    D, P, S = dijkstra_counted(work, A, directed=False, indices=g.terminals, min_only=True, return_predecessors=True)
+    su, sv = S[g.eu], S[g.ev]
+    cross = np.flatnonzero((su >= 0) & (sv >= 0) & (su != sv))
+    if len(cross) == 0:
+        return set()
+    cost = D[g.eu[cross]] + w[cross] + D[g.ev[cross]]
+    tpos = np.full(g.n, -1, dtype=np.int64)
+    tpos[g.terminals] = np.arange(len(g.terminals))
+    a, b = tpos[su[cross]], tpos[sv[cross]]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    order = np.lexsort((cost, hi, lo))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (lo[order][1:] != lo[order][:-1]) | (hi[order][1:] != hi[order][:-1])
+    pick = order[first]
+    k = len(g.terminals)
+    M = sp.csr_matrix((np.maximum(cost[pick], 1e-300), (lo[pick], hi[pick])), shape=(k, k))
+    T = minimum_spanning_tree(M).tocoo()
+    pair_to_e = {(int(x), int(y)): int(cross[i]) for x, y, i in zip(lo[pick], hi[pick], pick)}
+    edges: set[int] = set()
+    for x, y in zip(T.row, T.col):
+        e = pair_to_e[(min(int(x), int(y)), max(int(x), int(y)))]
+        edges.add(e)
+        for v in (int(g.eu[e]), int(g.ev[e])):
+            while int(P[v]) >= 0:
+                u = int(P[v])
+                f = g.eid[(u, v)]
+                if f in edges:
+                    break
+                edges.add(f)
+                v = u
+    if work is not None:
+        work.spend(ARC * 3 * g.m + 2.0 * len(edges))
+    return mst_prune(g, _tree_nodes(g, edges), work) or edges

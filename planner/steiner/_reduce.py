@@ -22,15 +22,13 @@ back to original edges exactly.
 
 from __future__ import annotations
 
-import time
 from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import dijkstra
-
 from ._graph import Problem
+from ._work import Work, dijkstra_counted
 
 __all__ = ["Reduced", "reduce_problem"]
 
@@ -220,7 +218,7 @@ class _Work:
         ew = np.fromiter((self.edges[e][2] for e in ids), dtype=np.float64, count=len(ids))
         return ids, eu, ev, ew
 
-    def bottleneck_test(self, deadline: float) -> int:
+    def bottleneck_test(self, work: Work) -> int:
         ids, eu, ev, ew = self.arrays()
         if not ids:
             return 0
@@ -233,19 +231,19 @@ class _Work:
         best = np.full(len(ids), np.inf)
         chunk = max(1, int(2_000_000 // max(n, len(ids), 1)))
         for s in range(0, len(terms), chunk):
-            if time.perf_counter() > deadline:
+            if work.exhausted():
                 return 0
-            D = dijkstra(A, directed=False, indices=terms[s : s + chunk], limit=wmax)
+            D = dijkstra_counted(work, A, directed=False, indices=terms[s : s + chunk], limit=wmax)
             best = np.minimum(best, np.maximum(D[:, eu], D[:, ev]).min(axis=0))
         remove |= best < ew * (1 - 1e-12)
         # plain long-edge test d(u, v) < w(u, v) from edge endpoints
         srcs = np.unique(np.r_[eu, ev])
         if len(srcs) * len(ids) < 4e7:
             for s in range(0, len(srcs), chunk):
-                if time.perf_counter() > deadline:
+                if work.exhausted():
                     break
                 idx = srcs[s : s + chunk]
-                D = dijkstra(A, directed=False, indices=idx, limit=wmax)
+                D = dijkstra_counted(work, A, directed=False, indices=idx, limit=wmax)
                 pos = {int(v): i for i, v in enumerate(idx)}
                 sel = np.flatnonzero(np.isin(eu, idx))
                 rows = np.fromiter((pos[int(v)] for v in eu[sel]), dtype=np.int64, count=len(sel))
@@ -261,23 +259,26 @@ class _Work:
         return cnt
 
 
-def reduce_problem(p: Problem, time_budget: float = 5.0, bottleneck: bool = True) -> Reduced:
-    """Apply the reduction tests to ``p`` until no more apply (or time runs out).
+def reduce_problem(p: Problem, work: Work | None = None, bottleneck: bool = True) -> Reduced:
+    """Apply the reduction tests to ``p`` until no more apply (or ``work`` runs out).
+
+    The degree tests always run to the end (linear work); the bottleneck
+    test stops between chunks of sources when ``work`` is spent.
 
     Complexity is dominated by the bottleneck test: ``O(k (m + n log n))``
     for ``k`` terminals per round, a few rounds.
     """
-    t0 = time.perf_counter()
-    deadline = t0 + time_budget
+    work = Work(float("inf")) if work is None else work
+    used0 = work.used
     W = _Work(p)
     stats = {"n0": p.n, "m0": p.m, "t0": len(p.terminals)}
     W.contract_zero()
     W.degree_tests()
     if bottleneck:
         for _ in range(4):
-            if W.nterm <= 1 or time.perf_counter() > deadline:
+            if W.nterm <= 1 or work.exhausted():
                 break
-            c = W.bottleneck_test(deadline)
+            c = W.bottleneck_test(work)
             if c == 0:
                 break
             W.degree_tests()
@@ -302,5 +303,6 @@ def reduce_problem(p: Problem, time_budget: float = 5.0, bottleneck: bool = True
         rep=np.array(keep, dtype=np.int64),
         stats=stats,
     )
-    stats.update(n=red.n, m=red.m, t=len(red.terminals), seconds=time.perf_counter() - t0)
+    work.spend(3.0 * (p.n + p.m))
+    stats.update(n=red.n, m=red.m, t=len(red.terminals), ticks=work.used - used0)
     return red

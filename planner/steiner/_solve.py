@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Iterable
 
@@ -11,18 +12,22 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spanning_tree
 
+from ._bound import dual_ascent, reduced_cost_elimination
+from ._branchcut import branch_and_cut
 from ._exact import CutModel, FlowModel
 from ._graph import Problem
-from ._heuristics import SGraph, heuristic, iterated, local_search, sph, tree_cost
+from ._heuristics import SGraph, construct, heuristic, iterated, local_search
 from ._reduce import Reduced, reduce_problem
-from ._bound import dual_ascent, reduced_cost_elimination
+from ._work import ARC, Work, ticks_for
 
 #: time budget when ``time_limit`` is None ("exact" has none)
 DEFAULT_TIME_LIMIT = {"auto": 60.0, "heuristic": 10.0}
 #: use the multi-commodity flow model when (k - 1) * 2m is at most this
-FLOW_MAX = 25_000
+FLOW_MAX = int(os.environ.get("STEINER_FLOW_MAX", "0"))
 #: skip the LP/MIP (and polish heuristically) above this many terminals in the reduced graph
-LP_MAX_TERMINALS = int(__import__('os').environ.get('STEINER_LP_MAX_T', '300'))
+LP_MAX_TERMINALS = int(os.environ.get("STEINER_LP_MAX_T", "300"))
+#: the wall-clock safety net: this share of ``time_limit`` after the call started
+WALL_SHARE = 0.97
 
 
 class Outcome:
@@ -87,9 +92,19 @@ def _integral(p: Problem) -> bool:
 
 
 def _round_lb(p: Problem, lb: float, integral: bool) -> float:
+    """Integer costs: any tree costs an integer, so the bound rounds up
+    (absolute tolerance 1e-6 for LP round-off, none relative)."""
     if integral:
-        return float(math.ceil(lb - 1e-6 - 1e-9 * abs(lb)))
+        return float(math.ceil(lb - 1e-6))
     return lb
+
+
+def _closed(lb: float, cost: float, integral: bool) -> bool:
+    """Gap closed: integer costs need ``lb >= cost`` after rounding up (an
+    absolute test); real costs ``cost - lb <= 1e-9 * max(|cost|, 1)``."""
+    if integral:
+        return lb >= cost - 1e-9
+    return cost - lb <= 1e-9 * max(abs(cost), 1.0)
 
 
 def _check_tree(p: Problem, ids: list[int]) -> bool:
@@ -219,36 +234,65 @@ def _root(g: SGraph) -> int:
     return int(g.terminals[np.argmax(deg[g.terminals])])
 
 
-def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) -> Outcome:
-    """Reductions + heuristics + dual ascent (+ LP and MIP unless ``mode == "heuristic"``).
+def _tracer():
+    """``STEINER_TRACE=1``: print ticks and CPU seconds per phase to stderr (calibration aid)."""
+    if not os.environ.get("STEINER_TRACE"):
+        return lambda name, work: None
+    import sys
 
-    ``mode`` is ``"auto"``, ``"heuristic"`` or ``"exact"``.
+    last = [time.process_time(), 0.0]
+
+    def trace(name: str, work: Work) -> None:
+        c = time.process_time()
+        print(f"  {name:<12} ticks {work.used - last[1]:>12.0f}  cpu {c - last[0]:7.3f}  "
+              f"ticks/cpu-s {(work.used - last[1]) / max(c - last[0], 1e-6):>10.0f}", file=sys.stderr)
+        last[0], last[1] = c, work.used
+
+    return trace
+
+
+def solve(
+    p: Problem,
+    *,
+    mode: str,
+    time_limit: float | None,
+    seed: int | None,
+    t0: float | None = None,
+    work_limit: float | None = None,
+) -> Outcome:
+    """Reductions + heuristics + dual ascent (+ LP and branch and cut unless ``mode == "heuristic"``).
+
+    ``mode`` is ``"auto"``, ``"heuristic"`` or ``"exact"``. Every phase runs
+    on a deterministic tick budget derived from ``time_limit``
+    (:mod:`._work`); the wall clock (``t0 + time_limit``) is a safety net only.
+    ``info["stopped_by"]`` tells which ended the search: ``"proof"``,
+    ``"work_limit"`` or ``"wall_clock"``. ``work_limit`` (ticks) replaces
+    the budget derived from ``time_limit``.
     """
-    t0 = time.perf_counter()
+    t0 = time.perf_counter() if t0 is None else t0
     k = len(p.terminals)
+    trace = _tracer()
     if k <= 1:
-        return Outcome([], 0.0, 0.0, True, mode)
+        return Outcome([], 0.0, 0.0, True, mode, {"stopped_by": "proof"})
     if k == 2:
         out = shortest_path_pair(p)
         out.method = mode
+        out.info["stopped_by"] = "proof"
         return out
     if time_limit is None:
         T = DEFAULT_TIME_LIMIT.get(mode, math.inf)
     else:
         T = max(float(time_limit), 0.01)
     finite = math.isfinite(T)
-    deadline = t0 + 0.93 * T - 0.05 if finite else math.inf
+    work = Work(ticks_for(T) if work_limit is None else float(work_limit), t0 + WALL_SHARE * T if finite else math.inf)
     integral = _integral(p)
     info: dict = {}
 
-    def frac(x: float, cap: float = math.inf) -> float:
-        """Deadline after a fraction x of the total budget (capped for T = inf)."""
-        return min(t0 + x * T, deadline) if finite else time.perf_counter() + cap
-
     chain = _Chain(p)
-    red = reduce_problem(p, time_budget=min(0.15 * T, 3.0) if finite else 30.0)
+    red = reduce_problem(p, work.child(min(0.15 * work.limit, ticks_for(3.0))) if finite else work.child(ticks_for(30.0)))
     chain.push(red, None)
     info["reduced"] = dict(red.stats)
+    trace("reduce", work)
     best_ids: list[int] = []
     best_cost = math.inf
     lb = 0.0
@@ -265,39 +309,57 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
             level_best.update(level=lvl, edges=set(edges), cost=c)
 
     def closed() -> bool:
-        lbr = _round_lb(p, lb, integral)
-        return best_cost - lbr <= 1e-9 * max(abs(best_cost), 1.0)
+        return _closed(_round_lb(p, lb, integral), best_cost, integral)
 
     def trivial_level() -> bool:
         r = chain.last
         return len(r.terminals) <= 1 or r.m == 0
 
+    def finish() -> Outcome:
+        nonlocal lb
+        if lb <= 0.0:
+            # no phase produced a bound (work spent at once): the one-search bound
+            lb = trivial_lower_bound(p)
+        lbr = min(_round_lb(p, lb, integral), best_cost)
+        optimal = _closed(lbr, best_cost, integral)
+        if optimal:
+            lbr = best_cost
+        info["ticks"] = work.used
+        info["stopped_by"] = "proof" if optimal else ("wall_clock" if work.wall_hit else "work_limit")
+        return Outcome(best_ids, best_cost, lbr, optimal, mode, info)
+
     if trivial_level():
         offer([])
-        return Outcome(best_ids, best_cost, best_cost, True, mode, info)
+        lb = best_cost
+        return finish()
 
     g = _sgraph(red)
-    offer(heuristic(g, frac(0.2 if mode != "heuristic" else 0.5, 30.0), seed))
+    offer(heuristic(g, work.until(0.2 if mode != "heuristic" else 0.5, 30.0), seed))
+    trace("heuristic", work)
 
     # dual ascent + reduced-cost elimination, repeated while it shrinks the graph
     for rnd in range(4):
-        if time.perf_counter() > deadline:
+        if work.exhausted():
             break
         root = _root(g)
-        lb_l, rc, da_complete = dual_ascent(g, root, frac(0.5, 60.0))
+        lb_l, rc, da_complete = dual_ascent(g, root, work.until(0.5, 60.0))
         lb = max(lb, chain.offset + lb_l)
         info.setdefault("da", []).append(chain.offset + lb_l)
+        trace("dual-ascent", work)
         if closed() or not da_complete:
             break
         # dual-ascent guided shortest-path heuristic on saturated arcs
         sat = np.minimum(rc[0::2], rc[1::2]) <= 1e-12 * max(float(g.ew.max()), 1.0)
-        cand = sph(g, root, g.matrix(g.ew * np.where(sat, 1.0, 10.0)))
-        cand = local_search(g, cand, frac(0.4, 10.0))
+        la = work.until(0.4, 10.0)
+        cand = construct(g, root, g.ew * np.where(sat, 1.0, 10.0), la)
+        cand = local_search(g, cand, la)
         offer(cand)
+        trace("da-heur", work)
         if closed():
             break
         ub_l = best_cost - chain.offset
         edge_bad, node_bad = reduced_cost_elimination(g, root, lb_l, rc, ub_l)
+        work.spend(ARC * 6 * (g.m + g.n))
         edge_bad |= node_bad[g.eu] | node_bad[g.ev]
         info.setdefault("rc_elim", []).append(int(edge_bad.sum()))
         if edge_bad.sum() < max(1, 0.02 * g.m):
@@ -310,33 +372,39 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
             _, lab = connected_components(A, directed=False)
             if np.any(lab[lvl.terminals] != lab[lvl.terminals[0]]):
                 break
-        red2 = reduce_problem(lvl, time_budget=min(0.05 * T, 1.0) if finite else 10.0)
+        red2 = reduce_problem(lvl, work.child(min(0.05 * work.limit, ticks_for(1.0))) if finite else work.child(ticks_for(10.0)))
         chain.push(red2, np.flatnonzero(keep))
         if trivial_level():
             offer([])
             lb = max(lb, best_cost)  # the reduced problem is solved exactly
             break
+        trace("rc-elim+red", work)
         g = _sgraph(red2)
-        offer(heuristic(g, frac(0.35, 10.0), seed, runs=4))
+        offer(heuristic(g, work.until(0.35, 10.0), seed, runs=4))
+        trace("heuristic2", work)
 
     info["final_graph"] = (chain.last.n, chain.last.m, len(chain.last.terminals))
     big = len(g.terminals) > LP_MAX_TERMINALS
     info["skip_lp"] = big
-    if not closed() and not trivial_level() and mode != "heuristic" and not big and time.perf_counter() < deadline:
+    # building the LP and SCIP models cannot be interrupted: leave them out when the safety net is near
+    reserve = 0.15 * T if finite else 0.0
+    if (not closed() and not trivial_level() and mode != "heuristic" and not big and not work.exhausted()
+            and not work.wall_out(reserve)):
         k_red = len(g.terminals)
         root = _root(g)
         use_flow = (k_red - 1) * 2 * g.m <= FLOW_MAX
         model = FlowModel(g, root) if use_flow else CutModel(g, root)
         info["model"] = type(model).__name__
+        da_cuts: list = []
         if not use_flow:
             # seed the cut LP with the cuts raised by dual ascent: LP >= DA bound at once
-            da_cuts: list = []
-            lb_l, _, _ = dual_ascent(g, root, frac(0.6, 60.0), da_cuts)
+            lb_l, _, _ = dual_ascent(g, root, work.until(0.6, 60.0), da_cuts)
             lb = max(lb, chain.offset + lb_l)
             model.add_arc_cuts(da_cuts)
-        now = time.perf_counter()
-        lp_deadline = now + 0.6 * (deadline - now) if finite else math.inf
-        bound, y, complete = model.solve_lp(lp_deadline)
+        ub_l = best_cost - chain.offset
+        trace("lp-setup", work)
+        bound, y, complete = model.solve_lp(work.share(0.5), ub_l - 1.0 if integral else ub_l)
+        trace("cut-lp", work)
         info["lp_complete"] = complete
         info["cuts"] = model.ncuts
         if bound is not None:
@@ -344,29 +412,39 @@ def solve(p: Problem, *, mode: str, time_limit: float | None, seed: int | None) 
         if y is not None and not closed():
             x = y[0::2] + y[1::2]
             for r in range(2):
-                if time.perf_counter() > deadline:
+                if work.exhausted():
                     break
                 w2 = g.ew * (1.0 - np.clip(x, 0.0, 1.0)) + 1e-3 * g.ew * (1 + r)
-                cand = sph(g, model.root, g.matrix(w2))
-                cand = local_search(g, cand, min(deadline, time.perf_counter() + 0.1 * T) if finite else deadline)
+                la = work.share(0.15)
+                cand = construct(g, model.root, w2, la)
+                cand = local_search(g, cand, la)
                 offer(cand)
-        # the MIP rarely finishes when the cut LP did not: then polish heuristically instead
-        if not closed() and (complete or not finite) and time.perf_counter() < deadline - 0.05:
+        if not closed() and not work.exhausted() and not work.wall_out(reserve):
+            ub_l = best_cost - chain.offset
+            # integer costs: only strictly better trees (cost <= ub - 1) are searched for
+            cutoff = ub_l - 1.0 + 1e-6 if integral else ub_l
+            fixed = None
             if bound is not None and model.lp_optimal:
-                info["rc_fixed"] = model.reduced_cost_fix(bound, best_cost - chain.offset)
-            mlb, msol, mproven = model.solve_mip(deadline - 0.03 * T if finite else deadline, None)
+                fixed = model.reduced_cost_mask(bound, cutoff)
+                info["rc_fixed"] = int(fixed.sum())
+            pool = model.pool if model.pool else [np.asarray(c, dtype=np.int64) for c in da_cuts]
+            inc = level_best["edges"] if level_best["level"] == len(chain.levels) else None
+            inc_arcs = model.orient(inc) if inc and not integral else None
+            mlb, arcs, proven, binfo = branch_and_cut(
+                g, model.root, pool, inc_arcs, fixed, work.share(0.95), seed=0 if seed is None else seed,
+                integral=integral, cutoff=ub_l - 0.5 if integral else None,
+            )
+            info["bc"] = binfo
+            trace("branch-cut", work)
             lb = max(lb, chain.offset + mlb)
-            info["mip_proven"] = mproven
-            if msol is not None:
-                offer(msol)
-                if mproven:
-                    lb = max(lb, min(best_cost, chain.offset + tree_cost(g, msol)))
-    # polish: iterated perturbation + local search on the last level with the time left
-    if finite and not closed() and not trivial_level() and time.perf_counter() < deadline - 0.1:
+            if arcs is not None:
+                offer({int(a) // 2 for a in np.flatnonzero(arcs > 0.5)})
+            if proven:
+                # optimal within the cutoff, or no tree below it: the incumbent is optimal
+                lb = max(lb, best_cost)
+    # polish: iterated perturbation + local search on the last level with the work left
+    if finite and not closed() and not trivial_level() and not work.exhausted():
         start = level_best["edges"] if level_best["level"] == len(chain.levels) else set()
-        offer(iterated(g, start, deadline, seed))
-    lbr = min(_round_lb(p, lb, integral), best_cost)
-    optimal = _close(lbr, best_cost)
-    if optimal:
-        lbr = best_cost
-    return Outcome(best_ids, best_cost, lbr, optimal, mode, info)
+        offer(iterated(g, start, work, seed))
+        trace("polish", work)
+    return finish()

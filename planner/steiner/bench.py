@@ -89,6 +89,7 @@ def run_benchmark(
             "nx_seconds": nx_s,
             "valid": bool(valid),
             "bound_ok": r.lower_bound <= opt * (1 + 1e-9) + 1e-9,
+            "stopped_by": r.stopped_by,
         }
         out.append(rec)
         if progress is not None:
@@ -101,14 +102,22 @@ def _line(r: dict) -> str:
     return (
         f"{r['instance']:<34} {r['nodes']:>6} {r['edges']:>6} {r['terminals']:>5} "
         f"{r['optimum']:>12.0f} {r['cost']:>12.0f} {r['gap_pct']:>7.3f} {r['lower_bound']:>12.0f} "
-        f"{'yes' if r['optimal'] else 'no':>4} {r['seconds']:>7.2f} {r['nx_gap_pct']:>7.2f} {r['nx_seconds']:>7.3f}{flag}"
+        f"{'yes' if r['optimal'] else 'no':>4} {r['seconds']:>7.2f} {r['nx_gap_pct']:>7.2f} {r['nx_seconds']:>7.3f} "
+        f"{r.get('stopped_by', ''):<10}{flag}"
     )
 
 
 _HEADER = (
     f"{'instance':<34} {'nodes':>6} {'edges':>6} {'terms':>5} {'optimum':>12} {'cost':>12} {'gap%':>7} "
-    f"{'lower_bnd':>12} {'opt':>4} {'sec':>7} {'nxgap%':>7} {'nx_sec':>7}"
+    f"{'lower_bnd':>12} {'opt':>4} {'sec':>7} {'nxgap%':>7} {'nx_sec':>7} {'stopped':<10}"
 )
+
+
+def _count(items) -> dict:
+    out: dict = {}
+    for x in items:
+        out[x] = out.get(x, 0) + 1
+    return out
 
 
 def format_report(rows: list[dict]) -> str:
@@ -131,6 +140,9 @@ def format_report(rows: list[dict]) -> str:
         f"ours   proven optimal:   {nopt}/{len(rows)} ({100.0 * nopt / len(rows):.1f} %)",
         f"ours   mean lb gap %:    {statistics.fmean(r['lb_gap_pct'] for r in rows):.4f}",
         f"ours   seconds:          median {statistics.median(secs):.3f}   max {max(secs):.3f}   total {sum(secs):.1f}",
+        "ours   stopped by:       "
+        + ", ".join(f"{k} {v}" for k, v in sorted(_count(r.get("stopped_by", "?") for r in rows).items())),
+        f"ours   max lb gap %:     {max(r['lb_gap_pct'] for r in rows):.4f}   (proven gap: (optimum - bound) / bound)",
         f"nx mehlhorn mean gap %:  {statistics.fmean(nxg):.4f}   max gap %: {max(nxg):.4f}",
         f"nx mehlhorn seconds:     median {statistics.median(nxs):.4f}   max {max(nxs):.3f}   total {sum(nxs):.1f}",
         f"time ratio ours/nx:      total {sum(secs) / max(sum(nxs), 1e-9):.1f}x   median {statistics.median(secs) / max(statistics.median(nxs), 1e-9):.1f}x",
@@ -172,6 +184,7 @@ def solve_file(path: str | os.PathLike, time_limit: float | None = None, seed: i
         "optimal": r.optimal,
         "gap_pct": round(100.0 * r.gap, 6),
         "method": r.method,
+        "stopped_by": r.stopped_by,
     }
 
 

@@ -25,7 +25,7 @@ from planner.model.costs import CostModel, price_quantities, totals
 from planner.model.graph import set_weights
 from planner.model.quantities import RoadRules, design_quantities
 from planner.model.scenario import Scenario
-from planner.steiner import SteinerResult, steiner_tree
+from planner.steiner import SteinerResult, steiner_tree, work_for
 from planner.whatif.phases import plan_rollout
 
 Node = Hashable
@@ -229,7 +229,9 @@ def budgeted_design(
     site_of = {n: G.nodes[n].get("site_id") for n in cand}
     # the cheapest single tree for the same sites: a lower bound (and, unphased, maybe a cheaper design)
     left = max(time_limit - (time.perf_counter() - t0), 2.0)
-    st = steiner_tree(G, chosen, weight="weight", time_limit=left, seed=seed) if len(chosen) > 1 else None
+    # work fixed by the call's time_limit (not by the time left): the same tree every run
+    st = (steiner_tree(G, chosen, weight="weight", time_limit=left, seed=seed, work_limit=work_for(0.3 * time_limit))
+          if len(chosen) > 1 else None)
     cost = float(sum(G.edges[e]["weight"] for e in edges))
     lb = float(st.lower_bound) if st is not None else 0.0
     if st is not None and len(limits) == 1:

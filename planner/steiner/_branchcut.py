@@ -1,0 +1,297 @@
+"""Branch and cut for the directed cut formulation in SCIP (PySCIPOpt).
+
+Problem: the rooted directed cut formulation of the STP (Wong 1984; see
+:mod:`._exact`) with binary arc variables, solved to optimality by SCIP's
+branch and bound with our own constraint handler, as SCIP-Jack does
+(Gamrath, Koch, Maher, Rehfeldt, Shinano 2017; Rehfeldt & Koch 2019):
+
+* ``conssepalp``: max-flow separation of violated cuts (:mod:`._cuts`) at
+  every node of the search tree (nested and back cuts);
+* ``consenfolp``/``consenfops``: an integral point whose support does not
+  connect the root to every terminal gets component cuts (lazy
+  constraints), so every accepted solution is a Steiner arborescence;
+* ``conscheck``: connectivity of a candidate solution.
+
+The model starts with the degree, flow-balance and anti-parallel rows, the
+cut pool of the LP stage (dual-ascent and max-flow cuts), the incumbent as a
+start solution and, for integer costs, SCIP's integral-objective pruning (so
+a bound of ``opt - 1 + ε`` closes the gap: no relative tolerance on big
+integer weights).
+
+Work: LP iterations and separation are charged to a tick budget in the
+callbacks; when it is spent SCIP is interrupted there, so the search stops
+at the same node on every machine (single thread, fixed random seed). The
+wall clock is the safety net (SCIP's ``limits/time``).
+
+Complexity: exponential in the worst case (NP-hard problem).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+from pyscipopt import SCIP_PARAMSETTING, SCIP_RESULT, Conshdlr, Model
+
+from ._cuts import Separator
+from ._heuristics import SGraph
+from ._work import Work
+
+__all__ = ["branch_and_cut"]
+
+#: ticks per LP iteration and per nonzero of SCIP's LP (rows added by us counted)
+SCIP_LP_ITER = 0.006
+#: ticks per node of the search tree (node overhead, Python callbacks)
+SCIP_NODE = 500.0
+
+
+class _CutHandler(Conshdlr):
+    """Directed Steiner cuts: separation by max-flow, enforcement by components."""
+
+    def __init__(self, sep: Separator, yvars: list, work: Work, nnz: int) -> None:
+        self.sep = sep
+        self.yvars = yvars
+        self.work = work
+        self.nnz = nnz
+        self.nnz_cuts = 0
+        self.ncuts_all = 0
+        self.base_rows = 0
+        self.iters_seen = 0
+        self.nodes_seen = 0
+        self.stopped = False
+        self.tvars: list | None = None
+        self.ncuts = 0
+
+    # -- helpers ------------------------------------------------------------
+    def per_iter(self, solving: bool = True) -> float:
+        """Ticks per LP iteration: the base rows plus the current cut rows at
+        the mean length of our cuts."""
+        mean_cut = self.nnz_cuts / max(self.ncuts_all, 1)
+        rows = max(self.model.getNLPRows() - self.base_rows, 0) if solving else 0
+        return SCIP_LP_ITER * (self.nnz + mean_cut * rows) + 1.0
+
+    def _charge(self, solving: bool = True) -> bool:
+        """Charge LP iterations and nodes since the last call; True if out of work.
+
+        Also caps the iterations of the next LP solves by the work left, so
+        that a long LP stops at the same iteration on every machine."""
+        it = self.model.getNLPIterations()
+        nd = self.model.getNNodes()
+        per_iter = self.per_iter(solving)
+        self.work.spend(per_iter * (it - self.iters_seen) + SCIP_NODE * (nd - self.nodes_seen))
+        self.iters_seen, self.nodes_seen = it, nd
+        if solving and math.isfinite(self.work.left):
+            self.model.setLongintParam("lp/iterlim", max(int(self.work.left / per_iter), 1))
+        if self.work.exhausted():
+            if not self.stopped:
+                self.stopped = True
+                self.model.interruptSolve()
+            return True
+        return False
+
+    def _values(self, sol=None) -> np.ndarray:
+        m = self.model
+        return np.fromiter((m.getSolVal(sol, v) for v in self.yvars), dtype=np.float64, count=len(self.yvars))
+
+    def _add(self, cuts: list[np.ndarray], y: np.ndarray) -> int:
+        if self.tvars is None:
+            self.tvars = [self.model.getTransformedVar(v) for v in self.yvars]
+        added = 0
+        for W in cuts:
+            arcs = self.sep.cut_arcs(W)
+            if len(arcs) == 0 or y[arcs].sum() >= 1.0 - 1e-6:
+                continue
+            row = self.model.createEmptyRowUnspec(name="stpcut", lhs=1.0, rhs=None, local=False, removable=True)
+            self.model.cacheRowExtensions(row)
+            for a in arcs.tolist():
+                self.model.addVarToRow(row, self.tvars[a], 1.0)
+            self.model.flushRowExtensions(row)
+            self.model.addCut(row, forcecut=True)
+            self.model.releaseRow(row)
+            self.nnz_cuts += len(arcs)
+            self.ncuts_all += 1
+            added += 1
+        self.ncuts += added
+        return added
+
+    def _enforce(self) -> dict:
+        y = self._values()
+        cuts, connected = self.sep.components(y)
+        if connected:
+            return {"result": SCIP_RESULT.FEASIBLE}
+        if self._add(cuts, y):
+            return {"result": SCIP_RESULT.SEPARATED}
+        return {"result": SCIP_RESULT.INFEASIBLE}
+
+    # -- callbacks ----------------------------------------------------------
+    def conssepalp(self, constraints, nusefulconss):
+        if self._charge():
+            return {"result": SCIP_RESULT.DIDNOTRUN}
+        y = self._values()
+        cuts = self.sep.separate(y, self.work.share(0.2), nested=3)
+        return {"result": SCIP_RESULT.SEPARATED if self._add(cuts, y) else SCIP_RESULT.DIDNOTFIND}
+
+    def consenfolp(self, constraints, nusefulconss, solinfeasible):
+        self._charge()
+        return self._enforce()
+
+    def consenfops(self, constraints, nusefulconss, solinfeasible, objinfeasible):
+        self._charge()  # pseudo solutions (LP skipped or out of iterations) count too
+        y = self._values()
+        _, connected = self.sep.components(y)
+        return {"result": SCIP_RESULT.FEASIBLE if connected else SCIP_RESULT.INFEASIBLE}
+
+    def conscheck(self, constraints, solution, checkintegrality, checklprows, printreason, completely):
+        y = self._values(solution)
+        _, connected = self.sep.components(y)
+        return {"result": SCIP_RESULT.FEASIBLE if connected else SCIP_RESULT.INFEASIBLE}
+
+    def conslock(self, constraint, locktype, nlockspos, nlocksneg):
+        for v in self.yvars:
+            self.model.addVarLocks(v, nlockspos, nlocksneg)
+
+
+def branch_and_cut(
+    g: SGraph,
+    root: int,
+    pool: list[np.ndarray],
+    incumbent_arcs: np.ndarray | None,
+    fixed_zero: np.ndarray | None,
+    work: Work,
+    seed: int = 0,
+    integral: bool = False,
+    cutoff: float | None = None,
+) -> tuple[float, np.ndarray | None, bool, dict]:
+    """Solve the directed cut formulation of ``g`` rooted at ``root`` in SCIP.
+
+    Parameters
+    ----------
+    g : SGraph
+        The (reduced) instance; arc ``2e`` is ``eu[e] -> ev[e]``, ``2e+1`` the reverse.
+    root : int
+        Root terminal.
+    pool : list of numpy.ndarray
+        Arc index arrays of valid cuts ``y(arcs) >= 1`` to start with.
+    incumbent_arcs : numpy.ndarray, optional
+        0/1 arc vector of a feasible arborescence (start solution).
+    fixed_zero : numpy.ndarray, optional
+        Boolean arc mask of arcs proven useless (e.g. LP reduced-cost fixing).
+    work : Work
+        Tick budget; the search is interrupted when it is spent.
+    seed : int
+        SCIP's random seed shift.
+    integral : bool
+        All costs are integers (SCIP then prunes with ``bound > ub - 1``).
+    cutoff : float, optional
+        Only solutions cheaper than this are searched for; if none exists
+        the result is ``proven`` with ``arcs=None`` and bound ``cutoff``.
+
+    Returns
+    -------
+    (lower_bound, arcs, proven, info)
+        ``arcs``: 0/1 vector of the best arborescence found (``None`` if
+        none); ``proven``: optimality proven.
+    """
+    n, m = g.n, g.m
+    tail = np.empty(2 * m, dtype=np.int64)
+    head = np.empty(2 * m, dtype=np.int64)
+    tail[0::2], head[0::2] = g.eu, g.ev
+    tail[1::2], head[1::2] = g.ev, g.eu
+    cost = np.repeat(g.ew, 2)
+    model = Model("stp")
+    if not os.environ.get("STEINER_SCIP_VERBOSE"):
+        model.hideOutput()
+    model.setIntParam("parallel/maxnthreads", 1)
+    model.setIntParam("randomization/randomseedshift", int(seed) % 2**31)
+    model.setPresolve(SCIP_PARAMSETTING.OFF)
+    model.setHeuristics(SCIP_PARAMSETTING.FAST)
+    model.setIntParam("separating/maxroundsroot", 20)
+    model.setIntParam("separating/maxrounds", 3)
+    model.setIntParam("separating/maxstallroundsroot", 5)
+    # strong branching costs seconds per node on these degenerate LPs: pseudo costs instead
+    model.setIntParam("branching/pscost/priority", 1_000_000)
+    model.setRealParam("limits/gap", 0.0)
+    model.setRealParam("limits/absgap", 0.0)
+    wall = work.wall_left()
+    if math.isfinite(wall):
+        model.setRealParam("limits/time", max(wall, 0.01))
+    ub = np.ones(2 * m)
+    ub[head == root] = 0.0
+    if fixed_zero is not None:
+        ub[fixed_zero] = 0.0
+    y = [model.addVar(name=f"y{a}", vtype="B", obj=float(cost[a]), ub=float(ub[a])) for a in range(2 * m)]
+    order_in = np.argsort(head, kind="stable")
+    in_ptr = np.searchsorted(head[order_in], np.arange(n + 1))
+    order_out = np.argsort(tail, kind="stable")
+    out_ptr = np.searchsorted(tail[order_out], np.arange(n + 1))
+    for v in range(n):
+        if v == root:
+            continue
+        ins = order_in[in_ptr[v] : in_ptr[v + 1]].tolist()
+        outs = order_out[out_ptr[v] : out_ptr[v + 1]].tolist()
+        if not ins:
+            continue
+        ysum_in = sum(y[a] for a in ins)
+        if g.is_term[v]:
+            model.addCons(ysum_in == 1)
+        else:
+            model.addCons(ysum_in <= 1)
+            model.addCons(ysum_in <= sum(y[a] for a in outs))
+            for a in outs:
+                if head[a] != root:
+                    model.addCons(y[a] <= ysum_in)
+    for e in range(m):
+        if g.eu[e] != root and g.ev[e] != root:
+            model.addCons(y[2 * e] + y[2 * e + 1] <= 1)
+    seen: set[bytes] = set()
+    for arcs in pool:
+        key = np.sort(arcs).tobytes()
+        if key in seen or len(arcs) == 0:
+            continue
+        seen.add(key)
+        model.addCons(sum(y[int(a)] for a in arcs) >= 1, removable=True, initial=True)
+    nnz = 8 * m + sum(len(a) for a in pool)
+    sep = Separator(n, tail, head, root, g.terminals)
+    hdlr = _CutHandler(sep, y, work, nnz)
+    hdlr.base_rows = model.getNConss()
+    model.includeConshdlr(
+        hdlr, "steinercut", "directed Steiner cuts by max-flow", sepapriority=100, enfopriority=-100,
+        chckpriority=-100, sepafreq=1, propfreq=-1, eagerfreq=-1, maxprerounds=0, needscons=True,
+    )
+    cons = model.createCons(hdlr, "steiner", initial=False, separate=True, enforce=True, check=True,
+                            propagate=False, modifiable=False)
+    model.addPyCons(cons)
+    if integral:
+        model.setObjIntegral()
+    if cutoff is not None:
+        model.setObjlimit(cutoff)
+    if incumbent_arcs is not None:
+        sol = model.createSol()
+        for a in np.flatnonzero(incumbent_arcs > 0.5).tolist():
+            model.setSolVal(sol, y[a], 1.0)
+        model.addSol(sol, free=True)
+    if math.isfinite(work.left):
+        lim = max(int(work.left / hdlr.per_iter(False)), 1)
+        model.setLongintParam("lp/iterlim", lim)
+        model.setLongintParam("lp/rootiterlim", lim)
+    model.optimize()
+    status = model.getStatus()
+    hdlr._charge(solving=False)
+    if status == "timelimit":
+        work.wall_out()  # the safety net stopped SCIP: record it
+    info = {"scip_status": status, "nodes": model.getNNodes(), "cuts": hdlr.ncuts}
+    lb = model.getDualbound()
+    if not math.isfinite(lb) and status != "infeasible":
+        lb = 0.0
+    best = None
+    if model.getNSols() > 0:
+        s = model.getBestSol()
+        vals = np.fromiter((model.getSolVal(s, v) for v in y), dtype=np.float64, count=len(y))
+        best = (vals > 0.5).astype(np.float64)
+    proven = status in ("optimal", "infeasible")
+    if status == "infeasible" and cutoff is not None:
+        lb = max(lb if math.isfinite(lb) else 0.0, cutoff)
+    if proven and best is not None:
+        lb = max(lb, float(cost[best > 0.5].sum()))
+    return lb, best, proven, info
