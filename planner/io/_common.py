@@ -9,6 +9,8 @@ problem with its file, row (or feature) and field; :func:`add_issue` writes one,
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -182,6 +184,60 @@ def cell_text(v: object) -> str:
     return str(v).strip()
 
 
+# ----------------------------------------------------------------------------- numbers
+
+#: A decimal number as text: ASCII digits, an optional sign, point and exponent; no ``_``, no spaces
+#: inside, no other scripts' digits (``float()`` accepts ``1_000`` and ``١٢٣``; a planner must not).
+NUMBER_PATTERN = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+_NUMBER = re.compile(NUMBER_PATTERN)
+#: A whole number as text (ASCII digits, optional sign).
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+
+
+def parse_number(text: object) -> float | None:
+    """Return the finite number written in ``text``, or None when it is not one.
+
+    Only plain decimal notation is accepted (``12``, ``-0.5``, ``1e6``): no
+    thousands separators, no ``_``, no ``nan``/``inf``, no digits of other
+    scripts, and the result must be finite.
+
+    Parameters
+    ----------
+    text
+        The text as found (surrounding spaces are ignored).
+    """
+    t = str(text).strip()
+    if not _NUMBER.fullmatch(t):
+        return None
+    x = float(t)
+    return x if math.isfinite(x) else None
+
+
+def parse_integer(text: object) -> int | None:
+    """Return the whole number written in ``text`` exactly (ASCII digits only), or None."""
+    t = str(text).strip()
+    return int(t) if _INTEGER.fullmatch(t) else None
+
+
+def number_series(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a column of text cells as numbers, vectorised, with the rules of :func:`parse_number`.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(number, ok)``: ``number`` is NaN where ``ok`` is False.
+    """
+    t = values.astype(str).str.strip()
+    ok = t.str.fullmatch(NUMBER_PATTERN).fillna(False).to_numpy(dtype=bool)
+    num = np.full(len(t), np.nan)
+    if ok.any():
+        with np.errstate(over="ignore"):
+            num[ok] = t[ok].astype(float).to_numpy()
+    finite = np.isfinite(num)
+    num[~finite] = np.nan
+    return num, ok & finite
+
+
 # ----------------------------------------------------------------------------- paths
 
 
@@ -219,3 +275,50 @@ def safe_join(base: str | Path, relative: str | Path) -> Path:
     if target != root and root not in target.parents:
         raise InputError(f"path '{relative}' leads outside '{base}'; keep referenced files inside that folder")
     return target
+
+
+def is_inside(folder: str | Path, path: str | Path) -> bool:
+    """Return True when ``path``, with every symbolic link resolved, lies inside ``folder`` (also resolved).
+
+    Parameters
+    ----------
+    folder
+        The folder the file must stay in.
+    path
+        A file in that folder (perhaps a symbolic link).
+    """
+    root = Path(folder).resolve()
+    target = Path(path).resolve()
+    return target == root or root in target.parents
+
+
+def check_in_folder(folder: str | Path, path: str | Path) -> Path:
+    """Return ``path`` when it stays inside ``folder`` once symbolic links are resolved; else raise.
+
+    Use it for every file a folder supplies (a city folder's ``facilities.csv``,
+    a Shapefile's ``.dbf`` beside its ``.shp``): a link leading out of the
+    folder would make the planner read a file the user never named.
+
+    Raises
+    ------
+    InputError
+        Naming the file, when it is a link to a place outside ``folder``.
+    """
+    if not is_inside(folder, path):
+        raise LinkOutside(path, f"a symbolic link to a file outside '{folder}'; files are read only inside "
+                          "the folder named: copy the file into the folder instead of linking it")
+    return Path(path)
+
+
+class LinkOutside(InputError):
+    """A file of a folder is a symbolic link leading out of it (see :func:`check_in_folder`).
+
+    Attributes
+    ----------
+    path, reason
+        The link, and the message without the path.
+    """
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path, self.reason = Path(path), reason
+        super().__init__(f"{path}: {reason}")

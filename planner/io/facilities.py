@@ -239,24 +239,26 @@ def _coords_from_geometry(geometry: gpd.GeoSeries, at: _Rows, flags: pd.Series) 
     return _Coords(lon, lat, empty.to_numpy(), (wrong | multi_pt).to_numpy()), flags
 
 
-def _coordinate_text(df: pd.DataFrame, cols: dict[str, str], at: _Rows) -> tuple[pd.Series, pd.Series, str, bool]:
+def _coordinate_text(df: pd.DataFrame, cols: dict[str, str],
+                     at: _Rows) -> tuple[pd.Series, pd.Series, tuple[str, str, str], bool]:
     """Find the coordinate columns (lat and lon, or one ``koordinat`` cell); report when there are none.
 
-    Returns latitude text, longitude text, the field named in messages and
-    whether the coordinate columns are missing.
+    Returns latitude text, longitude text, the fields named in messages
+    (both, latitude, longitude; column names may themselves hold ``/``, as
+    in ``Lat/DD``) and whether the coordinate columns are missing.
     """
     norm = {normalise_name(c): c for c in reversed(list(df.columns))}
     lat_col = next((norm[a] for a in LAT_NAMES if a in norm), None)
     lon_col = next((norm[a] for a in LON_NAMES if a in norm), None)
     koord_col = next((norm[a] for a in COORD_NAMES if a in norm), None)
     if lat_col and lon_col:
-        return df[lat_col], df[lon_col], f"{lat_col}/{lon_col}", False
+        return df[lat_col], df[lon_col], (f"{lat_col}/{lon_col}", lat_col, lon_col), False
     if koord_col:
         lat_txt, lon_txt, unsplit = split_koordinat(df[koord_col])
         for i in np.flatnonzero(unsplit):
             at.at(i, koord_col, f"{df[koord_col].iloc[i]!r} is not 'lat, lon' in decimal degrees "
                   "(e.g. '0.1321, 117.4593')", "error")
-        return lat_txt, lon_txt, koord_col, False
+        return lat_txt, lon_txt, (koord_col, koord_col, koord_col), False
     have = lat_col or lon_col
     missing = "lon" if lat_col else "lat" if lon_col else "lat/lon"
     spare = [c for c in df.columns if c not in cols.values()]
@@ -267,16 +269,15 @@ def _coordinate_text(df: pd.DataFrame, cols: dict[str, str], at: _Rows) -> tuple
              f"lat/lon, latitude/longitude, lintang/bujur, y/x or one 'koordinat' column 'lat, lon' "
              f"({', '.join(pool[:4])} …){hint}", "error")
     nothing = pd.Series([""] * len(df))
-    return nothing, nothing, "lat/lon", True
+    return nothing, nothing, ("lat/lon", "lat", "lon"), True
 
 
 def _coords_from_columns(df: pd.DataFrame, cols: dict[str, str], at: _Rows,
                          flags: pd.Series) -> tuple[_Coords, pd.Series]:
     """Coordinates of a table; a comma decimal mark is read as a point (flag COMMA_DECIMAL)."""
-    lat_txt, lon_txt, field, no_column = _coordinate_text(df, cols, at)
+    lat_txt, lon_txt, (field, lat_name, lon_name), no_column = _coordinate_text(df, cols, at)
     lat, lat_blank, lat_comma, lat_bad = parse_numbers(lat_txt.reset_index(drop=True))
     lon, lon_blank, lon_comma, lon_bad = parse_numbers(lon_txt.reset_index(drop=True))
-    lat_name, lon_name = (field.split("/") if "/" in field else (field, field))
     for arr_bad, txt, name in ((lat_bad, lat_txt, lat_name), (lon_bad, lon_txt, lon_name)):
         for i in np.flatnonzero(arr_bad):
             at.at(i, name, f"{txt.iloc[i]!r} is not a number in decimal degrees (e.g. 0.1321 or 117.4593; "
