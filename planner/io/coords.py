@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
-from planner.io._common import number_series
+from planner.io.numbers import number_series
 
 #: Margin (degrees) around the study-area bounding box when testing a swapped point.
 SWAP_MARGIN_DEG = 0.5
@@ -29,7 +29,7 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
     A single comma between digits (``"0,1234"``) is read as a decimal mark.
     Only plain ASCII decimal notation is a number (see
-    :func:`planner.io._common.parse_number`): ``1_000``, digits of other
+    :func:`planner.io.numbers.parse_number`): ``1_000``, digits of other
     scripts, ``nan`` and ``inf`` are not.
 
     Parameters

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from planner._errors import InputError
-from planner.io._common import number_series
+from planner.io.numbers import number_series
 from planner.io.tables import read_reference_table
 from planner.schema import BASES, LEVELS, PRICE_COLUMNS
 

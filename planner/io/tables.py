@@ -69,6 +69,13 @@ def check_file(path: Path, issues: list[DataIssue]) -> bool:
         add_issue(issues, path, None, None, "not a file", "error")
         return False
     size = path.stat().st_size
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        add_issue(issues, path, None, None, f"cannot be read ({exc.strerror}); check the file's permissions",
+                  "error")
+        return False
     if size == 0:
         add_issue(issues, path, None, None, "file is empty (0 bytes); export the data again", "error")
         return False
