@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
+import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -16,13 +18,15 @@ from planner._errors import PlannerError
 from planner._format import fmt_idr, fmt_num
 from planner._i18n import label
 from planner.io.city import load_city
+from planner.io.numbers import parse_number
 from planner.io.validate import format_report, is_usable, issues_json, validate_paths
 from planner.model.scenario import Scenario, load_scenario
 from planner.outputs.write import write_outputs
 from planner.plan import make_plan
+from planner.steiner import steiner_tree
 from planner.steiner.bench import format_report as format_bench_report
-from planner.steiner.bench import run_benchmark
-from planner.steiner.bench import solve_file
+from planner.steiner.bench import run_benchmark, solve_file
+from planner.steiner.io import read_stp
 from planner.studies.compare import compare_scenarios, write_comparison
 from planner.studies.target import is_target, target_plan
 
@@ -32,6 +36,27 @@ bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks that print figure
 app.add_typer(bench_app, name="bench")
 console = Console(stderr=True)
 out_console = Console()
+
+
+def _number_option(text: str, option: str) -> float:
+    """A number given on the command line: plain ASCII decimal notation, finite (``inf`` allowed for none).
+
+    ``float()`` would accept ``1_000``, ``١٠٠``, ``nan``; an option of the planner does not.
+    """
+    t = str(text).strip()
+    if t.lower() in ("inf", "infinity"):
+        return math.inf
+    value = parse_number(t)
+    if value is None:
+        raise typer.BadParameter(f"{option}: {text!r} is not a finite number (digits 0-9, a '.' for decimals, no "
+                                 "thousands separator: e.g. 5000000000 or 2.5e9)")
+    return value
+
+
+def _os_error(exc: OSError) -> PlannerError:
+    """One line for a filesystem fault the readers and writers did not turn into a message themselves."""
+    where = f" {exc.filename}" if exc.filename else ""
+    return PlannerError(f"cannot read or write{where}: {exc.strerror or type(exc).__name__}")
 
 
 def _fail(exc: Exception) -> None:
@@ -45,20 +70,24 @@ def plan(
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/bontang"),
     data: Annotated[str, typer.Option(help="City data folder, or the name of an embedded dataset.")] = "bontang",
     lang: Annotated[str, typer.Option(help="Language of maps and tables: id or en.")] = "id",
-    time_limit: Annotated[float, typer.Option(help="Seconds the Steiner solver may use.")] = 30.0,
+    time_limit: Annotated[float, typer.Option(help="Seconds the Steiner solver may use.",
+                                              parser=lambda t: _number_option(t, "--time-limit"))] = 30.0,
     seed: Annotated[int, typer.Option(help="Seed of the solver's randomised parts.")] = 0,
     force: Annotated[bool, typer.Option(help="Replace an output folder holding another scenario.")] = False,
     budget: Annotated[Optional[float], typer.Option(
         help="Budget (pagu) in IDR, incl. PPN unless the scenario says otherwise: connect the sites of "
-             "highest priority it buys (overrides the scenario's).")] = None,
+             "highest priority it buys (overrides the scenario's).",
+        parser=lambda t: _number_option(t, "--budget"))] = None,
     contingency: Annotated[Optional[float], typer.Option(
         help="Contingency of the RAB as a fraction (0.05 = 5%); default: the scenario's (0).",
-        min=0.0, max=1.0)] = None,
+        parser=lambda t: _number_option(t, "--contingency"))] = None,
 ) -> None:
     """Plan the minimum-cost fiber backbone and write map, tables and summary."""
 
     if lang not in ("id", "en"):
         _fail(ValueError(f"--lang must be 'id' or 'en', not {lang!r}"))
+    if not (math.isfinite(time_limit) and time_limit > 0):
+        _fail(ValueError(f"--time-limit must be a number of seconds > 0, not {time_limit}"))
     t0 = time.perf_counter()
     try:
         with console.status("membaca data / reading data") as status:
@@ -74,13 +103,15 @@ def plan(
                                                                   network=p.network)
             status.update("menulis keluaran / writing outputs")
             write_outputs(p, out, lang=lang, force=force, target=target)
-    except PlannerError as exc:
+    except (PlannerError, OSError) as exc:
         if out.exists():
             console.print(f"nothing written: the earlier results in {out} are unchanged", highlight=False)
-        _fail(exc)
+        _fail(exc if isinstance(exc, PlannerError) else _os_error(exc))
     s = p.summary()
     for issue in city.issues:
         console.print(f"[yellow]warning:[/] {issue}", highlight=False)
+    for text in p.warnings:
+        console.print(f"[yellow]warning:[/] {text}", highlight=False)
     _print_summary(s, lang)
     _print_whatif(s, lang)
     console.print(f"outputs in [bold]{out}[/] ({time.perf_counter() - t0:.1f} s)")
@@ -149,7 +180,8 @@ def compare_cmd(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario TOML files.")],
     out: Annotated[Path, typer.Option(help="Folder for compare.csv and compare.json.")] = Path("out/compare"),
     data: Annotated[str, typer.Option(help="City data folder, or the name of an embedded dataset.")] = "bontang",
-    time_limit: Annotated[float, typer.Option(help="Seconds the solver may use per scenario.")] = 30.0,
+    time_limit: Annotated[float, typer.Option(help="Seconds the solver may use per scenario.",
+                                              parser=lambda t: _number_option(t, "--time-limit"))] = 30.0,
     seed: Annotated[int, typer.Option(help="Seed of the solver's randomised parts.")] = 0,
     lang: Annotated[str, typer.Option(help="Language of the table: id or en.")] = "id",
 ) -> None:
@@ -165,8 +197,8 @@ def compare_cmd(
             city = load_city(data)
             table = compare_scenarios(city, scs, time_limit=time_limit, seed=seed, progress=status.update)
         csv_path, _ = write_comparison(table, out)
-    except PlannerError as exc:
-        _fail(exc)
+    except (PlannerError, OSError) as exc:
+        _fail(exc if isinstance(exc, PlannerError) else _os_error(exc))
     en = lang == "en"
     t = Table(title=("Scenario comparison (costs in Rp billion)" if en
                      else "Perbandingan skenario (biaya dalam Rp miliar)"))
@@ -228,8 +260,8 @@ def validate_cmd(
 
     try:
         issues = validate_paths(paths, kind=kind, area=area)
-    except PlannerError as exc:
-        _fail(exc)
+    except (PlannerError, OSError) as exc:
+        _fail(exc if isinstance(exc, PlannerError) else _os_error(exc))
     sys.stdout.write((issues_json(issues) if as_json else format_report(issues)) + "\n")
     raise typer.Exit(0 if is_usable(issues) else 1)
 
@@ -237,16 +269,123 @@ def validate_cmd(
 @app.command("steiner")
 def steiner_cmd(
     file: Annotated[Path, typer.Argument(help="SteinLib .stp or PACE .gr file.")],
-    time_limit: Annotated[Optional[float], typer.Option(help="Seconds.")] = None,
+    time_limit: Annotated[Optional[float], typer.Option(
+        help="Seconds for the whole command, reading included (default 60); a hard limit.",
+        parser=lambda t: _number_option(t, "--time-limit"))] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed.")] = None,
 ) -> None:
     """Solve one Steiner tree instance and print one JSON object."""
 
     try:
-        result = solve_file(file, time_limit=time_limit, seed=seed)
+        limit = DEFAULT_STEINER_SECONDS if time_limit is None else time_limit
+        if limit < 0:
+            raise PlannerError(f"--time-limit must be a number of seconds >= 0, got {time_limit}")
+        result = solve_within(file, limit, seed)
     except PlannerError as exc:
-        _fail(exc)
+        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        _leave(2)
     sys.stdout.write(json.dumps(result) + "\n")
+    _leave(0)
+
+
+def _leave(code: int) -> None:
+    """End the command with ``code``; the console script skips the interpreter's teardown.
+
+    Tearing down an interpreter that has imported geopandas, matplotlib and
+    HiGHS takes a second or more on a busy machine, time a hard limit of
+    ``planner steiner`` cannot spare; the output is flushed first and every
+    file is already closed.  In-process callers (tests) get a normal exit.
+    """
+    argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path()
+    if argv0.name == "planner" or argv0.as_posix().endswith("planner/cli.py"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise typer.Exit(code)
+
+
+#: Seconds ``planner steiner`` may take without ``--time-limit`` (the solver's own default for ``auto``).
+DEFAULT_STEINER_SECONDS = 60.0
+#: Share of the limit the solver is given; the rest covers the hand-over of its result.
+SOLVER_SHARE = 0.9
+#: The child is stopped when the limit has passed (its end, and the output, take a few tenths of a second).
+HARD_STOP_SHARE = 1.0
+#: Seconds a child gets at least, when start-up alone took (nearly) the whole limit: a tiny instance
+#: still gets its tree.
+MIN_CHILD_SECONDS = 0.5
+
+
+def _process_age() -> float:
+    """Seconds since this process started (start-up and imports included); 0 where unknown."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _solve_child(conn: Any, file: Path, deadline: float, seed: int | None) -> None:
+    """In the child: read and solve within ``deadline`` (a ``time.monotonic`` instant), send the result."""
+    try:
+        G, terms = read_stp(file)
+        left = deadline - time.monotonic()
+        r = steiner_tree(G, terms, time_limit=max(left, 0.01), seed=seed)
+        conn.send(("ok", {"cost": r.cost, "lower_bound": r.lower_bound, "seconds": round(r.seconds, 4),
+                          "nodes": G.number_of_nodes(), "edges": G.number_of_edges(), "terminals": len(set(terms)),
+                          "optimal": r.optimal, "gap_pct": round(100.0 * r.gap, 6), "method": r.method}))
+    except PlannerError as exc:
+        conn.send(("error", str(exc)))
+    except MemoryError:
+        conn.send(("error", f"{file}: not enough memory to read and solve this instance"))
+    conn.close()
+
+
+def solve_within(file: Path, time_limit: float, seed: int | None) -> dict:
+    """Solve a ``.stp``/``.gr`` file within ``time_limit`` seconds of wall clock, counted from process start.
+
+    The instance is read and solved in a child process; the solver gets the
+    time left after reading (less a margin), and the child is stopped when
+    the limit has passed, whatever it is doing (reading a huge file, a solver
+    step that overruns).  Then no tree is known, and that is the error.
+
+    Raises
+    ------
+    PlannerError
+        When the file is unusable, or no tree was found within the limit.
+    """
+    if not math.isfinite(time_limit) or time_limit == 0:
+        return solve_file(file, time_limit=time_limit, seed=seed)  # no limit / "as fast as possible"
+    import multiprocessing as mp
+
+    now = time.monotonic()
+    start = now - _process_age()
+    deadline = max(start + SOLVER_SHARE * time_limit, now + MIN_CHILD_SECONDS / 2)
+    stop = max(start + HARD_STOP_SHARE * time_limit, now + MIN_CHILD_SECONDS)
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_solve_child, args=(child, file, deadline, seed), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        ready = parent.poll(max(stop - time.monotonic(), 0.0))
+        msg = parent.recv() if ready else None
+    except EOFError:  # the child died (killed for memory, …)
+        msg = ("error", f"{file}: the solver stopped without a result (out of memory?)")
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(1.0)
+    if msg is None:
+        size = file.stat().st_size if file.exists() else 0
+        raise PlannerError(f"{file}: no tree within the time limit of {fmt_num(time_limit, 1, 'en')} s: an "
+                           f"instance of {size / 2**20:,.1f} MB could not be read and solved in time; give a "
+                           "larger --time-limit")
+    if msg[0] == "error":
+        raise PlannerError(msg[1])
+    return msg[1]
 
 
 @bench_app.command("steiner")
