@@ -9,12 +9,14 @@ road crossings are counted on the resulting design and priced here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
 import pandas as pd
 
+from planner._errors import InputError
 from planner.io.prices import Price, PriceTable
 from planner.schema import LEVELS
 
@@ -120,6 +122,11 @@ def price_quantities(q: Quantities, model: CostModel, lang: str = "id") -> pd.Da
     rows: list[dict] = []
 
     def add(item: str, qty: float, price: Price, group: str, road_class: str = "", method: str = "-") -> None:
+        amounts = {lvl: qty * price.at(lvl) for lvl in LEVELS}
+        if not all(math.isfinite(a) for a in amounts.values()):
+            raise InputError(f"{model.prices.path}: item '{price.item}' (method {price.method}, road class "
+                             f"{price.road_class}): {qty:g} {price.unit} at {price.high:g} IDR does not give a finite "
+                             "amount; check the unit price")
         rows.append(
             {
                 "item": item,
@@ -132,7 +139,7 @@ def price_quantities(q: Quantities, model: CostModel, lang: str = "id") -> pd.Da
                 "unit_low": price.low,
                 "unit_base": price.base,
                 "unit_high": price.high,
-                **{lvl: int(round(qty * price.at(lvl))) for lvl in LEVELS},
+                **{lvl: int(round(amounts[lvl])) for lvl in LEVELS},
                 "basis": price.basis,
                 "source": price.source,
             }
