@@ -1,8 +1,8 @@
 """XLSX workbooks read as text cells by a streaming parser that checks its limits before the work.
 
 An XLSX file is a zip archive of XML parts.  The first worksheet is parsed as
-it is unpacked, one chunk at a time (:class:`xml.etree.ElementTree.XMLPullParser`,
-rows dropped as soon as they are read), so that neither a sheet that declares
+it is unpacked, one chunk at a time (expat callbacks, no element objects;
+empty rows are never stored), so that neither a sheet that declares
 a million empty rows nor a cell in column ``XFD`` costs more than the cells
 that hold something:
 
@@ -27,7 +27,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import Element, XMLPullParser
+from xml.etree.ElementTree import Element
 
 import pandas as pd
 
@@ -206,29 +206,34 @@ def _shared_strings(z: zipfile.ZipFile, part: str | None) -> list[str]:
         raise XlsxError(f"its shared-string table is {z.getinfo(part).file_size / 2**20:,.0f} MB, more than "
                         f"{MAX_SHARED_STRINGS_BYTES // 2**20} MB; save the sheet as CSV")
     out: list[str] = []
-    parser = XMLPullParser(events=("start", "end"))
-    root = None
-    skip = 0
     parts: list[str] = []
+    state = {"t": False, "skip": 0}
+
+    def start(name: str, _attrs: dict[str, str]) -> None:
+        tag = name.rpartition(":")[2]
+        if tag == "t" and not state["skip"]:
+            state["t"] = True
+        elif tag == "rPh":
+            state["skip"] += 1
+
+    def end(name: str) -> None:
+        tag = name.rpartition(":")[2]
+        if tag == "t":
+            state["t"] = False
+        elif tag == "rPh":
+            state["skip"] -= 1
+        elif tag == "si":
+            out.append("".join(parts))
+            parts.clear()
+
+    def text(data: str) -> None:
+        if state["t"]:
+            parts.append(data)
+
+    parser = _expat(start, end, text)
     for chunk in _stream(z, part):
-        parser.feed(chunk)
-        for event, el in parser.read_events():
-            tag = _local(el.tag)
-            if event == "start":
-                if root is None:
-                    root = el
-                elif tag == "rPh":
-                    skip += 1
-                continue
-            if tag == "rPh":
-                skip -= 1
-            elif tag == "t" and not skip:
-                parts.append(el.text or "")
-            elif tag == "si":
-                out.append("".join(parts))
-                parts = []
-                root.clear()
-    parser.close()
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
     return out
 
 
@@ -279,8 +284,29 @@ def _date_text(v: str, date1904: bool) -> str:
         return _number_text(v)
 
 
+def _expat(start: object, end: object, text: object) -> object:
+    """An expat parser with the given handlers that refuses any DTD or entity declaration."""
+    import xml.parsers.expat as expat
+
+    def refuse(*_args: object) -> None:
+        raise XlsxError("an XML part declares a DTD or entities; refused")
+
+    x = expat.ParserCreate()
+    x.buffer_text = True
+    x.StartElementHandler = start
+    x.EndElementHandler = end
+    x.CharacterDataHandler = text
+    x.StartDoctypeDeclHandler = refuse
+    x.EntityDeclHandler = refuse
+    return x
+
+
 class _SheetReader:
-    """Streaming reader of one worksheet part into sparse rows, counting against the limits."""
+    """Streaming reader of one worksheet part into sparse rows, counting against the limits.
+
+    Built on expat's callbacks (no element objects), so a row costs a few
+    microseconds; only rows that hold something are kept.
+    """
 
     def __init__(self, shared: list[str], dates: set[int], date1904: bool, limits: Limits) -> None:
         self.shared, self.dates, self.date1904, self.limits = shared, dates, date1904, limits
@@ -289,24 +315,80 @@ class _SheetReader:
         self.first_row: int | None = None
         self.max_row = 0
         self.max_col = 0
+        # parse state
+        self.row_no = 0
+        self.col_no = 0
+        self.cells: dict[int, str] = {}
+        self.row_formula = False
+        self.cell: dict[str, str] = {}
+        self.v: list[str] | None = None
+        self.f: list[str] | None = None
+        self.inline: list[str] = []
+        self.collect: list[str] | None = None
+        self.in_is = False
+        self.skip = 0  # inside a phonetic run (rPh) of an inline string
 
-    def value(self, c: Element) -> tuple[str, str | None]:
-        """The text of a cell, and its formula when it has one without a saved value."""
+    # expat callbacks
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = name.rpartition(":")[2]
+        if tag == "c":
+            self.cell = attrs
+            self.v = self.f = None
+            self.inline = []
+            ref = attrs.get("r")
+            m = _CELL_REF.fullmatch(ref) if ref else None
+            self.col_no = column_number(m.group(1)) if m else self.col_no + 1
+        elif tag == "v":
+            self.v = []
+            self.collect = self.v
+        elif tag == "f":
+            self.f = []
+            self.collect = self.f
+        elif tag == "is":
+            self.in_is = True
+        elif tag == "t" and self.in_is and not self.skip:
+            self.collect = self.inline
+        elif tag == "rPh":
+            self.skip += 1
+        elif tag == "row":
+            r = attrs.get("r")
+            self.row_no = int(r) if r and r.isdigit() else self.row_no + 1
+            self.col_no = 0
+            self.cells = {}
+            self.row_formula = False
+
+    def text(self, data: str) -> None:
+        if self.collect is not None:
+            self.collect.append(data)
+
+    def end(self, name: str) -> None:
+        tag = name.rpartition(":")[2]
+        if tag in ("v", "f", "t"):
+            self.collect = None
+        elif tag == "rPh":
+            self.skip -= 1
+        elif tag == "is":
+            self.in_is = False
+        elif tag == "c":
+            text, formula = self.value()
+            if formula is not None:
+                self.formulas.append((self.row_no, self.col_no, formula))
+                self.row_formula = True
+            if text.strip():
+                self.cells[self.col_no] = text
+        elif tag == "row":
+            if self.cells or self.row_formula:
+                self.add_row(self.row_no, self.cells)
+
+    def value(self) -> tuple[str, str | None]:
+        """The text of the cell just read, and its formula when it has one without a saved value."""
+        c = self.cell
         t = c.get("t", "n")
-        v = f = None
-        inline: list[str] = []
-        for child in c:
-            tag = _local(child.tag)
-            if tag == "v":
-                v = child.text
-            elif tag == "f":
-                f = child.text or ""
-            elif tag == "is":
-                inline.extend(x.text or "" for x in child.iter() if _local(x.tag) == "t")
         if t == "inlineStr":
-            return "".join(inline), None
-        if v is None or v == "":
-            return "", (f if f is not None else None)
+            return "".join(self.inline), None
+        v = "".join(self.v) if self.v is not None else ""
+        if v == "":
+            return "", ("".join(self.f) if self.f is not None else None)
         if t == "s":
             try:
                 return self.shared[int(v)], None
@@ -361,63 +443,40 @@ class _SheetReader:
         self.rows[r] = cells
 
     def read(self, chunks: Iterator[bytes]) -> None:
-        parser = XMLPullParser(events=("start", "end"))
-        holder: Element | None = None
-        row_no = 0
-        col_no = 0
-        cells: dict[int, str] = {}
-        row_formula = False
+        parser = _expat(self.start, self.end, self.text)
         first = True
         for chunk in chunks:
             if first:
                 self.check_dimension(chunk[:65536])
                 first = False
-            parser.feed(chunk)
-            for event, el in parser.read_events():
-                tag = _local(el.tag)
-                if event == "start":
-                    if tag == "sheetData":
-                        holder = el
-                    elif tag == "row":
-                        r = el.get("r")
-                        row_no = int(r) if r and r.isdigit() else row_no + 1
-                        col_no = 0
-                        cells = {}
-                        row_formula = False
-                    continue
-                if tag == "c":
-                    ref = el.get("r")
-                    m = _CELL_REF.fullmatch(ref) if ref else None
-                    col_no = column_number(m.group(1)) if m else col_no + 1
-                    text, formula = self.value(el)
-                    if formula is not None:
-                        self.formulas.append((row_no, col_no, formula))
-                        row_formula = True
-                    if text.strip():
-                        cells[col_no] = text
-                elif tag == "row":
-                    if cells or row_formula:
-                        self.add_row(row_no, cells)
-                    if holder is not None:
-                        holder.clear()
-        parser.close()
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
 
 
 def _has_data(z: zipfile.ZipFile, part: str) -> bool:
-    """True when a sheet holds at least one non-empty cell (only the start of a large sheet is scanned)."""
-    parser = XMLPullParser(events=("end",))
+    """True when a sheet holds at least one non-empty value (only the start of a large sheet is scanned)."""
+    found = []
+    state = {"in": False}
+
+    def start(name: str, _attrs: dict[str, str]) -> None:
+        state["in"] = name.rpartition(":")[2] in ("v", "t")
+
+    def end(_name: str) -> None:
+        state["in"] = False
+
+    def text(data: str) -> None:
+        if state["in"] and data.strip():
+            found.append(True)
+
+    parser = _expat(start, end, text)
     try:
         for chunk in _stream(z, part, OTHER_SHEET_SCAN_BYTES):
-            parser.feed(chunk)
-            for _event, el in parser.read_events():
-                tag = _local(el.tag)
-                if tag in ("v", "t") and (el.text or "").strip():
-                    return True
-                if tag == "row":
-                    el.clear()
+            parser.Parse(chunk, False)
+            if found:
+                return True
     except Exception:  # a damaged other sheet does not matter here
-        return False
-    return False
+        return bool(found)
+    return bool(found)
 
 
 def read_first_sheet(z: zipfile.ZipFile, limits: Limits) -> Sheet:

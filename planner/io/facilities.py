@@ -18,7 +18,7 @@ below are the single source of truth.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
@@ -63,6 +63,8 @@ FACILITY_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "source": ("source", "sumber"),
     "license": ("license", "licence", "lisensi"),
 })
+#: Problems of one field (and severity) listed per file; beyond, one line counts them.
+MAX_LISTED_PER_FIELD = 5_000
 #: Columns a facilities file must have (coordinates are required separately).
 FACILITY_REQUIRED: tuple[str, ...] = ("id", "name", "category")
 
@@ -87,10 +89,23 @@ class _Rows:
     issues: list[DataIssue]
     rows: np.ndarray
     unit: str
+    listed: dict[tuple[str | None, str], int] = field(default_factory=dict)
 
     def at(self, i: int, field: str | None, message: str, severity: str = "warning") -> None:
-        """Report a problem on the row at position ``i`` (0-based)."""
-        add_issue(self.issues, self.path, int(self.rows[i]), field, message, severity, self.unit)
+        """Report a problem on the row at position ``i`` (0-based).
+
+        At most :data:`MAX_LISTED_PER_FIELD` problems of one field and severity
+        are listed (memory stays bounded on a file where every row is wrong);
+        one line then says that more were found.
+        """
+        key = (field, severity)
+        n = self.listed.get(key, 0)
+        self.listed[key] = n + 1
+        if n < MAX_LISTED_PER_FIELD:
+            add_issue(self.issues, self.path, int(self.rows[i]), field, message, severity, self.unit)
+        elif n == MAX_LISTED_PER_FIELD:
+            add_issue(self.issues, self.path, None, field, f"more {self.unit}s than the {MAX_LISTED_PER_FIELD:,} "
+                      "listed have this kind of problem in this field; fix those and check again", severity)
 
     def whole(self, field: str | None, message: str, severity: str = "warning") -> None:
         """Report a problem of the whole file."""
@@ -368,8 +383,9 @@ def _check_ids_names_categories(out: pd.DataFrame, cols: dict[str, str], cats: t
         if dup.any():
             for _, grp in pd.Series(at.rows[dup.to_numpy()]).groupby(ids[dup].to_numpy()):
                 rws = [int(r) for r in grp]
+                shown = f"{rws}" if len(rws) <= 20 else f"{rws[:20]} and {len(rws) - 20:,} more"
                 add_issue(at.issues, at.path, rws[0], "id", f"duplicate id {ids.iloc[rws[0] - 1]!r} in {at.unit}s "
-                          f"{rws}; ids must be unique: keep one row or give each its own id", "error", at.unit)
+                          f"{shown}; ids must be unique: keep one row or give each its own id", "error", at.unit)
     out["id"] = ids
     if "name" in cols:
         for i in np.flatnonzero(out["name"].str.strip().eq("").to_numpy()):
@@ -397,11 +413,14 @@ def _flag_repeated_points(xy: _Coords, valid_xy: np.ndarray, flags: pd.Series, a
     if not same.any():
         return flags
     groups = pd.Series(at.rows, index=index)[key.notna() & key.duplicated(keep=False)].groupby(key)
-    members = groups.agg(list)
+    members = groups.agg(lambda s: [int(r) for r in s.iloc[:11]]).to_dict()  # enough to name 10 others: O(n)
+    sizes = groups.size().to_dict()
     for i in np.flatnonzero(same.to_numpy()):
-        others = [r for r in members[key.iloc[i]] if r != at.rows[i]]
-        at.at(i, xy.field, f"same point as row(s) {others[:10]} (flag DUPLICATE_POINT): check it is not the same "
-              "site twice")
+        k = key.iloc[i]
+        others = [r for r in members[k] if r != at.rows[i]][:10]
+        more = sizes[k] - 1 - len(others)
+        at.at(i, xy.field, f"same point as row(s) {others}{f' and {more:,} more' if more > 0 else ''} (flag "
+              "DUPLICATE_POINT): check it is not the same site twice")
     return _flag(flags, same.to_numpy(), "DUPLICATE_POINT")
 
 

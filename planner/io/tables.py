@@ -20,6 +20,7 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
 import pandas as pd
 
@@ -44,9 +45,9 @@ RATIO_FLOOR_BYTES = 4 * 1024 * 1024
 MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
 #: Largest table read: data rows, columns, and cells (rows × columns), for tables and vector layers alike.
 #: A city's lists are far smaller; the limits keep a hostile file of a few MB from taking gigabytes.
-MAX_TABLE_ROWS = 500_000
+MAX_TABLE_ROWS = 300_000
 MAX_TABLE_COLUMNS = 1_000
-MAX_TABLE_CELLS = 10_000_000
+MAX_TABLE_CELLS = 6_000_000
 #: Errors that a damaged zip archive raises while it is unpacked.
 ZIP_ERRORS: tuple[type[BaseException], ...] = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
                                                RuntimeError, ValueError, KeyError)
@@ -107,6 +108,14 @@ def check_archive(path: Path, issues: list[DataIssue]) -> bool:
     names = [i.filename for i in infos]
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos)
+    bomb = [i for i in infos if i.file_size > RATIO_FLOOR_BYTES and i.file_size > MAX_MEMBER_RATIO * max(
+        i.compress_size, 1)]
+    if bomb:
+        i = bomb[0]
+        add_issue(issues, path, None, None, f"archive member '{i.filename}' expands {i.file_size / 2**20:,.0f} MB "
+                  f"from {i.compress_size / 2**10:,.0f} KB (more than {MAX_MEMBER_RATIO}-fold, as a zip bomb "
+                  "does); refusing to unpack it", "error")
+        return False
     if total > MAX_ARCHIVE_BYTES:
         add_issue(issues, path, None, None, f"archive unpacks to {total / 2**20:,.0f} MB, more than the "
                   f"{MAX_ARCHIVE_BYTES // 2**20} MB allowed; refusing to unpack it", "error")
@@ -115,14 +124,6 @@ def check_archive(path: Path, issues: list[DataIssue]) -> bool:
         add_issue(issues, path, None, None, f"archive unpacks to {total / 2**20:,.0f} MB from "
                   f"{packed / 2**20:,.1f} MB ({total / max(packed, 1):,.0f}-fold); refusing to unpack it: "
                   "give the files unzipped, or split them", "error")
-        return False
-    bomb = [i for i in infos if i.file_size > RATIO_FLOOR_BYTES and i.file_size > MAX_MEMBER_RATIO * max(
-        i.compress_size, 1)]
-    if bomb:
-        i = bomb[0]
-        add_issue(issues, path, None, None, f"archive member '{i.filename}' expands {i.file_size / 2**20:,.0f} MB "
-                  f"from {i.compress_size / 2**10:,.0f} KB (more than {MAX_MEMBER_RATIO}-fold, as a zip bomb "
-                  "does); refusing to unpack it", "error")
         return False
     bad = [n for n in names if n.startswith(("/", "\\")) or ".." in Path(n.replace("\\", "/")).parts]
     if bad:
@@ -266,7 +267,7 @@ def _read_xlsx(path: Path, issues: list[DataIssue]) -> pd.DataFrame | None:
     except XlsxError as exc:
         add_issue(issues, path, None, None, f"cannot be read as a table: {exc}", "error")
         return None
-    except (*ZIP_ERRORS, ParseError) as exc:
+    except (*ZIP_ERRORS, ParseError, ExpatError) as exc:
         add_issue(issues, path, None, None, f"damaged workbook, cannot be read as a table ({exc}); save it again "
                   "from the spreadsheet program as .xlsx", "error")
         return None
