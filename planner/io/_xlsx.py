@@ -22,6 +22,7 @@ of silently reading as empty, and other sheets holding data are named.
 
 from __future__ import annotations
 
+import math
 import posixpath
 import re
 import zipfile
@@ -260,17 +261,24 @@ def _date_styles(z: zipfile.ZipFile, part: str | None) -> set[int]:
     return out
 
 
+_XML_INT = re.compile(r"[-+]?[0-9]+")
+_XML_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
 def _number_text(v: str) -> str:
-    """A numeric cell as pandas prints it: whole numbers without a decimal point."""
+    """A numeric cell as pandas prints it: whole numbers without a decimal point.
+
+    Only what the XML schema allows for a number is converted; anything else
+    (``1_000``, other scripts' digits, ``inf``) is passed on as the text it is,
+    and the reader of the column decides (it is not a number there either).
+    """
     t = v.strip()
-    if not any(c in t for c in ".eE"):
-        try:
-            return str(int(t))
-        except ValueError:
-            return t
-    try:
-        x = float(t)
-    except ValueError:
+    if _XML_INT.fullmatch(t):
+        return str(int(t))
+    if not _XML_NUMBER.fullmatch(t):
+        return t
+    x = float(t)
+    if not math.isfinite(x):
         return t
     return str(int(x)) if x.is_integer() else str(x)
 

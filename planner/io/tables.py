@@ -223,7 +223,7 @@ def _read_csv_text(text: str, path: Path, issues: list[DataIssue]) -> pd.DataFra
         df = pd.read_csv(io.StringIO(text), sep=other, dtype=str, keep_default_na=False,
                          skipinitialspace=True)
         names = next(csv.reader([header.rstrip("\r")], delimiter=other), [])
-    _report_duplicates([n.strip() for n in names], path, issues)
+    report_duplicates([n.strip() for n in names], path, issues)
     return df
 
 
@@ -244,8 +244,18 @@ def _table_fits(rows: int, columns: int, path: Path, issues: list[DataIssue]) ->
     return True
 
 
-def _report_duplicates(names: list[str], path: Path, issues: list[DataIssue]) -> None:
-    """An error for every column name given more than once (which one is meant is not certain)."""
+def report_duplicates(names: list[str], path: Path, issues: list[DataIssue]) -> None:
+    """An error for every column name given more than once, case aside (which one is meant is not certain).
+
+    Parameters
+    ----------
+    names
+        Column names in file order.
+    path
+        For messages.
+    issues
+        Receives an error per repeated name, naming the 1-based column numbers.
+    """
     seen: dict[str, list[int]] = {}
     for i, n in enumerate(names, start=1):
         if n.strip():

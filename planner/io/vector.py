@@ -36,6 +36,7 @@ from planner.io.tables import (
     check_file,
     read_member,
     read_table,
+    report_duplicates,
 )
 from planner.projection import WGS84
 from planner.schema import DataIssue
@@ -318,6 +319,7 @@ def read_any(path: Path, issues: list[DataIssue]) -> tuple[pd.DataFrame | None, 
         if gdf is None:
             return None, None
         attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+        report_duplicates([str(c) for c in attrs.columns], path, issues)
         attrs = attrs.apply(lambda c: c.map(cell_text))
         return attrs, gdf.geometry
     add_issue(issues, path, None, None, f"unsupported file type '{suffix}'; use CSV, XLSX, GeoJSON, GeoPackage, "

@@ -138,3 +138,13 @@ def test_many_bad_rows_give_a_bounded_list(tmp_path, monkeypatch):
     read_facilities(p, issues, strict=False)
     cat = [i for i in issues if i.field == "category"]
     assert len(cat) == 21 and cat[-1].row is None and "more rows than the 20 listed" in cat[-1].message
+
+
+def test_property_names_repeated_in_a_layer_are_an_error(tmp_path):
+    p = tmp_path / "facilities.geojson"
+    p.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a","Name":"X",'
+                 '"name":"Y","category":"opd"},"geometry":{"type":"Point","coordinates":[117.46,0.13]}}]}')
+    issues: list = []
+    read_facilities(p, issues, strict=False)
+    err = [i for i in issues if i.severity == "error"]
+    assert len(err) == 1 and err[0].field == "Name" and "appears 2 times" in err[0].message

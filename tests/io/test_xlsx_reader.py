@@ -188,3 +188,11 @@ def test_duplicate_column_names_in_csv_are_an_error(tmp_path):
     read_table(p, issues)
     assert [(i.severity, i.field) for i in issues] == [("error", "name")]
     assert "columns 2, 6" in issues[0].message
+
+
+def test_numbers_in_the_sheet_xml_are_converted_only_when_plain(tmp_path):
+    rows = ('<row r="1">' + _cell("A1", "a") + _cell("B1", "b") + _cell("C1", "c") + _cell("D1", "d") + "</row>"
+            '<row r="2"><c r="A2"><v>1_000</v></c><c r="B2"><v>١٢</v></c><c r="C2"><v>1E2</v></c>'
+            '<c r="D2"><v>inf</v></c></row>')
+    df = read_table(_raw_xlsx(tmp_path / "n.xlsx", rows), [])
+    assert df.iloc[0].tolist() == ["1_000", "١٢", "100", "inf"]  # text stays text: the column's reader refuses it
