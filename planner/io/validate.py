@@ -109,6 +109,9 @@ def validate_paths(
                 validate_file(p, issues, kind=kind, area=Path(area) if area else None)
         except InputError as exc:
             issues.append(DataIssue(str(p), None, None, str(exc).removeprefix(f"{p}: "), "error"))
+        except OSError as exc:  # a file that cannot be read at all (permissions, a device, …)
+            issues.append(DataIssue(str(exc.filename or p), None, None, f"cannot be read ({exc.strerror or exc})",
+                                    "error"))
     return issues
 
 
