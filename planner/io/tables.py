@@ -210,19 +210,19 @@ def _read_csv_text(text: str, path: Path, issues: list[DataIssue]) -> pd.DataFra
     columns, :data:`MAX_TABLE_ROWS` rows and :data:`MAX_TABLE_CELLS` cells.
     """
     sep = _sniff_delimiter(text)
-    header = text.split("\n", 1)[0]
+    header = next(iter(text.splitlines()), "")
     other = max((d for d in ",;\t|" if d != sep), key=header.count)
     if header.count(sep) == 0 and header.count(other) > 0:  # the sniffer guessed wrong
         sep = other
-    names = next(csv.reader([header.rstrip("\r")], delimiter=sep), [])
-    lines = text.count("\n") + (not text.endswith("\n"))
+    names = next(csv.reader([header], delimiter=sep), [])
+    lines = max(text.count("\n"), text.count("\r")) + (not text.endswith(("\n", "\r")))
     if not _table_fits(lines - 1, len(names), path, issues):
         return None
     df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True)
     if df.shape[1] == 1 and header.count(other) > 0 and sep != other:
         df = pd.read_csv(io.StringIO(text), sep=other, dtype=str, keep_default_na=False,
                          skipinitialspace=True)
-        names = next(csv.reader([header.rstrip("\r")], delimiter=other), [])
+        names = next(csv.reader([header], delimiter=other), [])
     report_duplicates([n.strip() for n in names], path, issues)
     return df
 

@@ -196,3 +196,12 @@ def test_numbers_in_the_sheet_xml_are_converted_only_when_plain(tmp_path):
             '<c r="D2"><v>inf</v></c></row>')
     df = read_table(_raw_xlsx(tmp_path / "n.xlsx", rows), [])
     assert df.iloc[0].tolist() == ["1_000", "١٢", "100", "inf"]  # text stays text: the column's reader refuses it
+
+
+def test_csv_with_carriage_returns_only_is_read_and_sized(tmp_path, monkeypatch):
+    p = tmp_path / "f.csv"
+    p.write_bytes(b"id,name,category,lat,lon\r" + b"".join(f"s{i},S,opd,0.13,117.46\r".encode() for i in range(8)))
+    assert len(read_table(p, [])) == 8
+    monkeypatch.setattr(tables, "MAX_TABLE_ROWS", 5)
+    issues: list = []
+    assert read_table(p, issues) is None and "8 rows; at most 5" in issues[0].message
