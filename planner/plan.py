@@ -154,6 +154,9 @@ class Plan:
         What-if results (None or empty when the scenario does not ask for them).
     timings
         Seconds per step (not part of :meth:`summary`: they differ between runs).
+    warnings
+        What a reader of the plan must know (e.g. a pagu below the fixed cost of the core);
+        ``plan_warnings`` in the summary when there are any.
     """
 
     city: City
@@ -174,6 +177,7 @@ class Plan:
     fallback: FallbackOutcome | None = None
     left_out: tuple[LeftOut, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def cost_idr(self) -> dict[str, int]:
@@ -337,6 +341,8 @@ class Plan:
             out["fallback"] = dataclasses.asdict(self.fallback)
         if self.left_out:
             out["left_out"] = [dataclasses.asdict(x) for x in self.left_out]
+        if self.warnings:
+            out["plan_warnings"] = list(self.warnings)
         return _jsonable(out)
 
 
@@ -531,7 +537,37 @@ def make_plan(
         fallback=fallback,
         left_out=_left_out(sites),
         timings=timings,
+        warnings=_budget_warnings(scenario, costs),
     )
+
+
+def _budget_warnings(scenario: Scenario, costs: pd.DataFrame) -> tuple[str, ...]:
+    """A warning when a pagu (or the first phase's ceiling) cannot pay the fixed cost of the core.
+
+    The core equipment is paid whatever the budget; below it no site can be
+    connected and the RAB exceeds the pagu, which a budget proposal must not
+    hide.  The warning gives the smallest pagu that pays for the core.
+    """
+    ceiling = scenario.budget_idr if scenario.budget_idr is not None else (
+        scenario.phase_ceilings[0] if scenario.phase_ceilings else None)
+    if ceiling is None:
+        return ()
+    lvl = scenario.budget_level
+    core_rows = costs[costs["item"] == "equipment_core"]
+    core = float(core_rows[lvl].sum())
+    if core <= scenario.works_amount(ceiling):
+        return ()
+    core_rab = rab_totals(core_rows, ppn_rate=scenario.ppn_rate, contingency_rate=scenario.contingency_rate,
+                          levels=(lvl,))[lvl].total
+    need = core_rab if scenario.budget_includes_ppn else round(core * (1 + scenario.contingency_rate))
+    what = "pagu" if scenario.budget_idr is not None else "ceiling of phase 1"
+    rab = rab_totals(costs, ppn_rate=scenario.ppn_rate, contingency_rate=scenario.contingency_rate,
+                     levels=(lvl,))[lvl].total
+    return (f"the {what} of {fmt_idr(ceiling, 'en')} is below the fixed cost of the core equipment "
+            f"({fmt_idr(core, 'en')} at {lvl} prices, {fmt_idr(need, 'en')} with "
+            f"{'PPN' if scenario.budget_includes_ppn else 'contingency'}): no site can be connected within it, "
+            f"and the RAB ({fmt_idr(rab, 'en')}) exceeds it; raise it to at least {fmt_idr(need, 'en')} plus the "
+            "cost of the sites to connect, or plan without a budget",)
 
 
 def _priority(sites: pd.DataFrame, scenario: Scenario) -> PrioritySummary:

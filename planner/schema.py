@@ -58,6 +58,13 @@ CITY_FILES: Mapping[str, tuple[bool, str]] = MappingProxyType({
     "existing_fiber": (False, "existing fiber routes"),
 })
 
+#: Existing fiber is reused only along road pieces that run within this distance (metres) of it
+#: (the routing graph's rule, :data:`planner.model.graph.FIBER_BUFFER_M`); the readers warn about fiber
+#: farther from every road.
+FIBER_ON_ROAD_M: float = 3.0
+#: Share of a fiber line that must lie within :data:`FIBER_ON_ROAD_M` of a road for it to count as on the roads.
+FIBER_ON_ROAD_SHARE: float = 0.9
+
 #: Price levels of every unit price and cost figure.
 LEVELS: tuple[str, ...] = ("low", "base", "high")
 #: Deployment methods of new backbone.
@@ -126,6 +133,8 @@ __all__ = [
     "CATEGORIES",
     "CITY_FILES",
     "FACILITY_COLUMNS",
+    "FIBER_ON_ROAD_M",
+    "FIBER_ON_ROAD_SHARE",
     "GAP_CLASS",
     "LEVELS",
     "LINK_CLASSES",

@@ -229,3 +229,50 @@ def safe_join(base: str | Path, relative: str | Path) -> Path:
     if target != root and root not in target.parents:
         raise InputError(f"path '{relative}' leads outside '{base}'; keep referenced files inside that folder")
     return target
+
+
+def is_inside(folder: str | Path, path: str | Path) -> bool:
+    """Return True when ``path``, with every symbolic link resolved, lies inside ``folder`` (also resolved).
+
+    Parameters
+    ----------
+    folder
+        The folder the file must stay in.
+    path
+        A file in that folder (perhaps a symbolic link).
+    """
+    root = Path(folder).resolve()
+    target = Path(path).resolve()
+    return target == root or root in target.parents
+
+
+def check_in_folder(folder: str | Path, path: str | Path) -> Path:
+    """Return ``path`` when it stays inside ``folder`` once symbolic links are resolved; else raise.
+
+    Use it for every file a folder supplies (a city folder's ``facilities.csv``,
+    a Shapefile's ``.dbf`` beside its ``.shp``): a link leading out of the
+    folder would make the planner read a file the user never named.
+
+    Raises
+    ------
+    InputError
+        Naming the file, when it is a link to a place outside ``folder``.
+    """
+    if not is_inside(folder, path):
+        raise LinkOutside(path, f"a symbolic link to a file outside '{folder}'; files are read only inside "
+                          "the folder named: copy the file into the folder instead of linking it")
+    return Path(path)
+
+
+class LinkOutside(InputError):
+    """A file of a folder is a symbolic link leading out of it (see :func:`check_in_folder`).
+
+    Attributes
+    ----------
+    path, reason
+        The link, and the message without the path.
+    """
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path, self.reason = Path(path), reason
+        super().__init__(f"{path}: {reason}")

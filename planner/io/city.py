@@ -27,6 +27,7 @@ Inputs are only read, never written.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,16 +39,20 @@ import pandas as pd
 import shapely
 
 from planner._errors import DataErrors, InputError
-from planner.io._common import has_errors, safe_join, suggest
+from planner.io._common import LinkOutside, check_in_folder, has_errors, safe_join, suggest
 from planner.io.boundaries import normalise_polygons
 from planner.io.facilities import read_facilities
 from planner.io.lines import normalise_fiber, normalise_roads
+from planner.io.plausibility import check_fiber_on_roads, check_roads_in_area
 from planner.io.prices import PriceTable, read_prices
 from planner.io.regional import RegionalPrices, apply_regional, read_regional
 from planner.io.tables import TABLE_SUFFIXES, read_table
 from planner.io.vector import VECTOR_SUFFIXES, read_any
 from planner.projection import WGS84, is_projected
 from planner.schema import CITY_FILES, DataIssue
+
+#: Largest city.toml read.
+MAX_TOML_BYTES = 64 * 1024
 
 
 @dataclass
@@ -114,13 +119,16 @@ def find_input(folder: Path, stem: str, files: dict | None = None) -> Path | Non
         data is present in two formats (which one is meant is not certain).
     """
     if files and stem in files:
+        if not isinstance(files[stem], str):
+            raise InputError(f"{folder / 'city.toml'}, key 'files.{stem}': must be a file name (text), got "
+                             f"{files[stem]!r}")
         return safe_join(folder, files[stem])
     found = [p for ext in (*TABLE_SUFFIXES, *VECTOR_SUFFIXES)
-             if (p := folder / f"{stem}{ext}").is_file()]
+             if (p := folder / f"{stem}{ext}").is_file() or p.is_symlink()]
     if len(found) > 1:
         raise InputError(f"{folder}: {stem} given twice ({', '.join(p.name for p in found)}); keep one file "
                          "or name it in city.toml [files]")
-    return found[0] if found else None
+    return check_in_folder(folder, found[0]) if found else None
 
 
 def load_city(source: str | Path = "bontang") -> City:
@@ -178,9 +186,16 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
     if unknown:
         raise InputError(f"{folder / 'city.toml'}, key 'files.{unknown[0]}': unknown"
                          f"{suggest(unknown[0], [*CITY_FILES, 'unit_prices', 'opd'])}")
-    paths = {stem: find_input(folder, stem, files) for stem in CITY_FILES}
+    paths: dict[str, Path | None] = {}
+    for stem in CITY_FILES:
+        try:
+            paths[stem] = find_input(folder, stem, files)
+        except LinkOutside as exc:  # reported as the file's problem; the file is not read
+            issues.append(DataIssue(str(exc.path), None, None, exc.reason, "error"))
+            paths[stem] = None
+            files = {**files, stem: None}
     for stem, (required, what) in CITY_FILES.items():
-        if required and paths[stem] is None:
+        if required and paths[stem] is None and stem not in files:
             issues.append(DataIssue(str(folder / f"{stem}.*"), None, None,
                                     f"{what} missing: add {stem}.geojson (or .gpkg, .shp, .zip, .kml, .kmz"
                                     f"{', .csv, .xlsx' if stem == 'facilities' else ''})", "error"))
@@ -205,9 +220,12 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
         fill_kelurahan(facilities, kelurahan, paths["facilities"], issues)
     existing = (read_layer("existing_fiber", paths["existing_fiber"], crs, issues)
                 if paths["existing_fiber"] else _empty_fiber())
-    opd = _read_opd(safe_join(folder, files["opd"]) if "opd" in files else folder / "opd.csv", issues)
-    prices = _read_price_table(safe_join(folder, files["unit_prices"]) if "unit_prices" in files
-                               else folder / "unit_prices.csv", issues)
+    if roads is not None and outline is not None:
+        check_roads_in_area(roads, outline, crs, paths["roads"], issues)
+    if existing is not None and roads is not None and len(existing):
+        check_fiber_on_roads(existing, roads, crs, paths["existing_fiber"], issues)
+    opd = _read_opd(_folder_file(folder, files, "opd", "opd.csv"), issues)
+    prices = _read_price_table(_folder_file(folder, files, "unit_prices", "unit_prices.csv"), issues)
     regional = read_regional(meta, folder / "city.toml")
     prices = apply_regional(prices, regional) if prices is not None else None
     if any(x is None for x in (roads, kelurahan, facilities, existing, prices)):
@@ -228,6 +246,17 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
         issues=issues,
         regional_prices=regional,
     )
+
+
+def _folder_file(folder: Path, files: dict, stem: str, default: str) -> Path:
+    """A file of the folder, named in city.toml [files] or by its default name; never a link leading out."""
+    if stem in files:
+        if not isinstance(files[stem], str):
+            raise InputError(f"{folder / 'city.toml'}, key 'files.{stem}': must be a file name (text), got "
+                             f"{files[stem]!r}")
+        return safe_join(folder, files[stem])
+    path = folder / default
+    return check_in_folder(folder, path) if path.is_symlink() else path
 
 
 def _read_opd(path: Path, issues: list[DataIssue]) -> pd.DataFrame:
@@ -266,6 +295,11 @@ def read_meta(path: Path) -> dict:
     """
     if not path.exists():
         raise InputError(f"{path}: missing; it must give the city's name and projected CRS (crs = \"EPSG:32650\")")
+    if path.is_symlink():
+        check_in_folder(path.parent, path)
+    if path.stat().st_size > MAX_TOML_BYTES:
+        raise InputError(f"{path}: {path.stat().st_size:,} bytes; a city.toml is a few lines (at most "
+                         f"{MAX_TOML_BYTES:,} bytes)")
     try:
         meta = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -273,6 +307,13 @@ def read_meta(path: Path) -> dict:
     for key in ("name", "crs"):
         if key not in meta:
             raise InputError(f"{path}: key '{key}' is missing")
+        if not isinstance(meta[key], str) or not meta[key].strip():
+            example = 'name = "Kota Bontang"' if key == "name" else 'crs = "EPSG:32650"'
+            raise InputError(f"{path}, key '{key}': must be text (e.g. {example}), got {meta[key]!r}")
+    if "code" in meta and (isinstance(meta["code"], bool) or not isinstance(meta["code"], (str, int))):
+        raise InputError(f"{path}, key 'code': must be text (e.g. code = \"64.74\"), got {meta['code']!r}")
+    if "code" in meta:
+        meta["code"] = str(meta["code"])
     try:
         projected = is_projected(meta["crs"])
     except Exception:  # pyproj CRSError
@@ -299,10 +340,12 @@ def bbox_of(values: Iterable[float] | None, path: Path) -> tuple[float, float, f
     """
     if values is None:
         return None
-    try:
-        b = tuple(float(v) for v in values)
-    except (TypeError, ValueError):
-        raise InputError(f"{path}, key 'bbox': must be [min_lon, min_lat, max_lon, max_lat] numbers") from None
+    if (not isinstance(values, (list, tuple)) or len(values) != 4
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+            or not all(math.isfinite(v) for v in values)):
+        raise InputError(f"{path}, key 'bbox': must be [min_lon, min_lat, max_lon, max_lat], four numbers (not "
+                         f"text), got {values!r}")
+    b = tuple(float(v) for v in values)
     if len(b) != 4 or not (-180 <= b[0] < b[2] <= 180 and -90 <= b[1] < b[3] <= 90):
         raise InputError(f"{path}, key 'bbox': {list(values)} is not [min_lon, min_lat, max_lon, max_lat] in "
                          "degrees with min < max")

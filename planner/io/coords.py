@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
+from planner.io.numbers import number_series
+
 #: Margin (degrees) around the study-area bounding box when testing a swapped point.
 SWAP_MARGIN_DEG = 0.5
 
@@ -26,6 +28,9 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray
     """Parse decimal numbers given as text, vectorised.
 
     A single comma between digits (``"0,1234"``) is read as a decimal mark.
+    Only plain ASCII decimal notation is a number (see
+    :func:`planner.io.numbers.parse_number`): ``1_000``, digits of other
+    scripts, ``nan`` and ``inf`` are not.
 
     Parameters
     ----------
@@ -39,12 +44,12 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray
     """
     t = values.astype(str).str.strip().str.replace("\u2212", "-", regex=False)
     blank = t.eq("") | t.str.lower().isin(["nan", "none", "null", "-"])
-    comma = t.str.fullmatch(r"[-+]?\d+,\d+")
+    comma = t.str.fullmatch(r"[-+]?[0-9]+,[0-9]+")
     t = t.where(~comma, t.str.replace(",", ".", regex=False))
-    num = np.array(pd.to_numeric(t.where(~blank, None), errors="coerce"), dtype=float)
-    bad = ~blank.to_numpy() & ~np.isfinite(num)
-    num[bad] = np.nan
-    return num, blank.to_numpy(), comma.to_numpy(), bad
+    num, ok = number_series(t.where(~blank, ""))
+    bad = ~blank.to_numpy() & ~ok
+    num[~ok] = np.nan
+    return num, blank.to_numpy(), comma.fillna(False).to_numpy(dtype=bool), bad
 
 
 def split_koordinat(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
@@ -64,9 +69,9 @@ def split_koordinat(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray
         ``(lat_text, lon_text, unsplittable)``.
     """
     t = values.astype(str).str.strip().str.strip("()[]")
-    four = t.str.fullmatch(r"\s*([-+]?\d+),(\d+)\s*[,;]\s*([-+]?\d+),(\d+)\s*")
-    parts = t.str.extract(r"^\s*([-+]?[\d.,]+?)\s*(?:[;,]|\s)\s*([-+]?[\d.,]+)\s*$")
-    four_parts = t.str.extract(r"^\s*([-+]?\d+),(\d+)\s*[,;]\s*([-+]?\d+),(\d+)\s*$")
+    four = t.str.fullmatch(r"\s*([-+]?[0-9]+),([0-9]+)\s*[,;]\s*([-+]?[0-9]+),([0-9]+)\s*")
+    parts = t.str.extract(r"^\s*([-+]?[0-9.,]+?)\s*(?:[;,]|\s)\s*([-+]?[0-9.,]+)\s*$")
+    four_parts = t.str.extract(r"^\s*([-+]?[0-9]+),([0-9]+)\s*[,;]\s*([-+]?[0-9]+),([0-9]+)\s*$")
     lat = parts[0].where(~four, four_parts[0] + "," + four_parts[1])
     lon = parts[1].where(~four, four_parts[2] + "," + four_parts[3])
     blank = t.eq("")

@@ -18,7 +18,7 @@ below are the single source of truth.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
@@ -63,6 +63,8 @@ FACILITY_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "source": ("source", "sumber"),
     "license": ("license", "licence", "lisensi"),
 })
+#: Problems of one field (and severity) listed per file; beyond, one line counts them.
+MAX_LISTED_PER_FIELD = 5_000
 #: Columns a facilities file must have (coordinates are required separately).
 FACILITY_REQUIRED: tuple[str, ...] = ("id", "name", "category")
 
@@ -87,10 +89,23 @@ class _Rows:
     issues: list[DataIssue]
     rows: np.ndarray
     unit: str
+    listed: dict[tuple[str | None, str], int] = field(default_factory=dict)
 
     def at(self, i: int, field: str | None, message: str, severity: str = "warning") -> None:
-        """Report a problem on the row at position ``i`` (0-based)."""
-        add_issue(self.issues, self.path, int(self.rows[i]), field, message, severity, self.unit)
+        """Report a problem on the row at position ``i`` (0-based).
+
+        At most :data:`MAX_LISTED_PER_FIELD` problems of one field and severity
+        are listed (memory stays bounded on a file where every row is wrong);
+        one line then says that more were found.
+        """
+        key = (field, severity)
+        n = self.listed.get(key, 0)
+        self.listed[key] = n + 1
+        if n < MAX_LISTED_PER_FIELD:
+            add_issue(self.issues, self.path, int(self.rows[i]), field, message, severity, self.unit)
+        elif n == MAX_LISTED_PER_FIELD:
+            add_issue(self.issues, self.path, None, field, f"more {self.unit}s than the {MAX_LISTED_PER_FIELD:,} "
+                      "listed have this kind of problem in this field; fix those and check again", severity)
 
     def whole(self, field: str | None, message: str, severity: str = "warning") -> None:
         """Report a problem of the whole file."""
@@ -239,24 +254,26 @@ def _coords_from_geometry(geometry: gpd.GeoSeries, at: _Rows, flags: pd.Series) 
     return _Coords(lon, lat, empty.to_numpy(), (wrong | multi_pt).to_numpy()), flags
 
 
-def _coordinate_text(df: pd.DataFrame, cols: dict[str, str], at: _Rows) -> tuple[pd.Series, pd.Series, str, bool]:
+def _coordinate_text(df: pd.DataFrame, cols: dict[str, str],
+                     at: _Rows) -> tuple[pd.Series, pd.Series, tuple[str, str, str], bool]:
     """Find the coordinate columns (lat and lon, or one ``koordinat`` cell); report when there are none.
 
-    Returns latitude text, longitude text, the field named in messages and
-    whether the coordinate columns are missing.
+    Returns latitude text, longitude text, the fields named in messages
+    (both, latitude, longitude; column names may themselves hold ``/``, as
+    in ``Lat/DD``) and whether the coordinate columns are missing.
     """
     norm = {normalise_name(c): c for c in reversed(list(df.columns))}
     lat_col = next((norm[a] for a in LAT_NAMES if a in norm), None)
     lon_col = next((norm[a] for a in LON_NAMES if a in norm), None)
     koord_col = next((norm[a] for a in COORD_NAMES if a in norm), None)
     if lat_col and lon_col:
-        return df[lat_col], df[lon_col], f"{lat_col}/{lon_col}", False
+        return df[lat_col], df[lon_col], (f"{lat_col}/{lon_col}", lat_col, lon_col), False
     if koord_col:
         lat_txt, lon_txt, unsplit = split_koordinat(df[koord_col])
         for i in np.flatnonzero(unsplit):
             at.at(i, koord_col, f"{df[koord_col].iloc[i]!r} is not 'lat, lon' in decimal degrees "
                   "(e.g. '0.1321, 117.4593')", "error")
-        return lat_txt, lon_txt, koord_col, False
+        return lat_txt, lon_txt, (koord_col, koord_col, koord_col), False
     have = lat_col or lon_col
     missing = "lon" if lat_col else "lat" if lon_col else "lat/lon"
     spare = [c for c in df.columns if c not in cols.values()]
@@ -267,16 +284,15 @@ def _coordinate_text(df: pd.DataFrame, cols: dict[str, str], at: _Rows) -> tuple
              f"lat/lon, latitude/longitude, lintang/bujur, y/x or one 'koordinat' column 'lat, lon' "
              f"({', '.join(pool[:4])} …){hint}", "error")
     nothing = pd.Series([""] * len(df))
-    return nothing, nothing, "lat/lon", True
+    return nothing, nothing, ("lat/lon", "lat", "lon"), True
 
 
 def _coords_from_columns(df: pd.DataFrame, cols: dict[str, str], at: _Rows,
                          flags: pd.Series) -> tuple[_Coords, pd.Series]:
     """Coordinates of a table; a comma decimal mark is read as a point (flag COMMA_DECIMAL)."""
-    lat_txt, lon_txt, field, no_column = _coordinate_text(df, cols, at)
+    lat_txt, lon_txt, (field, lat_name, lon_name), no_column = _coordinate_text(df, cols, at)
     lat, lat_blank, lat_comma, lat_bad = parse_numbers(lat_txt.reset_index(drop=True))
     lon, lon_blank, lon_comma, lon_bad = parse_numbers(lon_txt.reset_index(drop=True))
-    lat_name, lon_name = (field.split("/") if "/" in field else (field, field))
     for arr_bad, txt, name in ((lat_bad, lat_txt, lat_name), (lon_bad, lon_txt, lon_name)):
         for i in np.flatnonzero(arr_bad):
             at.at(i, name, f"{txt.iloc[i]!r} is not a number in decimal degrees (e.g. 0.1321 or 117.4593; "
@@ -367,8 +383,9 @@ def _check_ids_names_categories(out: pd.DataFrame, cols: dict[str, str], cats: t
         if dup.any():
             for _, grp in pd.Series(at.rows[dup.to_numpy()]).groupby(ids[dup].to_numpy()):
                 rws = [int(r) for r in grp]
+                shown = f"{rws}" if len(rws) <= 20 else f"{rws[:20]} and {len(rws) - 20:,} more"
                 add_issue(at.issues, at.path, rws[0], "id", f"duplicate id {ids.iloc[rws[0] - 1]!r} in {at.unit}s "
-                          f"{rws}; ids must be unique: keep one row or give each its own id", "error", at.unit)
+                          f"{shown}; ids must be unique: keep one row or give each its own id", "error", at.unit)
     out["id"] = ids
     if "name" in cols:
         for i in np.flatnonzero(out["name"].str.strip().eq("").to_numpy()):
@@ -396,11 +413,14 @@ def _flag_repeated_points(xy: _Coords, valid_xy: np.ndarray, flags: pd.Series, a
     if not same.any():
         return flags
     groups = pd.Series(at.rows, index=index)[key.notna() & key.duplicated(keep=False)].groupby(key)
-    members = groups.agg(list)
+    members = groups.agg(lambda s: [int(r) for r in s.iloc[:11]]).to_dict()  # enough to name 10 others: O(n)
+    sizes = groups.size().to_dict()
     for i in np.flatnonzero(same.to_numpy()):
-        others = [r for r in members[key.iloc[i]] if r != at.rows[i]]
-        at.at(i, xy.field, f"same point as row(s) {others[:10]} (flag DUPLICATE_POINT): check it is not the same "
-              "site twice")
+        k = key.iloc[i]
+        others = [r for r in members[k] if r != at.rows[i]][:10]
+        more = sizes[k] - 1 - len(others)
+        at.at(i, xy.field, f"same point as row(s) {others}{f' and {more:,} more' if more > 0 else ''} (flag "
+              "DUPLICATE_POINT): check it is not the same site twice")
     return _flag(flags, same.to_numpy(), "DUPLICATE_POINT")
 
 

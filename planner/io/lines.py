@@ -272,6 +272,7 @@ def normalise_fiber(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, pat
                   "feature")
     if "fiber_id" not in gdf.columns:
         gdf["fiber_id"] = [f"fiber-{i + 1}" for i in range(len(gdf))]
+    gdf["feature"] = np.arange(1, len(gdf) + 1)
     return gdf[ok].reset_index(drop=True)
 
 

@@ -7,15 +7,22 @@ Prices come as one row per item, deployment method and road class, each with
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from planner._errors import InputError
+from planner.io.numbers import number_series
 from planner.io.tables import read_reference_table
 from planner.schema import BASES, LEVELS, PRICE_COLUMNS
+
+#: Largest unit price accepted, IDR (ten trillion: beyond any city's whole budget). A larger value is a
+#: typing error, and would make the costs of a design overflow.
+MAX_UNIT_PRICE_IDR = 1e13
 
 #: Items the cost model needs; each must be in the price table.
 REQUIRED_ITEMS: tuple[str, ...] = (
@@ -94,7 +101,7 @@ class PriceTable:
         raise InputError(f"{self.path}: no price row for item '{item}' with method '{method}' and road class "
                          f"'{road_class}'")
 
-    def with_overrides(self, overrides: Mapping[str, Mapping[str, float]]) -> PriceTable:
+    def with_overrides(self, overrides: Mapping[str, Mapping[str, float]], source: str = "scenario") -> PriceTable:
         """Return a copy with prices replaced or scaled.
 
         Parameters
@@ -103,23 +110,58 @@ class PriceTable:
             ``{item: {"scale": f}}`` multiplies every level of every row of the
             item; ``{item: {"low": a, "base": b, "high": c}}`` sets levels.
             The ``basis`` of a changed row becomes ``scenario``.
+        source
+            Where the overrides come from (the scenario file), for messages.
+
+        Raises
+        ------
+        InputError
+            Naming the scenario key (``prices.<item>.<key>``) of an unknown
+            item, a value that is not a finite number, or a price that ends up
+            negative, out of order or above :data:`MAX_UNIT_PRICE_IDR`.
         """
         t = self.table.copy()
         for item, change in overrides.items():
             mask = t["item"] == item
             if not mask.any():
-                raise InputError(f"price override for unknown item '{item}'")
+                raise InputError(f"{source}: key 'prices.{item}': price override for unknown item '{item}'")
+            for key, value in change.items():
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                    raise InputError(f"{source}: key 'prices.{item}.{key}' must be a finite number, got {value!r}")
             if "scale" in change:
                 for lvl in LEVELS:
-                    t.loc[mask, lvl] = t.loc[mask, lvl] * float(change["scale"])
+                    with np.errstate(over="ignore", invalid="ignore"):
+                        t.loc[mask, lvl] = t.loc[mask, lvl] * float(change["scale"])
             for lvl in LEVELS:
                 if lvl in change:
                     t.loc[mask, lvl] = float(change[lvl])
             t.loc[mask, "basis"] = "scenario"
+            vals = t.loc[mask, list(LEVELS)].to_numpy(dtype=float)
+            if not np.isfinite(vals).all() or (vals > MAX_UNIT_PRICE_IDR).any():
+                keys = ", ".join(f"prices.{item}.{k}" for k in change)
+                raise InputError(f"{source}: key(s) {keys}: the override makes a unit price of '{item}' larger "
+                                 f"than {MAX_UNIT_PRICE_IDR:,.0f} IDR (or not finite); check the value")
             bad = mask & ((t["low"] > t["base"]) | (t["base"] > t["high"]) | (t["low"] < 0))
             if bad.any():
-                raise InputError(f"price override for '{item}' gives low > base > high or a negative price")
+                raise InputError(f"{source}: key 'prices.{item}': price override gives low > base > high or a "
+                                 "negative price")
         return PriceTable(t, self.path + " (with scenario overrides)")
+
+
+def price_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a column of unit prices given as text; return ``(values, bad)``.
+
+    A price is a plain decimal number (ASCII digits, no thousands separator,
+    no ``_``), finite, at least 0 and at most :data:`MAX_UNIT_PRICE_IDR`.
+
+    Parameters
+    ----------
+    values
+        Text cells of one price level.
+    """
+    num, ok = number_series(values)
+    bad = ~ok | (num < 0) | (num > MAX_UNIT_PRICE_IDR)
+    return num, bad
 
 
 def read_prices(path: Path) -> PriceTable:
@@ -134,10 +176,11 @@ def read_prices(path: Path) -> PriceTable:
     """
     t = read_reference_table(path, PRICE_COLUMNS)
     for lvl in LEVELS:
-        vals = pd.to_numeric(t[lvl], errors="coerce")
-        for i in t.index[vals.isna() | (vals < 0)]:
-            raise InputError(f"{path}, row {i + 1}, field '{lvl}': {t.at[i, lvl]!r} is not a price >= 0")
-        t[lvl] = vals.astype(float)
+        vals, bad = price_values(t[lvl])
+        for i in np.flatnonzero(bad):
+            raise InputError(f"{path}, row {i + 1}, field '{lvl}': {t[lvl].iloc[i]!r} is not a price >= 0"
+                             + (f" and <= {MAX_UNIT_PRICE_IDR:,.0f} IDR" if np.isfinite(vals[i]) else ""))
+        t[lvl] = vals
     for i in t.index:
         if not t.at[i, "low"] <= t.at[i, "base"] <= t.at[i, "high"]:
             raise InputError(f"{path}, row {i + 1}, fields 'low/base/high': need low <= base <= high")

@@ -26,10 +26,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from planner._errors import InputError
-from planner.io._common import has_errors, resolve_columns, suggest
+from planner.io._common import has_errors, is_inside, resolve_columns, suggest
 from planner.io.city import (
     bbox_of,
     check_inside,
@@ -43,7 +44,7 @@ from planner.io.dapodik import read_dapodik
 from planner.io.facilities import read_facilities
 from planner.io.kemendagri import read_codes
 from planner.io.kinds import RAW_KINDS, KindGuess, detect_kind, kind_from_name
-from planner.io.prices import read_prices
+from planner.io.prices import MAX_UNIT_PRICE_IDR, price_values, read_prices
 from planner.io.rbi import read_rbi_offices
 from planner.io.tables import TABLE_SUFFIXES, read_table
 from planner.io.vector import VECTOR_SUFFIXES, read_any, read_vector
@@ -110,6 +111,9 @@ def validate_paths(
                 validate_file(p, issues, kind=kind, area=Path(area) if area else None, kinds=kinds)
         except InputError as exc:
             issues.append(DataIssue(str(p), None, None, str(exc).removeprefix(f"{p}: "), "error"))
+        except OSError as exc:  # a file that cannot be read at all (permissions, a device, …)
+            issues.append(DataIssue(str(exc.filename or p), None, None, f"cannot be read ({exc.strerror or exc})",
+                                    "error"))
     return issues
 
 
@@ -126,7 +130,7 @@ def _study_area(path: Path, area: Path | None,
         for stem in ("city", "kelurahan"):
             for ext in VECTOR_SUFFIXES:
                 f = folder / f"{stem}{ext}"
-                if f.is_file() and f.resolve() != path.resolve():
+                if f.is_file() and f.resolve() != path.resolve() and is_inside(folder, f):
                     outline = read_vector(f, [])
                     break
             if outline is not None:
@@ -230,11 +234,12 @@ def check_prices(path: Path, issues: list[DataIssue]) -> None:
         return
     nums = {}
     for lvl in LEVELS:
-        v = pd.to_numeric(t[lvl], errors="coerce")
-        nums[lvl] = v
-        for i in (~(v >= 0)).to_numpy().nonzero()[0]:
+        v, bad = price_values(t[lvl])
+        nums[lvl] = pd.Series(np.where(bad, np.nan, v), index=t.index)
+        for i in bad.nonzero()[0]:
             issues.append(DataIssue(str(path), int(i) + 1, lvl, f"{t[lvl].iloc[i]!r} is not a price >= 0 in IDR "
-                                    "(digits only, no thousands separator)", "error"))
+                                    f"(digits only, no thousands separator; at most {MAX_UNIT_PRICE_IDR:,.0f})",
+                                    "error"))
     order = ~((nums["low"] <= nums["base"]) & (nums["base"] <= nums["high"]))
     valid = pd.concat(nums, axis=1).ge(0).all(axis=1)
     for i in (order & valid).to_numpy().nonzero()[0]:

@@ -5,6 +5,13 @@ no entities, no ``NetworkLink``, a size limit); archives are checked by
 :func:`planner.io.tables.check_archive` and unpacked only into a temporary
 folder.  :func:`read_any` reads any supported file, table or layer, as text
 attributes plus geometries.
+
+GDAL picks its driver from a file's content, so every file is first checked
+to hold the format its extension promises (:func:`planner.io._content.sniff`:
+a VRT or KML saved as ``.geojson`` is refused), GDAL runs offline, the driver
+it used must be one allowed for the extension, the size of a layer (features
+× fields) is checked before it is read, and the files beside a Shapefile
+must not be links leading out of its folder.
 """
 
 from __future__ import annotations
@@ -17,8 +24,20 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from planner.io._common import add_issue, cell_text
-from planner.io.tables import TABLE_SUFFIXES, check_archive, check_file, read_table
+from planner.io._common import add_issue, cell_text, is_inside
+from planner.io._content import ALLOWED_DRIVERS, gdal_offline, link_crs, read_head, sniff
+from planner.io.tables import (
+    MAX_TABLE_CELLS,
+    MAX_TABLE_COLUMNS,
+    MAX_TABLE_ROWS,
+    TABLE_SUFFIXES,
+    ZIP_ERRORS,
+    check_archive,
+    check_file,
+    read_member,
+    read_table,
+    report_duplicates,
+)
 from planner.projection import WGS84
 from planner.schema import DataIssue
 
@@ -63,9 +82,38 @@ def check_kml(data: bytes, path: Path, issues: list[DataIssue]) -> bool:
     except Exception as exc:  # ParseError and expat errors
         add_issue(issues, path, None, None, f"not well-formed XML ({exc}); export it again", "error")
         return False
+    if root.tag.rsplit("}", 1)[-1].lower() != "kml":
+        add_issue(issues, path, None, None, f"cannot be read as a vector file: the content is not a KML document "
+                  f"(root element '{root.tag.rsplit('}', 1)[-1]}', expected 'kml'); export it again from Google "
+                  "Earth / My Maps / QGIS", "error")
+        return False
     if any(el.tag.rsplit("}", 1)[-1] == "NetworkLink" for el in root.iter()):
         add_issue(issues, path, None, None, "KML contains a NetworkLink (remote content); it is not followed: "
                   "download the linked file and import it instead", "error")
+        return False
+    return True
+
+
+def _layer_fits(pyogrio: object, src: str, name: str | None, suffix: str, display: Path,
+                issues: list[DataIssue]) -> bool:
+    """Check the driver GDAL chose and the layer's size (features × fields) before reading it."""
+    try:
+        info = pyogrio.read_info(src, layer=name)  # type: ignore[attr-defined]
+    except Exception as exc:  # pyogrio DataSourceError and friends
+        add_issue(issues, display, None, None, f"cannot be read as a vector file ({exc}); check the format "
+                  "(GeoJSON, GeoPackage, Shapefile, KML)", "error")
+        return False
+    driver = str(info.get("driver"))
+    if driver not in ALLOWED_DRIVERS.get(suffix, frozenset()):
+        add_issue(issues, display, None, None, f"cannot be read as a vector file: its content is read by GDAL's "
+                  f"{driver} driver, which is not allowed for a {suffix} file; export the data again as "
+                  f"{suffix.lstrip('.').upper()}", "error")
+        return False
+    features, fields = int(info.get("features") or -1), len(info.get("fields", ()))
+    if features > MAX_TABLE_ROWS or fields > MAX_TABLE_COLUMNS or features * (fields + 1) > MAX_TABLE_CELLS:
+        add_issue(issues, display, None, None, f"layer too large: {features:,} features × {fields:,} fields; at "
+                  f"most {MAX_TABLE_ROWS:,} features, {MAX_TABLE_COLUMNS:,} fields and {MAX_TABLE_CELLS:,} values "
+                  "are read: clip the layer to the city and delete the fields not needed", "error")
         return False
     return True
 
@@ -74,30 +122,41 @@ def _read_layers(path: Path, src: str, issues: list[DataIssue], display: Path) -
     """Read the first layer of ``src`` (every layer of a KML, each named in a ``layer`` column)."""
     import pyogrio
 
-    try:
-        layers = pyogrio.list_layers(src)
-    except Exception as exc:  # pyogrio DataSourceError and friends
-        add_issue(issues, display, None, None, f"cannot be read as a vector file ({exc}); check the format "
-                  "(GeoJSON, GeoPackage, Shapefile, KML)", "error")
-        return None
-    names = [str(n) for n, _ in layers]
-    if not names:
-        add_issue(issues, display, None, None, "no layer in the file; export the data again", "error")
-        return None
+    gdal_offline()
+    suffix = display.suffix.lower()
+    kml = suffix in (".kml", ".kmz")
+    if suffix in (".gpkg", ".kml", ".kmz"):
+        try:
+            layers = pyogrio.list_layers(src)
+        except Exception as exc:  # pyogrio DataSourceError and friends
+            add_issue(issues, display, None, None, f"cannot be read as a vector file ({exc}); check the format "
+                      "(GeoJSON, GeoPackage, Shapefile, KML)", "error")
+            return None
+        names = [str(n) for n, g in layers if kml or g is not None]  # GeoPackage tables without geometry skipped
+        if not names:
+            add_issue(issues, display, None, None, "no layer in the file; export the data again", "error")
+            return None
+    else:
+        names = [None]  # type: ignore[list-item]
     frames = []
-    for name in names if src.lower().endswith((".kml", ".kmz")) else names[:1]:
+    for name in names if kml else names[:1]:
+        if not _layer_fits(pyogrio, src, name, suffix, display, issues):
+            return None
         try:
             gdf = gpd.read_file(src, layer=name, engine="pyogrio")
         except Exception as exc:
-            add_issue(issues, display, None, None, f"layer '{name}' cannot be read ({exc})", "error")
+            add_issue(issues, display, None, None, f"layer '{name}' cannot be read ({exc})" if name else
+                      f"cannot be read as a vector file ({exc}); check the format (GeoJSON, GeoPackage, Shapefile, "
+                      "KML)", "error")
             return None
         if len(names) > 1:
             gdf["layer"] = name
-        if src.lower().endswith((".kml", ".kmz")):  # LIBKML display fields, never data
+        if kml:  # LIBKML display fields, never data
             gdf = gdf.drop(columns=[c for c in gdf.columns if c.lower() in _KML_DISPLAY_FIELDS])
         frames.append(gdf)
-    if len(names) > 1 and not src.lower().endswith((".kml", ".kmz")):
-        add_issue(issues, display, None, None, f"{len(names)} layers; only the first ('{names[0]}') is read")
+    if len(names) > 1 and not kml:
+        add_issue(issues, display, None, None, f"{len(names)} layers; only the first ('{names[0]}') is read: "
+                  "give each layer its own file, or delete the others")
     crs = next((f.crs for f in frames if f.crs is not None), None)
     frames = [f.set_crs(crs, allow_override=True) if crs is not None else f for f in frames]
     gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)
@@ -105,15 +164,18 @@ def _read_layers(path: Path, src: str, issues: list[DataIssue], display: Path) -
 
 
 def _read_kmz(path: Path, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
-    """Read the KML document of a KMZ archive (``doc.kml`` or the first one) after checking it."""
+    """Read the KML document of a KMZ archive after checking it (streamed, never more than the KML limit)."""
     with zipfile.ZipFile(path) as z:
         kmls = [n for n in z.namelist() if n.lower().endswith(".kml")]
-        if not kmls:
-            add_issue(issues, path, None, None, "KMZ archive holds no .kml document", "error")
-            return None
-        doc = "doc.kml" if "doc.kml" in kmls else kmls[0]
-        data = z.read(doc)
-    if not check_kml(data, path, issues):
+    if not kmls:
+        add_issue(issues, path, None, None, "KMZ archive holds no .kml document", "error")
+        return None
+    if len(kmls) > 1:
+        add_issue(issues, path, None, None, f"KMZ archive holds {len(kmls)} KML documents ({', '.join(kmls[:5])}); "
+                  "which one is meant is not certain: save one KMZ (or KML) per layer", "error")
+        return None
+    data = read_member(path, kmls[0], MAX_XML_BYTES, issues)
+    if data is None or not check_kml(data, path, issues):
         return None
     with tempfile.TemporaryDirectory(prefix="planner-kmz-") as tmp:
         tmp_kml = Path(tmp) / "doc.kml"
@@ -122,14 +184,53 @@ def _read_kmz(path: Path, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
 
 
 def _read_zipped_shapefile(path: Path, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
-    """Read the first ``.shp`` of a zip archive in place (GDAL's ``/vsizip/``)."""
+    """Read the one ``.shp`` of a zip archive in place (GDAL's ``/vsizip/``), after checking its header."""
     with zipfile.ZipFile(path) as z:
         shps = [n for n in z.namelist() if n.lower().endswith(".shp")]
     if not shps:
         add_issue(issues, path, None, None, "zip archive holds no .shp file; zip the .shp, .shx, .dbf and "
                   ".prj files together", "error")
         return None
+    if len(shps) > 1:
+        add_issue(issues, path, None, None, f"zip archive holds {len(shps)} Shapefiles ({', '.join(shps[:5])}); "
+                  "which one is meant is not certain: zip one Shapefile (.shp, .shx, .dbf, .prj) per file", "error")
+        return None
+    try:
+        with zipfile.ZipFile(path) as z, z.open(shps[0]) as f:
+            head = f.read(100)
+    except ZIP_ERRORS as exc:
+        add_issue(issues, path, None, None, f"damaged archive: member '{shps[0]}' cannot be unpacked ({exc}); "
+                  "create the archive again", "error")
+        return None
+    why = sniff(head, ".zip")
+    if why:
+        add_issue(issues, path, None, None, f"cannot be read as a vector file: '{shps[0]}' is {why}", "error")
+        return None
     return _read_layers(path, f"/vsizip/{path.resolve()}/{shps[0]}", issues, path)
+
+
+#: Files GDAL reads beside a Shapefile's ``.shp``.
+SHAPEFILE_SIDECARS: tuple[str, ...] = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd")
+
+
+def _content_ok(path: Path, suffix: str, issues: list[DataIssue]) -> bool:
+    """Check, before GDAL opens it, that a file holds the format its extension promises (see ``_content``)."""
+    why = sniff(read_head(path), suffix)
+    if why:
+        add_issue(issues, path, None, None, f"cannot be read as a vector file: the content is {why}", "error")
+        return False
+    if suffix in (".geojson", ".json") and link_crs(path):
+        add_issue(issues, path, None, "crs", "the CRS is given as a web link, which is not followed (no network "
+                  "access): export the file again with the CRS named (e.g. EPSG:4326), or as plain WGS 84", "error")
+        return False
+    if suffix == ".shp":
+        for side in path.parent.iterdir():
+            if (side.stem.lower() == path.stem.lower() and side.suffix.lower() in SHAPEFILE_SIDECARS
+                    and not is_inside(path.parent, side)):
+                add_issue(issues, path, None, None, f"{side.name} is a symbolic link to a file outside the folder; "
+                          "files are read only inside the folder named: copy it beside the .shp", "error")
+                return False
+    return True
 
 
 def _to_wgs84(gdf: gpd.GeoDataFrame, path: Path, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
@@ -173,15 +274,21 @@ def read_vector(path: Path, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
     if suffix in (".zip", ".kmz") and not check_archive(path, issues):
         return None
     if suffix == ".kml":
+        if path.stat().st_size > MAX_XML_BYTES:
+            add_issue(issues, path, None, None, f"KML document is {path.stat().st_size / 2**20:,.0f} MB, more than "
+                      f"the {MAX_XML_BYTES // 2**20} MB allowed; split it", "error")
+            return None
         if not check_kml(path.read_bytes(), path, issues):
             return None
-        gdf = _read_layers(path, str(path), issues, path)
+        gdf = _read_layers(path, str(path.absolute()), issues, path)
     elif suffix == ".kmz":
         gdf = _read_kmz(path, issues)
     elif suffix == ".zip":
         gdf = _read_zipped_shapefile(path, issues)
     else:
-        gdf = _read_layers(path, str(path), issues, path)
+        if not _content_ok(path, suffix, issues):
+            return None
+        gdf = _read_layers(path, str(path.absolute()), issues, path)
     if gdf is None:
         return None
     gdf = gdf.reset_index(drop=True)
@@ -212,6 +319,7 @@ def read_any(path: Path, issues: list[DataIssue]) -> tuple[pd.DataFrame | None, 
         if gdf is None:
             return None, None
         attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+        report_duplicates([str(c) for c in attrs.columns], path, issues)
         attrs = attrs.apply(lambda c: c.map(cell_text))
         return attrs, gdf.geometry
     add_issue(issues, path, None, None, f"unsupported file type '{suffix}'; use CSV, XLSX, GeoJSON, GeoPackage, "

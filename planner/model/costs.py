@@ -9,6 +9,7 @@ road crossings are counted on the resulting design and priced here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Mapping
@@ -131,6 +132,11 @@ def price_quantities(q: Quantities, model: CostModel, lang: str = "id") -> pd.Da
     rows: list[dict] = []
 
     def add(item: str, qty: float, price: Price, group: str, road_class: str = "", method: str = "-") -> None:
+        amounts = {lvl: qty * price.at(lvl) for lvl in LEVELS}
+        if not all(math.isfinite(a) for a in amounts.values()):
+            raise InputError(f"{model.prices.path}: item '{price.item}' (method {price.method}, road class "
+                             f"{price.road_class}): {qty:g} {price.unit} at {price.high:g} IDR does not give a finite "
+                             "amount; check the unit price")
         rows.append(
             {
                 "item": item,
@@ -143,7 +149,7 @@ def price_quantities(q: Quantities, model: CostModel, lang: str = "id") -> pd.Da
                 "unit_low": price.low,
                 "unit_base": price.base,
                 "unit_high": price.high,
-                **{lvl: int(round(qty * price.at(lvl))) for lvl in LEVELS},
+                **{lvl: int(round(amounts[lvl])) for lvl in LEVELS},
                 "basis": price.basis,
                 "source": price.source,
             }

@@ -93,7 +93,8 @@ def build_network(city: City, scenario: Scenario) -> Network:
 
     ``O((R + S) log R)`` for R road lines and S sites (see :func:`planner.model.graph.build_graph`).
     """
-    model = CostModel(city.prices.with_overrides(scenario.price_overrides), scenario.deployment)
+    model = CostModel(city.prices.with_overrides(scenario.price_overrides, scenario.source or "scenario"),
+                      scenario.deployment)
     placed = city.facilities[city.facilities["placed"]]
     core = core_of(city, scenario)
     G = build_graph(city.roads, placed[["id", "geometry"]], city.crs, city.existing_fiber, core_id=core,

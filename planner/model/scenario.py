@@ -171,6 +171,9 @@ _SCHOOL_CLASS: Mapping[str, str] = MappingProxyType(
     {"SMA": "sma_smk", "SMK": "sma_smk", "MA": "sma_smk", "SMLB": "sma_smk", "SMP": "smp", "MTs": "smp",
      "SD": "sd", "MI": "sd", "SLB": "sd"}
 )
+#: Largest IDR amount a scenario may give (ten quadrillion rupiah, several times a national budget):
+#: more is a typing error, and would overflow the cost arithmetic.
+MAX_AMOUNT_IDR = 1e16
 #: Point-to-point radio link per site (pair of radios, mounting, installation), IDR.
 #: ASSUMPTION: no sourced price; see docs/scenarios.md.
 DEFAULT_FALLBACK_LINK_IDR: Mapping[str, float] = MappingProxyType({"low": 10e6, "base": 25e6, "high": 60e6})
@@ -339,11 +342,11 @@ class Scenario:
         Raises
         ------
         ScenarioError
-            When the budget is negative.
+            When the budget is not a finite number >= 0 (at most :data:`MAX_AMOUNT_IDR`).
         """
-        if budget_idr is not None and budget_idr < 0:
-            raise ScenarioError(f"key 'budget.total_idr' must not be negative, got {budget_idr}")
-        return replace(self, budget_idr=None if budget_idr is None else float(budget_idr))
+        if budget_idr is None:
+            return replace(self, budget_idr=None)
+        return replace(self, budget_idr=_number(budget_idr, "budget.total_idr", "--budget"))
 
 
 def _unknown(keys: Mapping[str, Any], allowed: tuple[str, ...], where: str, path: str) -> None:
@@ -361,11 +364,21 @@ def _str_list(value: Any, key: str, path: str) -> tuple[str, ...]:
 
 
 def _number(value: Any, key: str, path: str) -> float:
+    """A finite number >= 0 (IDR amounts, keys ending in ``_idr``, at most :data:`MAX_AMOUNT_IDR`)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ScenarioError(f"{path}: key '{key}' must be a number, got {value!r}")
-    if value < 0:
+    try:
+        x = float(value)
+    except OverflowError:  # an integer beyond float range
+        x = math.inf
+    if not math.isfinite(x):
+        raise ScenarioError(f"{path}: key '{key}' must be a finite number, got {value!r}")
+    if x < 0:
         raise ScenarioError(f"{path}: key '{key}' must not be negative, got {value}")
-    return float(value)
+    if "_idr" in key and x > MAX_AMOUNT_IDR:
+        raise ScenarioError(f"{path}: key '{key}' is {value:,} IDR, more than {MAX_AMOUNT_IDR:,.0f}; check the "
+                            "number of zeros")
+    return x
 
 
 def _table(data: Mapping[str, Any], key: str, allowed: tuple[str, ...], path: str) -> Mapping[str, Any]:

@@ -4,16 +4,32 @@ The files are written into a temporary sibling folder which replaces the
 output folder only when every file is complete; a failure midway removes the
 temporary folder and leaves an earlier result untouched.  An output folder
 holding a *different* scenario is not overwritten unless ``force`` is given.
+
+Runs writing into the same parent folder take turns (a lock on the parent
+folder), and each run first repairs what a killed run left behind: a result
+left in a hidden ``.NAME.old-PID`` folder (a kill between the two renames of
+the swap) is put back, hidden ``.NAME.partial-*`` and ``.NAME.old-*`` folders
+are removed.  Where the system can, the swap is one atomic exchange of the
+two folders, with no moment at which the output folder is missing.  A
+read-only or full disk, or a folder without write permission, gives one
+:class:`OutputError` that says so; the earlier result stays as it was.
+
+Every text cell of the CSV files goes through :func:`planner._format.csv_cell`:
+a name that begins with ``=``, ``+``, ``-`` or ``@`` is never evaluated by a
+spreadsheet.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import platform
+import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -63,15 +79,6 @@ def write_json(data: Any, path: Path) -> None:
     """Write ``data`` as UTF-8 JSON (no NaN allowed)."""
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
                     + "\n", encoding="utf-8")
-
-
-def _write_csv(frame: pd.DataFrame, path: Path, index: bool = False) -> None:
-    """A CSV whose text cells a spreadsheet shows as text (:func:`planner._format.csv_cell`)."""
-    out = frame.copy()
-    for c in out.columns:
-        if out[c].dtype == object:
-            out[c] = out[c].map(csv_cell)
-    out.to_csv(path, index=index)
 
 
 def ladder_rows(ladder: CostLadder) -> pd.DataFrame:
@@ -164,13 +171,7 @@ def write_outputs(
     check_lang(lang)
     out = Path(out)
     summary = plan.summary()
-    _check_target(out, summary["scenario"], force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; outputs are ordinary files
-    try:
+    with output_slot(out, summary["scenario"], force) as tmp:
         write_maps(plan, tmp, lang=lang, target=target)
         bb = plan.backbone[[c for c in ("part", "status", "method", "road_class", "length_m", "cost_base",
                                         "site_id", "fiber_id", "geometry") if c in plan.backbone.columns]]
@@ -179,12 +180,12 @@ def write_outputs(
         site_rows = gaps.iloc[:len(plan.sites)]
         fac = gpd.GeoDataFrame(site_rows, geometry=plan.sites.geometry.values, crs=WGS84)
         _write_geojson(fac, tmp / "facilities.geojson")
-        _write_csv(plan.costs.assign(source=[cite(str(x), lang) for x in plan.costs["source"]]), tmp / "costs.csv")
-        _write_csv(gaps, tmp / "gaps.csv")
-        plan.by_category().to_csv(tmp / "gaps_by_category.csv")
-        plan.by_kelurahan().to_csv(tmp / "gaps_by_kelurahan.csv")
+        write_csv(plan.costs.assign(source=[cite(str(x), lang) for x in plan.costs["source"]]), tmp / "costs.csv")
+        write_csv(gaps, tmp / "gaps.csv")
+        write_csv(plan.by_category(), tmp / "gaps_by_category.csv", index=True)
+        write_csv(plan.by_kelurahan(), tmp / "gaps_by_kelurahan.csv", index=True)
         if ladder is not None:
-            _write_csv(ladder_rows(ladder), tmp / "ladder.csv")
+            write_csv(ladder_rows(ladder), tmp / "ladder.csv")
             summary["ladder"] = ladder_rows(ladder).to_dict("records")
         write_proposal(plan, tmp, lang=lang, peers_path=peers_path, ladder=ladder)
         if extra is not None:
@@ -194,10 +195,6 @@ def write_outputs(
         write_json(summary, tmp / "summary.json")
         write_json(_run_info(plan, target), tmp / "run.json")
         (tmp / MARKER).write_text("written by planner\n", encoding="utf-8")
-        _publish(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
 
 
@@ -243,8 +240,167 @@ def write_proposal(plan: Plan, folder: Path, *, lang: str = "id", peers_path: st
     write_report(plan, folder, lang=lang, peers_table=table, ladder=ladder)
 
 
+# ----------------------------------------------------------------------------- the output folder
+
+
+#: A CSV text cell that is a plain number (``-7.25``) is data, not a formula, and is written as it is.
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
+def _text_cell(value: Any) -> Any:
+    if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value):
+        return value
+    return csv_cell(value)
+
+
+def write_csv(df: pd.DataFrame, path: Path, *, index: bool = False) -> None:
+    """Write ``df`` as CSV with every text cell (index and header included) neutralised by :func:`csv_cell`.
+
+    A spreadsheet evaluates a cell that begins with ``=``, ``+``, ``-`` or
+    ``@``; such a cell gets a leading ``'`` and is shown as the text it is.
+    Plain numbers written as text (``-7.25``) are left alone.
+    """
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
+            out[c] = out[c].map(_text_cell)
+    out.columns = [_text_cell(c) if isinstance(c, str) else c for c in out.columns]
+    if index:
+        out.index = pd.Index([_text_cell(v) for v in out.index], name=_text_cell(out.index.name))
+    out.to_csv(path, index=index)
+
+
+class _ParentLock:
+    """An exclusive lock on the parent folder (``flock``), so that runs writing there take turns."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.fd = folder, -1
+
+    def __enter__(self) -> _ParentLock:
+        try:
+            import fcntl
+        except ImportError:  # not on POSIX: no lock, recovery still runs
+            return self
+        try:
+            self.fd = os.open(self.folder, os.O_RDONLY)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except OSError:
+            if self.fd >= 0:
+                os.close(self.fd)
+            self.fd = -1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)  # closing releases the flock
+            self.fd = -1
+
+
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<kind>partial|old)-(?P<tag>[^/]*)")
+
+
+def recover_output(out: Path) -> list[str]:
+    """Repair what a killed run left beside ``out``; return what was done, one line each.
+
+    Call it only while holding the parent folder's lock (as :func:`output_slot`
+    does): then no other run is writing, and every hidden ``.NAME.partial-*``
+    or ``.NAME.old-*`` folder is a leftover.  When ``out`` is missing and an
+    ``.old`` folder holds a planner result (a kill between the two renames of
+    the swap), the newest one is put back as ``out``; the other leftovers are
+    removed.
+    """
+    done: list[str] = []
+    parent = out.parent
+    if not parent.is_dir():
+        return done
+    left = []
+    for d in parent.iterdir():
+        m = _LEFTOVER.fullmatch(d.name)
+        if m and m.group("name") == out.name and d.is_dir() and not d.is_symlink():
+            left.append((m.group("kind"), d))
+    olds = sorted((d for k, d in left if k == "old"), key=lambda d: d.stat().st_mtime)
+    if not out.exists() and olds and (olds[-1] / MARKER).exists():
+        olds[-1].rename(out)
+        done.append(f"{out}: restored the earlier result from {olds[-1].name} (a run had been stopped while "
+                    "replacing it)")
+        olds = olds[:-1]
+    for d in olds + [d for k, d in left if k == "partial"]:
+        shutil.rmtree(d, ignore_errors=True)
+        done.append(f"{parent / d.name}: removed (left by a run that was stopped)")
+    return done
+
+
+def filesystem_error(exc: OSError, out: Path) -> OutputError:
+    """One clear :class:`OutputError` for a filesystem fault while writing ``out``."""
+    code = exc.errno
+    if code == errno.EROFS:
+        why = "the disk is read-only"
+    elif code in (errno.ENOSPC, errno.EDQUOT):
+        why = "the disk is full (or the quota is used up)"
+    elif code in (errno.EACCES, errno.EPERM):
+        why = f"no permission to write in {out.parent}"
+    else:
+        why = exc.strerror or type(exc).__name__
+    where = f" ({exc.filename})" if exc.filename else ""
+    return OutputError(f"cannot write the outputs to {out}: {why}{where}; nothing was changed there, an earlier "
+                       "result is intact: free space, or choose another --out")
+
+
+@contextmanager
+def output_slot(out: Path, scenario: str, force: bool) -> Iterator[Path]:
+    """A temporary folder that replaces ``out`` when the ``with`` block ends without an error.
+
+    Takes the parent folder's lock, repairs leftovers of killed runs
+    (:func:`recover_output`), checks that ``out`` may be replaced, and yields
+    a new hidden sibling ``.NAME.partial-PID-*``; on success it is swapped into
+    place (:func:`_publish`), on any failure removed.  Filesystem faults become
+    one :class:`OutputError` (:func:`filesystem_error`).
+    """
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with _ParentLock(out.parent):
+            recover_output(out)
+            _check_target(out, scenario, force)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=out.parent))
+            try:
+                umask = os.umask(0)
+                os.umask(umask)
+                tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; outputs are ordinary files
+                yield tmp
+                _publish(tmp, out)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise filesystem_error(exc, out) from exc
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def _publish(tmp: Path, out: Path) -> None:
-    """Swap the finished folder into place; the old one is removed only afterwards."""
+    """Swap the finished folder into place; the old one is removed only afterwards.
+
+    Where the system exchanges two folders atomically, ``out`` is never
+    missing; elsewhere the old folder is first renamed to ``.NAME.old-PID``
+    (put back by :func:`recover_output` if the run is killed in between).
+    """
+    if out.exists() and _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)  # it now holds the earlier result
+        return
     old = None
     if out.exists():
         old = out.parent / f".{out.name}.old-{os.getpid()}"

@@ -8,29 +8,78 @@ other than Graph and Terminals (Comment, Coordinates, ...) are skipped.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from pathlib import Path
 
 import networkx as nx
 
 from planner._errors import InputError
 
-__all__ = ["read_stp"]
+__all__ = ["EXACT_INT_LIMIT", "instance_memory_bytes", "memory_available_bytes", "read_stp"]
+
+#: Integer weights are exact in the solver's floating-point arithmetic only while every sum of them stays
+#: below 2**53; a file whose weights may sum beyond it is refused rather than solved inexactly.
+EXACT_INT_LIMIT = 2**53
+#: Memory the reader and the solver need per node and per edge (networkx graph, solver arrays), bytes;
+#: measured on grid graphs (``benchmarks/bench_hostile_memory.py``).
+BYTES_PER_NODE = 600
+BYTES_PER_EDGE = 1200
+#: Share of the available memory an instance may take.
+MEMORY_SHARE = 0.7
+
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
-def _num(tok: str, path: Path, lineno: int, what: str) -> float:
-    try:
-        x = float(tok)
-    except ValueError:
-        raise InputError(f"{path}:{lineno}: {what} {tok!r} is not a number") from None
-    return int(x) if x.is_integer() else x
+def _num(tok: str, path: Path, lineno: int, what: str) -> int | float:
+    """An integer weight exactly (``int``), else a finite decimal number (``float``)."""
+    if _INT.fullmatch(tok):
+        return int(tok)
+    x = float(tok) if _FLOAT.fullmatch(tok) else math.nan
+    if not math.isfinite(x):
+        raise InputError(f"{path}:{lineno}: {what} {tok!r} is not a finite number (ASCII digits, e.g. 12 or 1.5)")
+    return int(x) if x.is_integer() and abs(x) < EXACT_INT_LIMIT else x
 
 
 def _int(tok: str, path: Path, lineno: int, what: str) -> int:
+    if not _INT.fullmatch(tok):
+        raise InputError(f"{path}:{lineno}: {what} {tok!r} is not an integer (ASCII digits)")
+    return int(tok)
+
+
+def memory_available_bytes() -> int | None:
+    """Memory available to a new task (``MemAvailable`` of ``/proc/meminfo``), or None where unknown."""
     try:
-        return int(tok)
-    except ValueError:
-        raise InputError(f"{path}:{lineno}: {what} {tok!r} is not an integer") from None
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def instance_memory_bytes(nodes: int, edges: int) -> int:
+    """Memory needed to read and solve an instance of ``nodes`` nodes and ``edges`` edges, estimated."""
+    return BYTES_PER_NODE * nodes + BYTES_PER_EDGE * edges
+
+
+def _check_size(path: Path, size: int, lineno: int, nodes: int | None, edges: int | None,
+                terminals: int | None) -> None:
+    """Refuse declared sizes that the file cannot hold, or that the memory available cannot."""
+    # the shortest lines: an edge "E 1 2 1" is 8 bytes, a terminal "T 1" 4; a node is named in 2 bytes at least
+    for count, per, what in ((nodes, 2, "nodes"), (edges, 8, "edges"), (terminals, 4, "terminals")):
+        if count is not None and (count < 0 or count > max(1000, size // per)):
+            raise InputError(f"{path}:{lineno}: declares {count:,} {what}, but a file of {size:,} bytes can "
+                             f"hold at most about {max(1000, size // per):,}; the header is wrong")
+    need = instance_memory_bytes(nodes or 0, edges or 0)
+    avail = memory_available_bytes()
+    if avail is not None and need > MEMORY_SHARE * avail:
+        raise InputError(f"{path}:{lineno}: an instance of {nodes or 0:,} nodes and {edges or 0:,} edges needs "
+                         f"about {need / 2**30:,.1f} GB of memory to read and solve; {avail / 2**30:,.1f} GB are "
+                         "available: solve it on a larger machine, or reduce the instance")
 
 
 def read_stp(path: str | os.PathLike) -> tuple[nx.Graph, list]:
@@ -52,6 +101,7 @@ def read_stp(path: str | os.PathLike) -> tuple[nx.Graph, list]:
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise InputError(f"{path}: cannot read Steiner tree file: {exc}") from None
@@ -86,11 +136,13 @@ def read_stp(path: str | os.PathLike) -> tuple[nx.Graph, list]:
                 if len(toks) != 2:
                     raise InputError(f"{path}:{lineno}: expected 'Nodes <n>', got {line!r}")
                 n_decl = _int(toks[1], path, lineno, "node count")
+                _check_size(path, size, lineno, n_decl, m_decl, None)
                 G.add_nodes_from(range(1, n_decl + 1))
             elif kw == "edges" or kw == "arcs":
                 if len(toks) != 2:
                     raise InputError(f"{path}:{lineno}: expected 'Edges <m>', got {line!r}")
                 m_decl = _int(toks[1], path, lineno, "edge count")
+                _check_size(path, size, lineno, n_decl, m_decl, None)
             elif kw in ("e", "a"):
                 if len(toks) != 4:
                     raise InputError(f"{path}:{lineno}: expected 'E <u> <v> <weight>', got {line!r}")
@@ -102,6 +154,9 @@ def read_stp(path: str | os.PathLike) -> tuple[nx.Graph, list]:
                 if w < 0:
                     raise InputError(f"{path}:{lineno}: edge ({u}, {v}) has negative weight {w}")
                 m_seen += 1
+                if m_decl is not None and m_seen > m_decl:
+                    raise InputError(f"{path}:{lineno}: more 'E' lines than the {m_decl:,} edges the header "
+                                     "declares")
                 if u == v:
                     continue
                 if G.has_edge(u, v) and G[u][v]["weight"] <= w:
@@ -114,6 +169,7 @@ def read_stp(path: str | os.PathLike) -> tuple[nx.Graph, list]:
                 if len(toks) != 2:
                     raise InputError(f"{path}:{lineno}: expected 'Terminals <k>', got {line!r}")
                 t_decl = _int(toks[1], path, lineno, "terminal count")
+                _check_size(path, size, lineno, None, None, t_decl)
             elif kw in ("t", "root"):
                 if len(toks) < 2:
                     raise InputError(f"{path}:{lineno}: expected 'T <v>', got {line!r}")
@@ -135,4 +191,27 @@ def read_stp(path: str | os.PathLike) -> tuple[nx.Graph, list]:
         raise InputError(f"{path}: header declares {m_decl} edges but {m_seen} 'E' lines were found")
     if t_decl is not None and len(terminals) != t_decl:
         raise InputError(f"{path}: header declares {t_decl} terminals but {len(terminals)} 'T' lines were found")
+    _check_weights(G, path)
     return G, terminals
+
+
+def _check_weights(G: nx.Graph, path: Path) -> None:
+    """Refuse weights whose sums the solver cannot represent: inexact integers, or overflowing floats."""
+    weights = [d["weight"] for _, _, d in G.edges(data=True)]
+    if not weights:
+        return
+    if all(isinstance(w, int) for w in weights):
+        total = sum(weights)
+        if total >= EXACT_INT_LIMIT:
+            big = max(weights)
+            raise InputError(f"{path}: integer weights (up to {big:,}) sum to {total:,}, beyond 2**53 = "
+                             f"{EXACT_INT_LIMIT:,}: the solver's arithmetic would not be exact and a reported optimum "
+                             "could be wrong; scale the weights down (e.g. divide them by a common factor)")
+        return
+    try:
+        total = sum(float(w) for w in weights)
+    except OverflowError:  # an integer beyond the float range
+        total = math.inf
+    if not math.isfinite(total) or total > 1e300:
+        raise InputError(f"{path}: the edge weights (up to {max(weights):g}) sum beyond the floating-point range; "
+                         "scale the weights down")

@@ -1,0 +1,151 @@
+"""No input text becomes live markup: every tooltip and popup of the pages hovered in headless Chromium.
+
+The hostile city of ``hostile_city.py`` puts a payload into every text field
+that reaches the pages (kelurahan name and kecamatan, existing-fiber id and
+status, facility names/ids/kelurahan/subtype, the city's name, the scenario
+title, a price source).  Each payload, if it ever runs, records its tag in
+``window.__xss``.  The pages are opened with the network blocked, every layer
+of every map gets a ``mouseover`` and a ``click`` (which is what hovering and
+clicking do in Leaflet), and the tags that ran are collected.
+
+Fields whose escaping is still missing in ``planner/outputs/maps.py`` are
+marked ``xfail(strict=True)``: the test turns red once they are fixed, as a
+reminder to remove the mark.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hostile_city import XSS, write_city, write_scenario
+
+from planner.io.city import load_city
+from planner.model.scenario import load_scenario
+from planner.outputs.write import write_outputs
+from planner.plan import make_plan
+from planner.studies.target import target_plan
+
+pytestmark = pytest.mark.slow
+
+NO_NETWORK = (
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
+    "--proxy-server=127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+)
+FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-extensions", "--window-size=1400,1000")
+PAGES = ("map.html", "map_compare.html", "report.html")
+
+#: Every Leaflet layer of every map on the page: hover it, then click it; count what opened.
+HOVER_ALL = """
+var maps = Object.keys(window).map(function (k) { try { return window[k]; } catch (e) { return null; } })
+    .filter(function (v) { return v && window.L && v instanceof L.Map; });
+var tooltips = 0, popups = 0, layers = 0;
+maps.forEach(function (m) {
+  var all = [];
+  m.eachLayer(function (l) { all.push(l); });
+  all.forEach(function (l) {
+    if (!(l._path || l._icon || l.getLatLng)) { return; }
+    layers += 1;
+    var at = l.getLatLng ? l.getLatLng() : (l.getBounds ? l.getBounds().getCenter() : m.getCenter());
+    l.fire('mouseover', {latlng: at, layer: l}, true);
+    tooltips += document.querySelectorAll('.leaflet-tooltip').length > 0 ? 1 : 0;
+    l.fire('mouseout', {latlng: at, layer: l}, true);
+    l.fire('click', {latlng: at, layer: l}, true);
+    popups += document.querySelectorAll('.leaflet-popup-content').length > 0 ? 1 : 0;
+    m.closePopup();
+  });
+});
+return {maps: maps.length, layers: layers, tooltips: tooltips, popups: popups};
+"""
+
+
+def _find(*names: str) -> str | None:
+    for name in names:
+        found = shutil.which(name) or (f"/usr/bin/{name}" if Path(f"/usr/bin/{name}").exists() else None)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    binary, driver = _find("chromium", "chromium-browser"), _find("chromedriver")
+    if binary is None or driver is None:
+        pytest.skip("headless Chromium is not installed (`make setup-browser` installs it as root)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in FLAGS + NO_NETWORK:
+        options.add_argument(flag)
+    drv = webdriver.Chrome(service=Service(driver), options=options)
+    drv.set_page_load_timeout(60)
+    yield drv
+    drv.quit()
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("xss")
+    city = load_city(write_city(base / "city"))
+    plan = make_plan(city, load_scenario(write_scenario(base / "s.toml")), time_limit=5)
+    target = target_plan(city, plan.scenario, time_limit=5, seed=0, network=plan.network)
+    return write_outputs(plan, base / "out", target=target)
+
+
+@pytest.fixture(scope="module")
+def ran(chromium, pages) -> dict[str, dict]:
+    """Per page: the tags of the payloads that ran, the injected elements found, and what was hovered."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    out = {}
+    for name in PAGES:
+        chromium.get((pages / name).as_uri())
+        WebDriverWait(chromium, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        counts = chromium.execute_script(HOVER_ALL)
+        chromium.execute_script("return new Promise(function (r) { setTimeout(r, 300); })")  # let onerror fire
+        tags = chromium.execute_script("return window.__xss || []")
+        injected = chromium.execute_script("return document.querySelectorAll('img.xss, script.xss').length")
+        out[name] = {"tags": set(tags), "injected": injected, **counts}
+    return out
+
+
+def test_every_layer_was_hovered_and_clicked(ran):
+    for name in ("map.html", "map_compare.html"):
+        r = ran[name]
+        assert r["maps"] >= (2 if name == "map_compare.html" else 1), r
+        assert r["layers"] > 10 and r["tooltips"] > 5 and r["popups"] > 0, (name, r)
+
+
+def _ran_anywhere(ran: dict[str, dict], tag: str) -> list[str]:
+    return [page for page, r in ran.items() for t in r["tags"] if t == tag or t == f"{tag}-script"]
+
+
+PENDING = {  # field → where maps.py puts it unescaped (folium.GeoJsonTooltip renders raw properties)
+    "kelurahan.name": "maps.py _context_layers: GeoJsonTooltip(fields=['name', 'kecamatan']) of city.kelurahan",
+    "kelurahan.kecamatan": "maps.py _context_layers: GeoJsonTooltip(fields=['name', 'kecamatan']) of city.kelurahan",
+    "fiber.fiber_id": "maps.py _context_layers: GeoJsonTooltip(fields=['fiber_id', 'status']) of existing_fiber",
+    "fiber.status": "maps.py _context_layers: GeoJsonTooltip(fields=['fiber_id', 'status']) of existing_fiber",
+}
+
+
+@pytest.mark.parametrize("field", [
+    pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=f"maps.py escaping of {f}: pending outputs rewrite "
+                                                                f"({PENDING[f]})")) if f in PENDING else f
+    for f in XSS])
+def test_no_input_text_runs_as_markup(ran, field):
+    tag = XSS[field].rsplit(">", 1)[-1]
+    assert _ran_anywhere(ran, tag) == [], f"{field} ran as markup"
+
+
+def test_pages_hold_no_injected_elements_apart_from_pending_fields(ran):
+    pending_tags = {XSS[f].rsplit(">", 1)[-1] for f in PENDING}
+    for page, r in ran.items():
+        unexpected = {t.removesuffix("-script") for t in r["tags"]} - pending_tags
+        assert unexpected == set(), (page, unexpected)
