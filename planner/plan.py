@@ -39,7 +39,7 @@ from planner._i18n import label, tr
 from planner.io.city import City
 from planner.model.costs import Quantities, price_quantities, totals
 from planner.model.graph import edges_frame
-from planner.model.money import PaguCheck, RabTotals, pagu_check, phase_totals, rab_totals
+from planner.model.money import PaguCheck, RabTotals, pagu_check, phase_totals
 from planner.model.quantities import RoadRules, design_quantities
 from planner.model.network import Network, build_network
 from planner.model.sites import select_sites, site_status
@@ -189,9 +189,7 @@ class Plan:
 
         A phased plan sums the recap of each phase (one RAB per fiscal year).
         """
-        sc = self.scenario
-        return rab_totals(self.costs, ppn_rate=sc.ppn_rate, contingency_rate=sc.contingency_rate,
-                          non_construction=sc.non_construction)
+        return self.scenario.rab_totals(self.costs)
 
     def phase_rab_totals(self) -> dict[int, dict[str, RabTotals]]:
         """Recap of each phase (``{phase: {level: RabTotals}}``, phase 0 = not scheduled); ``{}`` unphased."""
@@ -557,12 +555,10 @@ def _budget_warnings(scenario: Scenario, costs: pd.DataFrame) -> tuple[str, ...]
     core = float(core_rows[lvl].sum())
     if core <= scenario.works_amount(ceiling):
         return ()
-    core_rab = rab_totals(core_rows, ppn_rate=scenario.ppn_rate, contingency_rate=scenario.contingency_rate,
-                          levels=(lvl,))[lvl].total
-    need = core_rab if scenario.budget_includes_ppn else round(core * (1 + scenario.contingency_rate))
+    core_rab = scenario.rab_totals(core_rows, levels=(lvl,))[lvl]
+    need = core_rab.total if scenario.budget_includes_ppn else core_rab.total - core_rab.ppn
     what = "pagu" if scenario.budget_idr is not None else "ceiling of phase 1"
-    rab = rab_totals(costs, ppn_rate=scenario.ppn_rate, contingency_rate=scenario.contingency_rate,
-                     levels=(lvl,))[lvl].total
+    rab = scenario.rab_totals(costs, levels=(lvl,))[lvl].total
     return (f"the {what} of {fmt_idr(ceiling, 'en')} is below the fixed cost of the core equipment "
             f"({fmt_idr(core, 'en')} at {lvl} prices, {fmt_idr(need, 'en')} with "
             f"{'PPN' if scenario.budget_includes_ppn else 'contingency'}): no site can be connected within it, "

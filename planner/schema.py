@@ -59,7 +59,7 @@ CITY_FILES: Mapping[str, tuple[bool, str]] = MappingProxyType({
 })
 
 #: Existing fiber is reused only along road pieces that run within this distance (metres) of it
-#: (the routing graph's rule, :data:`planner.model.graph.FIBER_BUFFER_M`); the readers warn about fiber
+#: (the routing graph's rule, :data:`planner.model.roadnet.FIBER_BUFFER_M`); the readers warn about fiber
 #: farther from every road.
 FIBER_ON_ROAD_M: float = 3.0
 #: Share of a fiber line that must lie within :data:`FIBER_ON_ROAD_M` of a road for it to count as on the roads.

@@ -23,14 +23,16 @@ from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
 from planner.projection import project
+from planner.schema import FIBER_ON_ROAD_M, FIBER_ON_ROAD_SHARE
 
 #: Coordinates closer than this (metres) are the same node.
 SNAP_M = 0.01
 #: An existing-fiber end within this distance of a road is snapped onto it.
 FIBER_SNAP_M = 10.0
-#: A road piece is existing fiber when this share of it lies within FIBER_BUFFER_M of a fiber line.
-FIBER_COVER = 0.9
-FIBER_BUFFER_M = 3.0
+#: A road piece is existing fiber when this share of it lies within FIBER_BUFFER_M of a fiber line (the rule
+#: lives in :mod:`planner.schema`, where the readers also take it to warn about fiber off the roads).
+FIBER_COVER = FIBER_ON_ROAD_SHARE
+FIBER_BUFFER_M = FIBER_ON_ROAD_M
 @dataclass(frozen=True)
 class FiberCover:
     """Existing fiber lines and the rule that marks a road piece as running under them."""

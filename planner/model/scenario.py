@@ -82,6 +82,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
+import pandas as pd
+
 from planner._errors import ScenarioError
 from planner.model.costs import DEFAULT_DEPLOYMENT
 from planner.model.graph import DEFAULT_MAX_GAP_M
@@ -91,6 +93,8 @@ from planner.model.money import (
     DEFAULT_PPN_RATE,
     NON_CONSTRUCTION_KEYS,
     NonConstructionItem,
+    RabTotals,
+    rab_totals,
 )
 from planner.schema import CATEGORIES, LEVELS, LINK_CLASSES, METHODS
 
@@ -319,6 +323,16 @@ class Scenario:
         shares = sum(float(item.rate) for item in self.non_construction if not item.lump) + self.contingency_rate
         slack = len(self.non_construction) + 2.0 if (shares or self.budget_includes_ppn) else 0.0
         return max(0.0, (dpp - lumps - slack) / (1.0 + shares))
+
+    def rab_totals(self, costs: pd.DataFrame, levels: Sequence[str] = LEVELS) -> dict[str, RabTotals]:
+        """The RAB recap of a cost table under this scenario: its non-construction items, contingency and PPN.
+
+        The one place where a scenario's rates meet a cost table (the plan's
+        recap, phase sheets, budget warnings); with PPN excluded from the
+        pagu, the recap still carries PPN (the RAB always does).
+        """
+        return rab_totals(costs, ppn_rate=self.ppn_rate, contingency_rate=self.contingency_rate,
+                          non_construction=self.non_construction, levels=levels)
 
     def with_categories(self, categories: Sequence[str]) -> Scenario:
         """Copy selecting ``categories`` (Indonesian names accepted; ``planner plan --categories``)."""

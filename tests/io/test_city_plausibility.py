@@ -9,7 +9,7 @@ from shapely.geometry import box
 from planner._errors import DataErrors
 from planner.io.city import load_city
 from planner.io.validate import validate_paths
-from planner.model import graph
+from planner.model import roadnet as graph  # the routing graph's fiber rule
 from planner.plan import make_plan
 from planner.schema import FIBER_ON_ROAD_M, FIBER_ON_ROAD_SHARE
 
