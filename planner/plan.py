@@ -34,22 +34,22 @@ import numpy as np
 import pandas as pd
 
 from planner import gaps as _gaps
-from planner._format import fmt_idr, fmt_num
-from planner._i18n import label, tr
+from planner._format import fmt_num
+from planner._i18n import tr
 from planner.io.city import City
 from planner.model.costs import Quantities, price_quantities, totals
 from planner.model.graph import edges_frame
 from planner.model.money import PaguCheck, RabTotals, pagu_check, phase_totals, rab_totals
 from planner.model.quantities import RoadRules, design_quantities
 from planner.model.network import Network, build_network
-from planner.model.sites import select_sites, site_status
+from planner.model.sites import select_sites, site_reasons, site_status
 from planner.model.scenario import Scenario
 from planner.projection import WGS84
 from planner.schema import CATEGORIES, LEVELS
 from planner.steiner import SteinerResult, steiner_tree
 from planner.whatif.budgeted import BudgetOutcome, PhaseOutcome, budgeted_design, phase_costs
 from planner.whatif.fallback import COLUMNS as FALLBACK_COLUMNS
-from planner.whatif.fallback import FallbackOutcome, propose_fallback
+from planner.whatif.fallback import FallbackOutcome, link_reasons, propose_fallback
 from planner.whatif.resilience import ResilienceOutcome, protect_design
 from planner.whatif.tco import TcoOutcome, build_vs_lease
 
@@ -256,6 +256,13 @@ class Plan:
         return SolveStatus("cost", bool(s.optimal), 0.0 if s.optimal else round(100 * s.gap, 4),
                            "proof" if s.optimal else "work_limit")
 
+    def gaps_table(self, lang: str = "id") -> pd.DataFrame:
+        """The content of ``gaps.csv``, every reason in ``lang`` (:func:`planner.gaps.gaps_table`)."""
+        fb = self.fallback
+        links = link_reasons(fb, self.sites, self.scenario.fallback_max_link_m, lang) if fb is not None else None
+        return _gaps.gaps_table(self.sites, self.opd_table(), lang=lang, fallback_reasons=links,
+                                reasons=site_reasons(self.sites, self.scenario, lang))
+
     def by_category(self) -> pd.DataFrame:
         """Selected and connected sites per category."""
         return _gaps.by_category(self.sites)
@@ -387,9 +394,7 @@ def _solve(
     out_mask = sites["id"].isin(list(bd.left_out))
     sites.loc[out_mask, "status"] = "over_budget"
     sites["extra_cost_idr"] = sites["id"].map(bd.left_out).round(0)
-    level = label("level", scenario.budget_level)
-    sites.loc[out_mask, "reason"] = [tr("reason.over_budget", cost=fmt_idr(bd.left_out[i]), level=level)
-                                     for i in sites.loc[out_mask, "id"]]
+    sites.loc[out_mask, "reason"] = site_reasons(sites[out_mask], scenario)
     if scenario.phase_ceilings:
         sites["phase"] = sites["id"].map(bd.site_phase).fillna(0).astype(int)
         sites.loc[sites["id"] == core_id, "phase"] = 1
@@ -511,6 +516,7 @@ def make_plan(
     for u, v, k in design.edges:
         tree.add_edge(u, v, k, **G.edges[u, v, k])
     sites["road_dist_m"] = _gaps.road_distance_to_backbone(G, tree, net.site_nodes, sites)
+    sites["road_gap_m"] = _gaps.road_gap_on_path(G, design.edges, net.site_nodes[core_id], net.site_nodes, sites)
     timings["total"] = time.perf_counter() - t0
     return Plan(
         city=city,

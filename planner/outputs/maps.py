@@ -30,6 +30,7 @@ from planner.outputs.map_layers import (
     METHOD_COLORS,
     PHASE_COLORS,
     RADIO_STYLES,
+    ROAD_GAP_COLOR,
     STATUS_COLORS,
     TARGET_COLOR,
     context_layers,
@@ -184,6 +185,9 @@ def legend_html(plan: Plan, lang: str, target: Plan | None = None) -> str:
             if kind in kinds:
                 color, dash = RADIO_STYLES[kind]
                 lines.append((color, tr(f"map.radio_{kind}", lang), dash))
+    bb = plan.backbone
+    if "gap" in bb.columns and bb["gap"].fillna(False).astype(bool).any():
+        lines.append((ROAD_GAP_COLOR, tr("map.road_gap_legend", lang), "2 4"))
     if target is not None and target is not plan:
         lines.append((TARGET_COLOR, tr("map.target_short", lang), ""))
     items += [_line_key(color, text, dash) for color, text, dash in lines]

@@ -25,10 +25,10 @@ import pandas as pd
 from planner._errors import PlannerError
 from planner._format import csv_cell
 from planner._i18n import check_lang, cite
-from planner.gaps import gaps_table
 from planner.outputs.maps import write_maps
 from planner.outputs.peers import write_peers
 from planner.outputs.rab import write_rab
+from planner.outputs.rab_notes import describe_item
 from planner.outputs.report import write_report
 from planner.outputs.static_map import write_static_map
 from planner.plan import Plan
@@ -90,6 +90,16 @@ def ladder_rows(ladder: CostLadder) -> pd.DataFrame:
         row["optimal"] = s.optimal
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def backbone_rows(plan: Plan) -> gpd.GeoDataFrame:
+    """The design's edges as written to ``backbone.geojson``; ``gap`` is True on a link across a gap in the road
+    data ("celah data jalan": a straight line whose real route must be surveyed)."""
+    bb = plan.backbone
+    cols = [c for c in ("part", "status", "method", "road_class", "length_m", "cost_base", "site_id", "fiber_id",
+                        "geometry") if c in bb.columns]
+    gap = bb["gap"].fillna(False).astype(bool) if "gap" in bb.columns else False
+    return bb[cols].assign(gap=gap)
 
 
 def _write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
@@ -172,14 +182,13 @@ def write_outputs(
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; outputs are ordinary files
     try:
         write_maps(plan, tmp, lang=lang, target=target)
-        bb = plan.backbone[[c for c in ("part", "status", "method", "road_class", "length_m", "cost_base",
-                                        "site_id", "fiber_id", "geometry") if c in plan.backbone.columns]]
-        _write_geojson(bb, tmp / "backbone.geojson")
-        gaps = gaps_table(plan.sites, plan.opd_table())
+        _write_geojson(backbone_rows(plan), tmp / "backbone.geojson")
+        gaps = plan.gaps_table(lang)
         site_rows = gaps.iloc[:len(plan.sites)]
         fac = gpd.GeoDataFrame(site_rows, geometry=plan.sites.geometry.values, crs=WGS84)
         _write_geojson(fac, tmp / "facilities.geojson")
-        _write_csv(plan.costs.assign(source=[cite(str(x), lang) for x in plan.costs["source"]]), tmp / "costs.csv")
+        _write_csv(plan.costs.assign(description=[describe_item(r, lang) for r in plan.costs.to_dict("records")],
+                                     source=[cite(str(x), lang) for x in plan.costs["source"]]), tmp / "costs.csv")
         _write_csv(gaps, tmp / "gaps.csv")
         plan.by_category().to_csv(tmp / "gaps_by_category.csv")
         plan.by_kelurahan().to_csv(tmp / "gaps_by_kelurahan.csv")
