@@ -12,7 +12,10 @@ a connection that depends on such a straight link needs a survey.
 Coverage is also counted **by OPD** (:func:`opd_table`): every OPD of the
 city's ``opd.csv`` is housed in a site (its ``site_id``) or has no known
 location at all; an OPD counts as connected when its site is.  The three
-kecamatan rows of opd.csv are counted as kantor camat, not as OPD.
+kecamatan rows of opd.csv are counted as kantor camat, not as OPD.  A city
+without an OPD list (a folder made by ``planner city init`` has none) counts
+its sites of category ``opd`` instead (e.g. the Kantor Bupati), and says so:
+:func:`opd_basis` names the basis every output states beside the count.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from planner.schema import CATEGORIES
 
 #: Status of an OPD whose office has neither coordinates nor a site in facilities.csv.
 NO_LOCATION = "no_location"
+#: Basis of the OPD count: the city's OPD list (opd.csv), or, without one, its sites of category ``opd``.
+OPD_BASES: tuple[str, ...] = ("opd_list", "opd_sites")
 #: Columns of :func:`opd_table`.
 OPD_COLUMNS: tuple[str, ...] = ("opd_id", "name", "short_name", "site_id", "site_name", "selected", "status")
 
@@ -121,8 +126,16 @@ def by_kelurahan(sites: pd.DataFrame) -> pd.DataFrame:
     return _count(s, "kelurahan")
 
 
+def opd_basis(opd: pd.DataFrame | None) -> str:
+    """``opd_list`` when the city's OPD list is usable (it has ``site_id``), else ``opd_sites``."""
+    return "opd_list" if opd is not None and len(opd) and "site_id" in opd.columns else "opd_sites"
+
+
 def opd_table(opd: pd.DataFrame, sites: pd.DataFrame, categories: tuple[str, ...] = CATEGORIES) -> pd.DataFrame:
     """Every OPD of ``opd.csv`` with the site it is housed in and its status in a plan.
+
+    Without a usable OPD list (:func:`opd_basis` ``opd_sites``) every site of
+    category ``opd`` counts as one OPD office, housed in itself.
 
     Parameters
     ----------
@@ -141,8 +154,12 @@ def opd_table(opd: pd.DataFrame, sites: pd.DataFrame, categories: tuple[str, ...
         :data:`NO_LOCATION` when the OPD has no site.  Rows housed in a
         kantor camat (the kecamatan) are left out.
     """
-    if opd is None or not len(opd) or "site_id" not in opd.columns:
-        return pd.DataFrame(columns=list(OPD_COLUMNS))
+    if opd_basis(opd) == "opd_sites":
+        own = sites[sites["category"] == "opd"]
+        return pd.DataFrame({"opd_id": own["id"].astype(str), "name": own["name"].astype(str),
+                             "short_name": own["name"].astype(str), "site_id": own["id"].astype(str),
+                             "site_name": own["name"].astype(str), "selected": own["selected"].astype(bool),
+                             "status": own["status"].astype(str)}, columns=list(OPD_COLUMNS)).reset_index(drop=True)
     by_id = sites.set_index("id")
     rows = []
     for rec in opd.to_dict("records"):
@@ -160,10 +177,16 @@ def opd_table(opd: pd.DataFrame, sites: pd.DataFrame, categories: tuple[str, ...
     return pd.DataFrame(rows, columns=list(OPD_COLUMNS))
 
 
-def opd_summary(table: pd.DataFrame) -> dict[str, object]:
-    """OPD counts of :func:`opd_table`: total, connected, per status, and the OPD without a location."""
+def opd_count_text(connected: int, total: int, basis: str, lang: str = "id") -> str:
+    """"OPD terhubung n dari m (basis)" in ``lang``: the one wording of the OPD count, with its basis."""
+    return tr("common.opd_connected", lang, n=connected, total=total, basis=tr(f"common.opd_basis_{basis}", lang))
+
+
+def opd_summary(table: pd.DataFrame, basis: str = "opd_list") -> dict[str, object]:
+    """OPD counts of :func:`opd_table`: total, connected, per status, the OPD without a location, and the basis."""
     status = table["status"].astype(str)
     return {
+        "basis": basis,
         "total": int(len(table)),
         "connected": int((status == "connected").sum()),
         "by_status": {str(k): int(v) for k, v in status.value_counts().sort_index().items()},
@@ -175,8 +198,8 @@ def opd_summary(table: pd.DataFrame) -> dict[str, object]:
 #: Columns of ``gaps.csv``, in order (fallback columns are empty when the plan proposes none).
 GAP_COLUMNS: tuple[str, ...] = (
     "id", "name", "category", "subtype", "kelurahan", "kecamatan", "selected", "status", "reason", "drop_m",
-    "road_dist_m", "nearest_road_m", "network_m", "road_gap_m", "location_quality", "flags", "opd", "opd_count", "fallback", "fallback_to", "fallback_link_m",
-    "fallback_in_costs", "fallback_reason", "connected",
+    "road_dist_m", "nearest_road_m", "network_m", "road_gap_m", "location_quality", "flags", "opd", "opd_count",
+    "fallback", "fallback_to", "fallback_link_m", "fallback_in_costs", "fallback_reason", "connected",
 )
 
 

@@ -213,8 +213,13 @@ class Plan:
         return ()
 
     def opd_table(self) -> pd.DataFrame:
-        """Every OPD of the city's opd.csv with its site and status (:func:`planner.gaps.opd_table`)."""
+        """Every OPD of opd.csv (else every ``opd`` site) with its site and status (:func:`planner.gaps.opd_table`)."""
         return _gaps.opd_table(self.city.opd, self.sites, tuple(self.scenario.categories))
+
+    @property
+    def opd_basis(self) -> str:
+        """What the OPD count is based on: ``opd_list`` (opd.csv) or ``opd_sites`` (:func:`planner.gaps.opd_basis`)."""
+        return _gaps.opd_basis(self.city.opd)
 
     @property
     def backbone_km(self) -> float:
@@ -299,7 +304,7 @@ class Plan:
             "rab_rates": {"ppn": self.scenario.ppn_rate, "contingency": self.scenario.contingency_rate,
                           "non_construction": {i.key: {"rate": i.rate, "lump_idr": i.lump_idr, "basis": i.basis}
                                                for i in self.scenario.non_construction}},
-            "opd": _gaps.opd_summary(self.opd_table()),
+            "opd": _gaps.opd_summary(self.opd_table(), self.opd_basis),
             "by_category": {c: {"total": int(r["total"]), "connected": int(r["connected"])}
                             for c, r in self.by_category().iterrows()},
             "by_kelurahan": {k: {"total": int(r["total"]), "connected": int(r["connected"])}

@@ -299,12 +299,12 @@ def radio_layer(m: folium.Map, plan: Plan, lang: str) -> int:
     return len(links)
 
 
-def target_layer(m: folium.Map, target: Plan, lang: str, show: bool) -> None:
-    """The target level's new network and sites, in its own colour."""
+def target_layer(m: folium.Map, target: Plan, lang: str, show: bool, title: str = "") -> None:
+    """The target level's new network and sites, in its own colour; ``title`` states the level."""
     bb = target.backbone
     s = target.summary()
-    name = tr("map.target_layer", lang, title=tr("map.target", lang), km=fmt_num(s["backbone_km"], 1, lang),
-              n=s["sites_connected"], cost=fmt_idr(s["cost_idr"]["base"], lang))
+    name = tr("map.target_layer", lang, title=title or tr("map.target_short", lang), city=target.city.name,
+              km=fmt_num(s["backbone_km"], 1, lang), n=s["sites_connected"], cost=fmt_idr(s["cost_idr"]["base"], lang))
     fg = folium.FeatureGroup(name=name, show=show)
     if len(bb):
         sub = _formatted(bb[bb["status"] == "new"].assign(length_m=lambda d: d["length_m"].astype(float)), lang)

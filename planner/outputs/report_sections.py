@@ -14,7 +14,7 @@ import pandas as pd
 
 from planner._format import esc, fmt_idr, fmt_num, fmt_rate
 from planner._i18n import label, tr
-from planner.gaps import NO_LOCATION
+from planner.gaps import NO_LOCATION, opd_count_text
 from planner.model.money import terbilang
 from planner.model.sites import site_reason
 from planner.outputs.rab_items import group_order
@@ -73,7 +73,7 @@ def coverage(plan: Plan, lang: str) -> str:
     opd = plan.opd_table()
     if len(opd):
         n_conn = int((opd["status"] == "connected").sum())
-        out.append(f"<h3>{esc(tr('common.opd_connected', lang, n=n_conn, total=len(opd)))}</h3>")
+        out.append(f"<h3>{esc(opd_count_text(n_conn, len(opd), plan.opd_basis, lang))}</h3>")
         missing = opd[opd["status"] != "connected"]
         rows = []
         for rec in missing.to_dict("records"):
@@ -84,7 +84,7 @@ def coverage(plan: Plan, lang: str) -> str:
         if rows:
             out.append(table([_t("opd_short", lang), _t("name", lang), _t("opd_site", lang), _t("reason", lang)],
                              rows))
-        out.append(f"<p class=\"note\">{esc(_t('opd_note', lang))}</p>")
+        out.append(f"<p class=\"note\">{esc(_t(f'opd_note_{plan.opd_basis}', lang, n=len(opd)))}</p>")
     return "".join(out)
 
 

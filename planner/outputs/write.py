@@ -34,6 +34,7 @@ from planner.outputs.static_map import write_static_map
 from planner.plan import Plan
 from planner.projection import WGS84
 from planner.studies.ladder import CostLadder
+from planner.studies.same_method import SameMethodTable, area_target_text, write_same_method
 
 #: Files every run writes (others, e.g. rab.xlsx, are added by their writers).
 CORE_FILES: tuple[str, ...] = (
@@ -137,6 +138,7 @@ def write_outputs(
     ladder: CostLadder | None = None,
     peers_path: str | Path | None = None,
     extra: Callable[[Plan, Path, str], None] | None = None,
+    same_method: SameMethodTable | None = None,
 ) -> Path:
     """Write every output of ``plan`` (and of the studies given) into the folder ``out``, atomically.
 
@@ -161,10 +163,17 @@ def write_outputs(
         the caller: written as ``ladder.csv``, into ``summary.json`` and the
         report; None: none.
     peers_path
-        Peer table for the comparison; default ``geodata/peers/peers.csv``.
+        Peer table for the comparison; default ``geodata/peers/peers.csv``
+        (its rows are shown only when it has a row for the plan's area:
+        :func:`planner.studies.peers.relevant_peers`).
     extra
         Called as ``extra(plan, tmp_dir, lang)`` to add more files before the
         folder is published.
+    same_method
+        The same-method comparison (:func:`planner.studies.same_method.compare_areas`),
+        run by the caller: written as ``same_method.csv``/``.json``, into
+        ``summary.json``, the peer table, the report and ``map_compare.html``,
+        and it states the target "as planned for" another area; None: none.
 
     Returns
     -------
@@ -181,7 +190,7 @@ def write_outputs(
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; outputs are ordinary files
     try:
-        write_maps(plan, tmp, lang=lang, target=target)
+        write_maps(plan, tmp, lang=lang, target=target, same_method=same_method)
         _write_geojson(backbone_rows(plan), tmp / "backbone.geojson")
         gaps = plan.gaps_table(lang)
         site_rows = gaps.iloc[:len(plan.sites)]
@@ -195,11 +204,16 @@ def write_outputs(
         if ladder is not None:
             _write_csv(ladder_rows(ladder), tmp / "ladder.csv")
             summary["ladder"] = ladder_rows(ladder).to_dict("records")
-        write_proposal(plan, tmp, lang=lang, peers_path=peers_path, ladder=ladder)
+        write_proposal(plan, tmp, lang=lang, peers_path=peers_path, ladder=ladder, same_method=same_method)
+        if same_method is not None:
+            write_same_method(same_method, tmp)
+            summary["same_method"] = json.loads((tmp / "same_method.json").read_text(encoding="utf-8"))
         if extra is not None:
             extra(plan, tmp, lang)
         if target is not None:
             summary["target"] = _target_summary(target)
+            summary["target"]["statement"] = area_target_text(same_method, str(plan.city.name), str(plan.city.code),
+                                                              lang)
         write_json(summary, tmp / "summary.json")
         write_json(_run_info(plan, target), tmp / "run.json")
         (tmp / MARKER).write_text("written by planner\n", encoding="utf-8")
@@ -239,7 +253,7 @@ def _version() -> str:
 
 
 def write_proposal(plan: Plan, folder: Path, *, lang: str = "id", peers_path: str | Path | None = None,
-                   ladder: CostLadder | None = None) -> None:
+                   ladder: CostLadder | None = None, same_method: SameMethodTable | None = None) -> None:
     """Write the proposal files (:data:`PROPOSAL_FILES`) of ``plan`` into ``folder``.
 
     The static map and the peer chart are written first; the report embeds them.
@@ -248,8 +262,9 @@ def write_proposal(plan: Plan, folder: Path, *, lang: str = "id", peers_path: st
     """
     write_static_map(plan, folder / "map.png", lang=lang)
     write_rab(plan, folder / "rab.xlsx", lang=lang)
-    table = write_peers(plan, folder, lang=lang, peers_path=peers_path)
-    write_report(plan, folder, lang=lang, peers_table=table, ladder=ladder)
+    table = write_peers(plan, folder, lang=lang, peers_path=peers_path, same_method=same_method)
+    write_report(plan, folder, lang=lang, peers_table=table, ladder=ladder, same_method=same_method,
+                 peers_path=peers_path)
 
 
 def _publish(tmp: Path, out: Path) -> None:
