@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/planner plan --out $(OUT) --force --ladder
+	$(BIN)/planner plan --out $(OUT) --force --ladder --same-method sidoarjo
 
 # Headless Chromium for tests/outputs/test_browser.py, from Debian; where it cannot be installed the test skips and says so.
 setup-browser:

@@ -191,9 +191,11 @@ def print_plan(p: Plan, lang: str) -> None:
     t.add_column(tr("cli.figure", lang))
     t.add_column(tr("cli.value", lang), justify="right")
     illus = " " + tr("cli.illustrative", lang) if "illustrative" in s["existing_fiber_status"] else ""
-    t.add_row(tr("cli.existing_km", lang), fmt_num(s["existing_fiber_km"], 2, lang) + illus)
+    if s["existing_fiber_status"]:  # nothing is said about existing fiber where the area has none
+        t.add_row(tr("cli.existing_km", lang), fmt_num(s["existing_fiber_km"], 2, lang) + illus)
     t.add_row(tr("cli.new_km", lang), fmt_num(s["backbone_km"], 2, lang))
-    t.add_row(tr("cli.reused_km", lang), fmt_num(s["reused_km"], 2, lang))
+    if s["existing_fiber_status"]:
+        t.add_row(tr("cli.reused_km", lang), fmt_num(s["reused_km"], 2, lang))
     t.add_row(tr("cli.drop_km", lang), fmt_num(s["drop_km"], 2, lang))
     t.add_row(tr("cli.sites", lang), f"{s['sites_connected']} / {s['sites_total']}")
     if s["opd"]["total"]:

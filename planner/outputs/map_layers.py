@@ -218,6 +218,8 @@ def network_layers(m: folium.Map, plan: Plan, lang: str) -> None:
     ]
     for name, mask, color_key, weight in layers:
         sub = bb[mask]
+        if color_key == "existing" and not len(plan.city.existing_fiber):
+            continue  # nothing is said about existing fiber where the area has none
         # with phases, the phase layers below carry the colours; method layers stay switchable
         fg = folium.FeatureGroup(name=f"{name} ({fmt_num(sub['length_m'].sum() / 1000, 2, lang)} km)",
                                  show=not phases or color_key == "existing")

@@ -48,6 +48,7 @@ from planner.outputs.map_layers import (
 )
 from planner.outputs.offline import save_offline
 from planner.outputs.same_method import same_method_html
+from planner.outputs.sources import fiber_note, is_illustrative
 from planner.plan import Plan
 from planner.projection import WGS84
 from planner.studies.same_method import SameMethodTable, area_target_text
@@ -207,9 +208,11 @@ def legend_html(plan: Plan, lang: str, target: Plan | None = None) -> str:
     lines = [
         (METHOD_COLORS["underground"], tr("map.new_ug", lang), ""),
         (METHOD_COLORS["aerial"], tr("map.new_aerial", lang), ""),
-        (METHOD_COLORS["existing"], tr("map.existing", lang) + " / " + tr("map.reused", lang).lower(), "8 6"),
         (METHOD_COLORS["drop"], tr("map.drops", lang), ""),
     ]
+    if len(plan.city.existing_fiber):
+        lines.insert(2, (METHOD_COLORS["existing"], tr("map.existing", lang) + " / " + tr("map.reused", lang).lower(),
+                         "8 6"))
     lines += [(phase_color(ph), f"{tr('map.phase', lang)} {ph}", "") for ph in plan_phases(plan)]
     fb = plan.fallback
     if fb is not None:
@@ -225,8 +228,7 @@ def legend_html(plan: Plan, lang: str, target: Plan | None = None) -> str:
     if target is not None and target is not plan:
         lines.append((TARGET_COLOR, tr("map.target_short", lang), ""))
     items += [_line_key(color, text, dash) for color, text, dash in lines]
-    fiber = plan.city.existing_fiber
-    if len(fiber) and "illustrative" in set(fiber["status"].astype(str)):
+    if is_illustrative(plan.city.existing_fiber):
         items.append(f"<div><i>{esc(tr('map.existing', lang))}: {esc(tr('common.illustrative', lang))}</i></div>")
     items.append(f"<div><i>{esc(tr('map.quality_note', lang))}</i></div>")
     return (
@@ -240,15 +242,13 @@ def panel_html(plan: Plan, lang: str, target: Plan | None = None, statement: str
     """The panel "today vs plan": km, sites, OPD (with those that have no location), cost, RAB total, solver."""
     s = plan.summary()
     cost = s["cost_idr"]
-    fiber = plan.city.existing_fiber
-    illus = len(fiber) and "illustrative" in set(fiber["status"].astype(str))
-    today = f"{fmt_num(s['existing_fiber_km'], 1, lang)} km"
-    today_note = " (CCTV; " + tr("common.illustrative", lang) + ")" if illus else ""
+    note = fiber_note(plan, lang)
+    today = f"{fmt_num(s['existing_fiber_km'], 1, lang)} km" + (f" ({note})" if note else "")
     n_unplaced = int((plan.sites["selected"] & ~plan.sites["placed"]).sum())
     opd = s["opd"]
     rows = [
         f"<b>{esc(tr('map.scenario', lang))}:</b> {esc(s['scenario_title'])}",
-        f"<b>{esc(tr('map.today', lang))}:</b> {today}{esc(today_note)}",
+        *([f"<b>{esc(tr('map.today', lang))}:</b> {esc(today)}"] if len(plan.city.existing_fiber) else []),
         f"<b>{esc(tr('map.plan', lang))}:</b> {fmt_num(s['backbone_km'], 1, lang)} {esc(tr('common.km_new', lang))} + "
         f"{fmt_num(s['reused_km'], 1, lang)} {esc(tr('common.km_reused', lang))} + {fmt_num(s['drop_km'], 1, lang)} "
         f"{esc(tr('common.km_drop', lang))}",

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from planner._format import fmt_idr, fmt_num, fmt_pct, fmt_rate
-from planner._i18n import label, tr
+from planner._i18n import cite, label, tr
 from planner.gaps import opd_count_text
 from planner.io.regional import RegionalPrices
 from planner.model.costs import describe
@@ -32,6 +32,15 @@ def describe_item(rec: Mapping[str, Any], lang: str) -> str:
     if lang == "id" or describe(str(rec["item"]), "", "en") == str(rec["item"]):
         return str(rec["description"])
     return describe(str(rec["item"]), str(rec["road_class"]), "en")
+
+
+def source_text(text: str, lang: str) -> str:
+    """A cost row's source (or one reference of it) in ``lang``: the planner's own sentence for fallback links
+    from the label catalogue, a citation of the data through :func:`planner._i18n.cite`."""
+    for key in ("fallback.cost_source", "fallback.cost_source_scenario"):
+        if text == tr(key, "id"):
+            return tr(key, lang)
+    return cite(text, lang)
 
 
 def price_sources(costs: pd.DataFrame) -> list[str]:
@@ -150,5 +159,5 @@ def notes(plan: Plan, lang: str = "id") -> list[tuple[str, str]]:
     return out
 
 
-__all__ = ["SOURCE_SEPARATOR", "describe_item", "nonconst_basis", "notes", "price_sources", "regional_text",
-           "source_numbers"]
+__all__ = ["SOURCE_SEPARATOR", "describe_item", "nonconst_basis", "notes", "price_file", "price_sources",
+           "regional_text", "source_numbers", "source_text"]

@@ -81,14 +81,15 @@ def _key_figures(plan: Plan, lang: str) -> str:
     s = plan.summary()
     rab = s["rab_rounded_idr"]
     opd = s["opd"]
+    has_fiber = bool(len(plan.city.existing_fiber))  # nothing is said about existing fiber where there is none
     kpis = [
         (_t("sites", lang), f"{s['sites_connected']} {tr('common.of', lang)} {s['sites_total']}"),
         (_t("opd", lang, basis=tr(f"common.opd_basis_{opd['basis']}", lang)),
          f"{opd['connected']} {tr('common.of', lang)} {opd['total']}"),
         (_t("new_km", lang), f"{fmt_num(plan.backbone_km, 1, lang)} km"),
-        (_t("reused_km", lang), f"{fmt_num(plan.reused_km, 1, lang)} km"),
+        *([(_t("reused_km", lang), f"{fmt_num(plan.reused_km, 1, lang)} km")] if has_fiber else []),
         (_t("drop_km", lang), f"{fmt_num(plan.drop_km, 1, lang)} km"),
-        (_t("existing_km", lang), f"{fmt_num(plan.existing_km, 1, lang)} km"),
+        *([(_t("existing_km", lang), f"{fmt_num(plan.existing_km, 1, lang)} km")] if has_fiber else []),
         (_t("cost_works", lang), fmt_idr(s["cost_idr"]["base"], lang)),
         (_t("cost_total", lang), fmt_idr(rab["base"], lang)),
         (_t("cost_range", lang), " / ".join(fmt_idr(rab[lvl], lang) for lvl in ("low", "base", "high"))),

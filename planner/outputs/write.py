@@ -24,11 +24,11 @@ import pandas as pd
 
 from planner._errors import PlannerError
 from planner._format import csv_cell
-from planner._i18n import check_lang, cite
+from planner._i18n import check_lang
 from planner.outputs.maps import write_maps
 from planner.outputs.peers import write_peers
 from planner.outputs.rab import write_rab
-from planner.outputs.rab_notes import describe_item
+from planner.outputs.rab_notes import describe_item, source_text
 from planner.outputs.report import write_report
 from planner.outputs.static_map import write_static_map
 from planner.plan import Plan
@@ -197,7 +197,7 @@ def write_outputs(
         fac = gpd.GeoDataFrame(site_rows, geometry=plan.sites.geometry.values, crs=WGS84)
         _write_geojson(fac, tmp / "facilities.geojson")
         _write_csv(plan.costs.assign(description=[describe_item(r, lang) for r in plan.costs.to_dict("records")],
-                                     source=[cite(str(x), lang) for x in plan.costs["source"]]), tmp / "costs.csv")
+                                     source=[source_text(str(x), lang) for x in plan.costs["source"]]), tmp / "costs.csv")
         _write_csv(gaps, tmp / "gaps.csv")
         plan.by_category().to_csv(tmp / "gaps_by_category.csv")
         plan.by_kelurahan().to_csv(tmp / "gaps_by_kelurahan.csv")
