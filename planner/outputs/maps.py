@@ -148,7 +148,7 @@ def compare_map(plan: Plan, target: Plan, lang: str = "id", same_method: SameMet
             f"border-radius:4px;font:13px/1.4 sans-serif;max-width:38%'><b>{esc(title)}</b><br>{esc(text)}</div>"))
     if same_method is not None and same_method.rows:  # the figures side by side, collapsible
         cell = "border:1px solid #ccc;padding:1px 4px;font:10px/1.25 sans-serif;white-space:nowrap"
-        head = "border:1px solid #ccc;padding:1px 4px;font:bold 10px/1.2 sans-serif;max-width:7em"
+        head = "border:1px solid #ccc;padding:1px 4px;font:bold 10px/1.2 sans-serif;max-width:8em;overflow-wrap:break-word"
         root.html.add_child(Element(
             "<details open id='planner-same-method' style='position:absolute;bottom:28px;right:8px;z-index:9999;"
             "background:white;padding:4px 8px;border:1px solid #888;border-radius:4px;max-width:74%;overflow:auto;"
