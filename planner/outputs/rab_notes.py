@@ -154,7 +154,7 @@ def notes(plan: Plan, lang: str = "id") -> list[tuple[str, str]]:
     out.append((tr("rabnotes.volumes_topic", lang),
                 tr("rabnotes.volumes", lang, crs=plan.city.crs,
                    gaps=tr("rabnotes.volumes_gaps", lang, m=fmt_num(gap_m, 0, lang)) if gap_m > 0 else "")))
-    out.append((tr("rabnotes.sources_topic", lang), sources_line(plan, lang)))
+    out.append((tr("rabnotes.sources_topic", lang), sources_line(plan, lang, title=False)))
     out.append((tr("rabnotes.codes_topic", lang), tr("rabnotes.codes", lang)))
     return out
 

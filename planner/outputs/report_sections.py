@@ -219,7 +219,7 @@ def peers_section(peers_table: pd.DataFrame, lang: str) -> str:
         ])
         classes.append("subject" if rec["row_type"] != "peer" else "")
     return (f"<h2>{esc(_t('peers', lang))}</h2>"
-            + table([_t(k, lang) for k in ("region", "fiber_km", "year", "opd", "villages", "per10k", "perkm2")],
+            + table([_t(k, lang) for k in ("region", "fiber_km", "year", "opd_col", "villages", "per10k", "perkm2")],
                     rows, classes))
 
 

@@ -46,15 +46,19 @@ def layer_text(citations: Sequence[Citation], lang: str = "id", unit: str = "", 
     return "; ".join(shown)
 
 
-def sources_line(plan: Plan, lang: str = "id", sources: AreaSources | None = None) -> str:
-    """Every data source of the plan's area in one paragraph, then the projection and where the prices are."""
+def sources_line(plan: Plan, lang: str = "id", sources: AreaSources | None = None, *, title: bool = True) -> str:
+    """Every data source of the plan's area in one paragraph, then the projection and where the prices are.
+
+    ``title``: begin with "Sumber data —" (False where the text already sits under that heading).
+    """
     src = sources if sources is not None else area_sources(plan.city)
     parts = [tr("sources.boundaries", lang, text=layer_text(src.boundaries, lang)),
              tr("sources.roads", lang, text=layer_text(src.roads, lang)),
              tr("sources.sites", lang, text=layer_text(src.sites, lang, tr("sources.unit_sites", lang)))]
     if len(plan.city.existing_fiber):
         parts.append(tr("sources.fiber", lang, text=layer_text(src.fiber, lang)))
-    return tr("sources.line", lang, parts="; ".join(parts), crs=plan.city.crs)
+    body = tr("sources.body", lang, parts="; ".join(parts), crs=plan.city.crs)
+    return tr("sources.line", lang, body=body) if title else body
 
 
 def fiber_statuses(fiber: gpd.GeoDataFrame) -> list[str]:
