@@ -119,10 +119,10 @@ def by_category(sites: pd.DataFrame) -> pd.DataFrame:
     return _count(sites, "category", list(CATEGORIES))
 
 
-def by_kelurahan(sites: pd.DataFrame) -> pd.DataFrame:
-    """Selected, placed and connected sites per kelurahan (``(luar kota)`` for sites outside it)."""
+def by_kelurahan(sites: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """Selected, placed and connected sites per kelurahan ("(luar kota / tanpa lokasi)" for sites outside one)."""
     s = sites.copy()
-    s["kelurahan"] = s["kelurahan"].replace("", "(luar kota / tanpa lokasi)")
+    s["kelurahan"] = s["kelurahan"].replace("", tr("common.no_kelurahan", lang))
     return _count(s, "kelurahan")
 
 

@@ -272,9 +272,9 @@ class Plan:
         """Selected and connected sites per category."""
         return _gaps.by_category(self.sites)
 
-    def by_kelurahan(self) -> pd.DataFrame:
+    def by_kelurahan(self, lang: str = "id") -> pd.DataFrame:
         """Selected and connected sites per kelurahan."""
-        return _gaps.by_kelurahan(self.sites)
+        return _gaps.by_kelurahan(self.sites, lang)
 
     def summary(self) -> dict[str, Any]:
         """Key figures as a JSON-able dict (the content of ``summary.json``); the same for the same inputs."""

@@ -200,7 +200,7 @@ def write_outputs(
                                      source=[source_text(str(x), lang) for x in plan.costs["source"]]), tmp / "costs.csv")
         _write_csv(gaps, tmp / "gaps.csv")
         plan.by_category().to_csv(tmp / "gaps_by_category.csv")
-        plan.by_kelurahan().to_csv(tmp / "gaps_by_kelurahan.csv")
+        plan.by_kelurahan(lang).to_csv(tmp / "gaps_by_kelurahan.csv")
         if ladder is not None:
             _write_csv(ladder_rows(ladder), tmp / "ladder.csv")
             summary["ladder"] = ladder_rows(ladder).to_dict("records")
