@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/planner plan --out $(OUT) --force --ladder
+	$(BIN)/planner plan --out $(OUT) --force --ladder --same-method sidoarjo
 
 # The planner app on http://127.0.0.1:8765/ (opens the browser); edits, scenarios and results stay in
 # $(WORKSPACE)/ (not removed by `make clean`). Stop with Ctrl+C.

@@ -5,15 +5,23 @@ from the site's road access point to the nearest node of the backbone
 (multi-source Dijkstra, O(E log V)).  :func:`by_category` and
 :func:`by_kelurahan` count selected and connected sites.
 
+:func:`road_gap_on_path` measures, per connected site, the metres of links
+across gaps in the road data ("celah data jalan") on its route from the core:
+a connection that depends on such a straight link needs a survey.
+
 Coverage is also counted **by OPD** (:func:`opd_table`): every OPD of the
 city's ``opd.csv`` is housed in a site (its ``site_id``) or has no known
 location at all; an OPD counts as connected when its site is.  The three
-kecamatan rows of opd.csv are counted as kantor camat, not as OPD.
+kecamatan rows of opd.csv are counted as kantor camat, not as OPD.  A city
+without an OPD list (a folder made by ``planner city init`` has none) counts
+its sites of category ``opd`` instead (e.g. the Kantor Bupati), and says so:
+:func:`opd_basis` names the basis every output states beside the count.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 import networkx as nx
 import pandas as pd
@@ -23,6 +31,8 @@ from planner.schema import CATEGORIES
 
 #: Status of an OPD whose office has neither coordinates nor a site in facilities.csv.
 NO_LOCATION = "no_location"
+#: Basis of the OPD count: the city's OPD list (opd.csv), or, without one, its sites of category ``opd``.
+OPD_BASES: tuple[str, ...] = ("opd_list", "opd_sites")
 #: Columns of :func:`opd_table`.
 OPD_COLUMNS: tuple[str, ...] = ("opd_id", "name", "short_name", "site_id", "site_name", "selected", "status")
 
@@ -60,6 +70,34 @@ def road_distance_to_backbone(
     return out
 
 
+def road_gap_on_path(
+    G: nx.MultiGraph, edges: Sequence[tuple[int, int, int]], core_node: int, site_nodes: Mapping[str, int],
+    sites: pd.DataFrame,
+) -> list[float]:
+    """Metres of links across gaps in the road data on each site's route from the core in the design.
+
+    The route is the shortest path from the core over the design's edges (the
+    tree; with second routes, the shorter one).  Sites the design does not
+    reach get NaN, the others the summed length of the edges with ``gap=True``
+    on their route (0 when none).  O(E log V).
+    """
+    T = nx.Graph()
+    for u, v, k in edges:
+        d = G.edges[u, v, k]
+        w = float(d["length_m"])
+        if not T.has_edge(u, v) or T[u][v]["w"] > w:
+            T.add_edge(u, v, w=w, gap=w if d.get("gap") else 0.0)
+    if core_node not in T:
+        return [math.nan] * len(sites)
+    pred, dist = nx.dijkstra_predecessor_and_distance(T, core_node, weight="w")
+    gap = {core_node: 0.0}
+    for n in sorted(dist, key=lambda x: (dist[x], x)):
+        if n != core_node:
+            p = pred[n][0]
+            gap[n] = gap[p] + T[p][n]["gap"]
+    return [float(gap.get(site_nodes.get(sid, -1), math.nan)) for sid in sites["id"]]
+
+
 def _count(sites: pd.DataFrame, by: str, order: list[str] | None = None) -> pd.DataFrame:
     sel = sites[sites["selected"]]
     grp = sel.groupby(by, dropna=False)
@@ -81,15 +119,23 @@ def by_category(sites: pd.DataFrame) -> pd.DataFrame:
     return _count(sites, "category", list(CATEGORIES))
 
 
-def by_kelurahan(sites: pd.DataFrame) -> pd.DataFrame:
-    """Selected, placed and connected sites per kelurahan (``(luar kota)`` for sites outside it)."""
+def by_kelurahan(sites: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """Selected, placed and connected sites per kelurahan ("(luar kota / tanpa lokasi)" for sites outside one)."""
     s = sites.copy()
-    s["kelurahan"] = s["kelurahan"].replace("", "(luar kota / tanpa lokasi)")
+    s["kelurahan"] = s["kelurahan"].replace("", tr("common.no_kelurahan", lang))
     return _count(s, "kelurahan")
+
+
+def opd_basis(opd: pd.DataFrame | None) -> str:
+    """``opd_list`` when the city's OPD list is usable (it has ``site_id``), else ``opd_sites``."""
+    return "opd_list" if opd is not None and len(opd) and "site_id" in opd.columns else "opd_sites"
 
 
 def opd_table(opd: pd.DataFrame, sites: pd.DataFrame, categories: tuple[str, ...] = CATEGORIES) -> pd.DataFrame:
     """Every OPD of ``opd.csv`` with the site it is housed in and its status in a plan.
+
+    Without a usable OPD list (:func:`opd_basis` ``opd_sites``) every site of
+    category ``opd`` counts as one OPD office, housed in itself.
 
     Parameters
     ----------
@@ -108,8 +154,12 @@ def opd_table(opd: pd.DataFrame, sites: pd.DataFrame, categories: tuple[str, ...
         :data:`NO_LOCATION` when the OPD has no site.  Rows housed in a
         kantor camat (the kecamatan) are left out.
     """
-    if opd is None or not len(opd) or "site_id" not in opd.columns:
-        return pd.DataFrame(columns=list(OPD_COLUMNS))
+    if opd_basis(opd) == "opd_sites":
+        own = sites[sites["category"] == "opd"]
+        return pd.DataFrame({"opd_id": own["id"].astype(str), "name": own["name"].astype(str),
+                             "short_name": own["name"].astype(str), "site_id": own["id"].astype(str),
+                             "site_name": own["name"].astype(str), "selected": own["selected"].astype(bool),
+                             "status": own["status"].astype(str)}, columns=list(OPD_COLUMNS)).reset_index(drop=True)
     by_id = sites.set_index("id")
     rows = []
     for rec in opd.to_dict("records"):
@@ -127,10 +177,16 @@ def opd_table(opd: pd.DataFrame, sites: pd.DataFrame, categories: tuple[str, ...
     return pd.DataFrame(rows, columns=list(OPD_COLUMNS))
 
 
-def opd_summary(table: pd.DataFrame) -> dict[str, object]:
-    """OPD counts of :func:`opd_table`: total, connected, per status, and the OPD without a location."""
+def opd_count_text(connected: int, total: int, basis: str, lang: str = "id") -> str:
+    """"OPD terhubung n dari m (basis)" in ``lang``: the one wording of the OPD count, with its basis."""
+    return tr("common.opd_connected", lang, n=connected, total=total, basis=tr(f"common.opd_basis_{basis}", lang))
+
+
+def opd_summary(table: pd.DataFrame, basis: str = "opd_list") -> dict[str, object]:
+    """OPD counts of :func:`opd_table`: total, connected, per status, the OPD without a location, and the basis."""
     status = table["status"].astype(str)
     return {
+        "basis": basis,
         "total": int(len(table)),
         "connected": int((status == "connected").sum()),
         "by_status": {str(k): int(v) for k, v in status.value_counts().sort_index().items()},
@@ -142,13 +198,20 @@ def opd_summary(table: pd.DataFrame) -> dict[str, object]:
 #: Columns of ``gaps.csv``, in order (fallback columns are empty when the plan proposes none).
 GAP_COLUMNS: tuple[str, ...] = (
     "id", "name", "category", "subtype", "kelurahan", "kecamatan", "selected", "status", "reason", "drop_m",
-    "road_dist_m", "location_quality", "flags", "opd", "opd_count", "fallback", "fallback_to", "fallback_link_m",
-    "fallback_in_costs", "fallback_reason", "connected",
+    "road_dist_m", "nearest_road_m", "network_m", "road_gap_m", "location_quality", "flags", "opd", "opd_count",
+    "fallback", "fallback_to", "fallback_link_m", "fallback_in_costs", "fallback_reason", "connected",
 )
 
 
-def gaps_table(sites: pd.DataFrame, opd: pd.DataFrame | None = None) -> pd.DataFrame:
+def gaps_table(sites: pd.DataFrame, opd: pd.DataFrame | None = None, *, lang: str = "id",
+               reasons: Sequence[str] | None = None, fallback_reasons: Mapping[str, str] | None = None
+               ) -> pd.DataFrame:
     """Per-site coverage table (the content of ``gaps.csv``), with one more row per OPD that has no location.
+
+    Distances in metres, one decimal: ``drop_m`` (the drop cable), ``road_dist_m``
+    (along roads to the backbone), ``nearest_road_m`` (to the nearest road),
+    ``network_m`` (to the nearest road of the core's connected road network)
+    and ``road_gap_m`` (links across gaps in the road data on the site's route).
 
     Parameters
     ----------
@@ -159,10 +222,19 @@ def gaps_table(sites: pd.DataFrame, opd: pd.DataFrame | None = None) -> pd.DataF
         ``opd`` column of the site that houses them (``opd_count`` of them),
         and an OPD with no location gets a row of its own (id ``opd:<opd_id>``,
         status :data:`NO_LOCATION`), so the rows count every OPD.
+    lang
+        Language of the texts written here (the reason of an OPD without a location).
+    reasons, fallback_reasons
+        Every site's reason (in order) and ``{site id: fallback reason}`` in
+        ``lang``; default: the texts the plan stores (Bahasa Indonesia).
     """
     out = sites[[c for c in GAP_COLUMNS if c in sites.columns]].copy()
-    for c in ("drop_m", "road_dist_m"):
-        out[c] = out[c].astype(float).round(1)
+    if reasons is not None:
+        out["reason"] = list(reasons)
+    if fallback_reasons is not None and "fallback_reason" in out.columns:
+        out["fallback_reason"] = [fallback_reasons.get(i, r) for i, r in zip(out["id"], out["fallback_reason"])]
+    for c in ("drop_m", "road_dist_m", "nearest_road_m", "network_m", "road_gap_m"):
+        out[c] = out[c].astype(float).round(1) if c in out.columns else math.nan
     housed: dict[str, list[str]] = {}
     extra = []
     if opd is not None and len(opd):
@@ -170,7 +242,7 @@ def gaps_table(sites: pd.DataFrame, opd: pd.DataFrame | None = None) -> pd.DataF
             if rec["status"] == NO_LOCATION:
                 extra.append({"id": f"opd:{rec['opd_id']}", "name": rec["name"], "category": "opd",
                               "subtype": "", "selected": bool(rec["selected"]), "status": NO_LOCATION,
-                              "reason": tr("reason.no_location"), "location_quality": "unplaced",
+                              "reason": tr("reason.no_location", lang), "location_quality": "unplaced",
                               "opd": rec["short_name"], "opd_count": 1})
             else:
                 housed.setdefault(rec["site_id"], []).append(rec["short_name"])

@@ -34,22 +34,22 @@ import numpy as np
 import pandas as pd
 
 from planner import gaps as _gaps
-from planner._format import fmt_idr, fmt_num
-from planner._i18n import label, tr
+from planner._format import fmt_num
+from planner._i18n import tr
 from planner.io.city import City
 from planner.model.costs import Quantities, price_quantities, totals
 from planner.model.graph import edges_frame
 from planner.model.money import PaguCheck, RabTotals, pagu_check, phase_totals
 from planner.model.quantities import RoadRules, design_quantities
 from planner.model.network import Network, build_network
-from planner.model.sites import select_sites, site_status
+from planner.model.sites import select_sites, site_reasons, site_status
 from planner.model.scenario import Scenario
 from planner.projection import WGS84
 from planner.schema import CATEGORIES, LEVELS
 from planner.steiner import SteinerResult, steiner_tree
 from planner.whatif.budgeted import BudgetOutcome, PhaseOutcome, budgeted_design, phase_costs
 from planner.whatif.fallback import COLUMNS as FALLBACK_COLUMNS
-from planner.whatif.fallback import FallbackOutcome, propose_fallback
+from planner.whatif.fallback import FallbackOutcome, link_reasons, propose_fallback
 from planner.whatif.resilience import ResilienceOutcome, protect_design
 from planner.whatif.tco import TcoOutcome, build_vs_lease
 
@@ -215,8 +215,13 @@ class Plan:
         return ()
 
     def opd_table(self) -> pd.DataFrame:
-        """Every OPD of the city's opd.csv with its site and status (:func:`planner.gaps.opd_table`)."""
+        """Every OPD of opd.csv (else every ``opd`` site) with its site and status (:func:`planner.gaps.opd_table`)."""
         return _gaps.opd_table(self.city.opd, self.sites, tuple(self.scenario.categories))
+
+    @property
+    def opd_basis(self) -> str:
+        """What the OPD count is based on: ``opd_list`` (opd.csv) or ``opd_sites`` (:func:`planner.gaps.opd_basis`)."""
+        return _gaps.opd_basis(self.city.opd)
 
     @property
     def backbone_km(self) -> float:
@@ -258,13 +263,20 @@ class Plan:
         return SolveStatus("cost", bool(s.optimal), 0.0 if s.optimal else round(100 * s.gap, 4),
                            "proof" if s.optimal else getattr(s, "stopped_by", "work_limit"))
 
+    def gaps_table(self, lang: str = "id") -> pd.DataFrame:
+        """The content of ``gaps.csv``, every reason in ``lang`` (:func:`planner.gaps.gaps_table`)."""
+        fb = self.fallback
+        links = link_reasons(fb, self.sites, self.scenario.fallback_max_link_m, lang) if fb is not None else None
+        return _gaps.gaps_table(self.sites, self.opd_table(), lang=lang, fallback_reasons=links,
+                                reasons=site_reasons(self.sites, self.scenario, lang))
+
     def by_category(self) -> pd.DataFrame:
         """Selected and connected sites per category."""
         return _gaps.by_category(self.sites)
 
-    def by_kelurahan(self) -> pd.DataFrame:
+    def by_kelurahan(self, lang: str = "id") -> pd.DataFrame:
         """Selected and connected sites per kelurahan."""
-        return _gaps.by_kelurahan(self.sites)
+        return _gaps.by_kelurahan(self.sites, lang)
 
     def summary(self) -> dict[str, Any]:
         """Key figures as a JSON-able dict (the content of ``summary.json``); the same for the same inputs."""
@@ -294,7 +306,7 @@ class Plan:
             "rab_rates": {"ppn": self.scenario.ppn_rate, "contingency": self.scenario.contingency_rate,
                           "non_construction": {i.key: {"rate": i.rate, "lump_idr": i.lump_idr, "basis": i.basis}
                                                for i in self.scenario.non_construction}},
-            "opd": _gaps.opd_summary(self.opd_table()),
+            "opd": _gaps.opd_summary(self.opd_table(), self.opd_basis),
             "by_category": {c: {"total": int(r["total"]), "connected": int(r["connected"])}
                             for c, r in self.by_category().iterrows()},
             "by_kelurahan": {k: {"total": int(r["total"]), "connected": int(r["connected"])}
@@ -391,9 +403,7 @@ def _solve(
     out_mask = sites["id"].isin(list(bd.left_out))
     sites.loc[out_mask, "status"] = "over_budget"
     sites["extra_cost_idr"] = sites["id"].map(bd.left_out).round(0)
-    level = label("level", scenario.budget_level)
-    sites.loc[out_mask, "reason"] = [tr("reason.over_budget", cost=fmt_idr(bd.left_out[i]), level=level)
-                                     for i in sites.loc[out_mask, "id"]]
+    sites.loc[out_mask, "reason"] = site_reasons(sites[out_mask], scenario)
     if scenario.phase_ceilings:
         sites["phase"] = sites["id"].map(bd.site_phase).fillna(0).astype(int)
         sites.loc[sites["id"] == core_id, "phase"] = 1
@@ -515,6 +525,7 @@ def make_plan(
     for u, v, k in design.edges:
         tree.add_edge(u, v, k, **G.edges[u, v, k])
     sites["road_dist_m"] = _gaps.road_distance_to_backbone(G, tree, net.site_nodes, sites)
+    sites["road_gap_m"] = _gaps.road_gap_on_path(G, design.edges, net.site_nodes[core_id], net.site_nodes, sites)
     timings["total"] = time.perf_counter() - t0
     return Plan(
         city=city,

@@ -14,6 +14,7 @@ from planner.io.city import City, embedded_data_dir, load_city
 from planner.outputs import write_outputs
 from planner.plan import Plan, make_plan
 from planner.studies.ladder import CostLadder, cost_ladder
+from planner.studies.same_method import SameMethodTable, compare_areas
 from planner.studies.target import target_plan
 
 UTM = "EPSG:32650"
@@ -44,10 +45,17 @@ def bontang_ladder(bontang: City, bontang_plan: Plan) -> CostLadder:
 
 
 @pytest.fixture(scope="session")
+def same_method_table(bontang: City) -> SameMethodTable:
+    """Kota Bontang and Kecamatan Sidoarjo planned by the same engine and prices (as ``plan --same-method``)."""
+    return compare_areas([bontang, "sidoarjo"], time_limit=30, seed=0)
+
+
+@pytest.fixture(scope="session")
 def bontang_outputs(bontang_plan: Plan, bontang_target: Plan, bontang_ladder: CostLadder,
-                    tmp_path_factory: pytest.TempPathFactory) -> Path:
+                    same_method_table: SameMethodTable, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The outputs of ``planner plan --ladder --same-method sidoarjo``."""
     return write_outputs(bontang_plan, tmp_path_factory.mktemp("out") / "bontang", target=bontang_target,
-                         ladder=bontang_ladder)
+                         ladder=bontang_ladder, same_method=same_method_table)
 
 
 def _facilities_csv(sites: list[tuple[str, str, float, float, bool]]) -> str:

@@ -14,6 +14,11 @@ none of:
   jalan"): the same per-metre price as new backbone on a ``lain`` road; the
   real route is unknown and must be surveyed.
 
+The ``source`` of a row that points a reader to the price documentation for
+an assumption points to ``geodata/prices/README.md`` (which states the assumed
+equipment prices and links the full derivation), so that the table a new
+area is given cites its own folder.
+
 A city using this table declares its own regional factor in ``city.toml``
 (``[regional_prices]``, see ``docs/inputs.md``).  Run from the project root::
 
@@ -63,6 +68,7 @@ def main() -> None:
             row["note"] = note + " Row copied from " + item + "/lain: " + row["note"]
             extra.append(row)
     t = pd.concat([t, pd.DataFrame(extra)], ignore_index=True)
+    t["source"] = t["source"].str.replace("geodata/bontang/unit_prices.md", "geodata/prices/README.md", regex=False)
     for i in t.index:
         assert int(t.at[i, "low"]) <= int(t.at[i, "base"]) <= int(t.at[i, "high"]), t.loc[i, ["item", "road_class"]]
     args.out.mkdir(parents=True, exist_ok=True)

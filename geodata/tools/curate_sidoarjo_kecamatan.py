@@ -25,8 +25,9 @@ from planner.io.regional import RegionalPrices
 RAW = Path("geodata/sidoarjo/raw")
 KAB = Path("geodata/sidoarjo/kabupaten")
 OUT = Path("geodata/sidoarjo")
-RBI = ("RBI-schema layer {what} of chindynfee/webgis layers/{file}.js @ 4c2fc82f (qgis2web export, 2023-11-30; "
-       "staged as geodata-src/sidoarjo-kecamatan/chindynfee-webgis/{file}.geojson, JS prefix removed)")
+#: Citations: publisher/dataset, year, repository, file and commit (how the staged copy was made is in raw/README.md).
+RBI = ("RBI-schema layer {what} (Badan Informasi Geospasial schema; origin and survey year not stated), qgis2web "
+       "export committed 2023-11-30. github.com/chindynfee/webgis, layers/{file}.js @ 4c2fc82f (JS prefix removed)")
 SOURCES = [
     Source(RAW / "jalansidoarjo_5.geojson", "roads", RBI.format(what="'jalan sidoarjo' (LCODE CA0080)",
                                                                 file="jalansidoarjo_5"),
@@ -35,18 +36,19 @@ SOURCES = [
                                                                  file="Pemerintahan_9"),
            "none stated", "unknown (RBI METADATA null); file committed 2023-11-30"),
     Source(RAW / "050200_kec_sidoarjo.json", "schools",
-           "Dapodik/Kemdikbud school list of Kab. Sidoarjo (050200) via suryavip/daftar-sekolah-indonesia "
-           "result/050200.json @ 44eec604 (2019-06-04), clipped to Kecamatan Sidoarjo + 1 km by "
-           "geodata/tools/curate_sidoarjo_raw.py", "MIT, Copyright (c) 2019 suryavip", "2019-06"),
+           "Kemendikbud, Dapodik school list of Kab. Sidoarjo (050200) (2019-06-04). "
+           "github.com/suryavip/daftar-sekolah-indonesia, result/050200.json @ 44eec604 (clipped to Kecamatan "
+           "Sidoarjo + 1 km by geodata/tools/curate_sidoarjo_raw.py)", "MIT, Copyright (c) 2019 suryavip", "2019-06"),
     Source(RAW / "bpjs2019_kab_sidoarjo_rows.csv", "health",
-           "BPJS Kesehatan faskes list 2019 (republished by lovia.life) via Mudhya19/BPJS-LIST-FASKES archive.zip "
-           "@ d3a0e8e7 'Data Faskes BPJS 2019.csv', rows of Kab. Sidoarjo (geodata-src/sidoarjo-kecamatan/"
-           "bpjs-faskes-2019, derived by the staging helper)", "none stated", "2019"),
+           "BPJS Kesehatan, faskes list 2019 (republished by lovia.life). github.com/Mudhya19/BPJS-LIST-FASKES, "
+           "archive.zip ('Data Faskes BPJS 2019.csv') @ d3a0e8e7, rows of Kab. Sidoarjo", "none stated", "2019"),
     Source(KAB / "desa_kelurahan.geojson", "kelurahan",
-           "cahyadsn/wilayah_boundaries db/kel/35/wilayah_boundaries_kel_35.15.sql @ 3c5a7960 (Kepmendagri "
-           "300.2.2-2430/2025; simplified polygons)", "MIT, Copyright (c) 2024 Cahya DSN"),
+           "Cahya DSN, desa/kelurahan boundaries after Kepmendagri 300.2.2-2430/2025 (2025; simplified polygons). "
+           "github.com/cahyadsn/wilayah_boundaries, db/kel/35/wilayah_boundaries_kel_35.15.sql @ 3c5a7960",
+           "MIT, Copyright (c) 2024 Cahya DSN"),
     Source(KAB / "kode_wilayah.csv", "codes",
-           "cahyadsn/wilayah db/wilayah.sql @ d68e8d55 (Kepmendagri 300.2.2-2138/2025)",
+           "Cahya DSN, Kemendagri codes after Kepmendagri 300.2.2-2138/2025 (2025). github.com/cahyadsn/wilayah, "
+           "db/wilayah.sql @ d68e8d55",
            "MIT, Copyright (c) 2017-2025 Cahya DSN"),
 ]
 REGIONAL = RegionalPrices(1.0, 1.0, 1.0, "assumption",

@@ -15,12 +15,14 @@ from rich.table import Table
 from planner._errors import PlannerError
 from planner._format import fmt_idr, fmt_num
 from planner._i18n import label, tr
-from planner.io.city import load_city
+from planner.gaps import opd_count_text
+from planner.io.city import City, load_city
 from planner.model.scenario import Scenario, load_scenario
 from planner.outputs.write import ladder_rows, write_outputs
 from planner.plan import Plan, make_plan
 from planner.studies.compare import compare_scenarios, write_comparison
 from planner.studies.ladder import CostLadder, cost_ladder
+from planner.studies.same_method import area_target_text, compare_areas
 from planner.studies.target import is_target, target_plan
 from planner.whatif.fallback import link_reasons
 
@@ -50,6 +52,11 @@ def plan(
     ladder: Annotated[bool, typer.Option(
         help="Also run the cost ladder (OPD → + camat/lurah → + puskesmas/RS → + sekolah → + klinik; about "
              "10 s more on Bontang) and put it in the report, summary.json and ladder.csv.")] = False,
+    same_method: Annotated[Optional[list[str]], typer.Option(
+        "--same-method", help="Also plan this area and AREA (an embedded area or a city folder; repeatable) by the "
+                              "same engine, price table and rules (about 5 s per area and level) and show them side "
+                              "by side in the peer table, report and map_compare.html; the target then reads 'as "
+                              "planned for AREA'. An area is never compared with itself.")] = None,
 ) -> None:
     """Plan the minimum-cost fiber backbone and write map, tables, RAB and report."""
 
@@ -68,8 +75,10 @@ def plan(
                                                                   network=p.network)
             steps = (cost_ladder(city, plan=p, time_limit=time_limit, seed=seed, progress=status.update)
                      if ladder else None)
+            table = (compare_areas([city, *_other_areas(city, same_method)], time_limit=time_limit, seed=seed,
+                                   progress=status.update) if same_method else None)
             status.update("menulis keluaran / writing outputs")
-            write_outputs(p, out, lang=lang, force=force, target=target, ladder=steps)
+            write_outputs(p, out, lang=lang, force=force, target=target, ladder=steps, same_method=table)
     except (PlannerError, OSError) as exc:
         if out.exists():
             console.print(f"nothing written: the earlier results in {out} are unchanged", highlight=False)
@@ -81,7 +90,26 @@ def plan(
     print_plan(p, lang)
     if steps is not None:
         print_ladder(steps, lang)
+    if table is not None:
+        out_console.print(area_target_text(table, str(city.name), str(city.code), lang), highlight=False,
+                          soft_wrap=True)
     console.print(f"outputs in [bold]{out}[/] ({fmt_num(time.perf_counter() - t0, 1, lang)} s)")
+
+
+def _other_areas(city: City, areas: list[str]) -> list[City]:
+    """The areas to compare ``city`` with, loaded once each; ``city`` itself (its folder) is left out, with a note."""
+    out: list[City] = []
+    seen = {city.folder.resolve()}
+    for a in areas:
+        other = load_city(a)
+        where = other.folder.resolve()
+        if where in seen:
+            what = "the planned area" if where == city.folder.resolve() else "given twice"
+            console.print(f"note: {escape(a)} is {what}; an area is not compared with itself", highlight=False)
+            continue
+        seen.add(where)
+        out.append(other)
+    return out
 
 
 def _scenario(path: Path | None, budget: float | None, contingency: float | None, categories: str | None) -> Scenario:
@@ -147,9 +175,11 @@ def print_plan(p: Plan, lang: str) -> None:
     t.add_column(tr("cli.figure", lang))
     t.add_column(tr("cli.value", lang), justify="right")
     illus = " " + tr("cli.illustrative", lang) if "illustrative" in s["existing_fiber_status"] else ""
-    t.add_row(tr("cli.existing_km", lang), fmt_num(s["existing_fiber_km"], 2, lang) + illus)
+    if s["existing_fiber_status"]:  # nothing is said about existing fiber where the area has none
+        t.add_row(tr("cli.existing_km", lang), fmt_num(s["existing_fiber_km"], 2, lang) + illus)
     t.add_row(tr("cli.new_km", lang), fmt_num(s["backbone_km"], 2, lang))
-    t.add_row(tr("cli.reused_km", lang), fmt_num(s["reused_km"], 2, lang))
+    if s["existing_fiber_status"]:
+        t.add_row(tr("cli.reused_km", lang), fmt_num(s["reused_km"], 2, lang))
     t.add_row(tr("cli.drop_km", lang), fmt_num(s["drop_km"], 2, lang))
     t.add_row(tr("cli.sites", lang), f"{s['sites_connected']} / {s['sites_total']}")
     if s["opd"]["total"]:
@@ -182,7 +212,7 @@ def _print_opd(p: Plan, lang: str) -> None:
     if not len(opd):
         return
     n_conn = int((opd["status"] == "connected").sum())
-    out_console.print(tr("common.opd_connected", lang, n=n_conn, total=len(opd)), highlight=False)
+    out_console.print(opd_count_text(n_conn, len(opd), p.opd_basis, lang), highlight=False)
     missing = opd.loc[opd["status"] == "no_location", "short_name"].tolist()
     if missing:
         out_console.print(tr("common.opd_without_location", lang, n=len(missing), names=", ".join(missing)),

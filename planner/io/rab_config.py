@@ -27,6 +27,17 @@ from planner._errors import InputError
 HEADER_FIELDS: tuple[str, ...] = ("pemerintah_daerah", "skpd", "urusan", "program", "kegiatan", "sub_kegiatan",
                                   "lokasi", "tahun_anggaran", "sumber_dana", "kode_rekening")
 _SIGN = ("kiri", "kanan", "tempat")
+#: How the name of an area that is a regional government of its own begins (a kecamatan or desa is none).
+REGIONAL_GOVERNMENTS: tuple[str, ...] = ("Kota ", "Kabupaten ", "Provinsi ")
+
+
+def is_regional_government(area: str) -> bool:
+    """True when ``area`` names a pemerintah daerah of its own (``Kota …``, ``Kabupaten …``, ``Provinsi …``).
+
+    A kecamatan or desa has no budget of its own: its RAB is its regency's,
+    whose name the city folder's ``rab.toml`` gives (else "isi sesuai DPA").
+    """
+    return str(area).strip().startswith(REGIONAL_GOVERNMENTS)
 
 
 @dataclass(frozen=True)
@@ -103,4 +114,4 @@ def read_rab_header(folder: str | Path) -> RabHeader:
     return RabHeader(**values, source=str(path))
 
 
-__all__ = ["HEADER_FIELDS", "RabHeader", "read_rab_header"]
+__all__ = ["HEADER_FIELDS", "REGIONAL_GOVERNMENTS", "RabHeader", "is_regional_government", "read_rab_header"]

@@ -20,18 +20,25 @@ Every site carries ``nearest_road_m`` (metres to its nearest road) and
 ``network_m`` (metres to the nearest road of the connected network); the
 reason of an unreachable site states both.  Lengths in reasons are written
 ``40 m`` below a kilometre and ``1,2 km`` above (:mod:`planner._format`).
+
+The ``reason`` column holds the text in Bahasa Indonesia; :func:`site_reason`
+renders it from the site's status and figures (``drop_m``, ``network_m``,
+``road_piece_m``, ``extra_cost_idr``) in any language, so that every output
+writes a site's reason in its own language from one rule.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from typing import Any
+
 import geopandas as gpd
 import pandas as pd
 
-import math
-
 from planner._errors import InfeasibleError, ScenarioError
-from planner._format import fmt_num
-from planner._i18n import tr
+from planner._format import fmt_idr, fmt_num
+from planner._i18n import label, tr
 from planner.io.city import City
 from planner.model.network import Network
 from planner.model.scenario import Scenario
@@ -79,6 +86,46 @@ def _length(metres: float, lang: str = "id") -> str:
     return f"{fmt_num(metres, 0, lang)} m" if metres < 1000 else f"{fmt_num(metres / 1000, 1, lang)} km"
 
 
+def site_reason(rec: Mapping[str, Any], max_drop_m: float, budget_level: str = "base", lang: str = "id") -> str:
+    """The reason of a site's status in ``lang``, from its status and figures.
+
+    Parameters
+    ----------
+    rec
+        A row of :attr:`planner.plan.Plan.sites`: ``status`` and, as the
+        status needs them, ``drop_m``, ``network_m``, ``road_piece_m`` (road
+        length of the piece its nearest road belongs to) and ``extra_cost_idr``
+        (what connecting a site a budget leaves out would add).
+    max_drop_m
+        The scenario's drop limit.
+    budget_level
+        Price level the budget is checked at (for ``over_budget``).
+    lang
+        ``id`` or ``en``.
+    """
+    status = str(rec.get("status", ""))
+    limit = fmt_num(max_drop_m, 0, lang)
+    if status == "drop_too_long":
+        return tr("reason.drop_too_long", lang, drop=fmt_num(rec["drop_m"], 0, lang), limit=limit,
+                  network=_length(rec.get("network_m", math.nan), lang))
+    if status == "no_road_link":
+        return tr("reason.no_road_link", lang, road=_length(rec["drop_m"], lang),
+                  piece=_length(rec.get("road_piece_m", math.nan), lang),
+                  network=_length(rec.get("network_m", math.nan), lang), limit=limit)
+    if status == "over_budget":
+        extra = rec.get("extra_cost_idr", math.nan)
+        cost = fmt_idr(extra, lang) if extra is not None and math.isfinite(float(extra)) else "—"
+        return tr("reason.over_budget", lang, cost=cost, level=label("level", budget_level, lang))
+    if status in ("unplaced", "not_selected", "connected", "no_location"):
+        return tr(f"reason.{status}", lang)
+    return label("status", status, lang)
+
+
+def site_reasons(sites: pd.DataFrame, scenario: Scenario, lang: str = "id") -> list[str]:
+    """:func:`site_reason` of every site, in order."""
+    return [site_reason(r, scenario.max_drop_m, scenario.budget_level, lang) for r in sites.to_dict("records")]
+
+
 def site_status(
     city: City, scenario: Scenario, net: Network, selected: pd.Series, core_id: str
 ) -> tuple[gpd.GeoDataFrame, list[int]]:
@@ -101,36 +148,30 @@ def site_status(
                                                for sid, n in site_nodes.items()})
     sites["network_m"] = sites["id"].map({sid: G.nodes[n].get("network_m", math.nan)
                                           for sid, n in site_nodes.items()})
-    limit = fmt_num(scenario.max_drop_m, 0)
+    sites["road_piece_m"] = sites["id"].map({sid: 1000 * net.component_km[net.component[n]]
+                                             for sid, n in site_nodes.items()})
     status: list[str] = []
-    reasons: list[str] = []
     terminals = [core_node]
     for rec in sites.to_dict("records"):
         sid = rec["id"]
         if not rec["placed"]:
-            code, text = "unplaced", tr("reason.unplaced")
+            code = "unplaced"
         elif rec["drop_m"] > scenario.max_drop_m and sid != core_id:
             code = "drop_too_long"
-            text = tr("reason.drop_too_long", drop=fmt_num(rec["drop_m"], 0), limit=limit,
-                      network=_length(rec["network_m"]))
         elif net.component[site_nodes[sid]] != core_comp:
             code = "no_road_link"
-            text = tr("reason.no_road_link", road=_length(rec["drop_m"]),
-                      piece=_length(1000 * net.component_km[net.component[site_nodes[sid]]]),
-                      network=_length(rec["network_m"]), limit=limit)
         elif not rec["selected"]:
-            code, text = "not_selected", tr("reason.not_selected")
+            code = "not_selected"
         else:
-            code, text = "connected", tr("reason.connected")
+            code = "connected"
             if sid != core_id:
                 terminals.append(site_nodes[sid])
         status.append(code)
-        reasons.append(text)
     sites["status"] = status
-    sites["reason"] = reasons
+    sites["reason"] = site_reasons(sites, scenario)
     sites["priority"] = [scenario.site_weight(r["id"], r["category"], r["subtype"])
                          for r in sites[["id", "category", "subtype"]].to_dict("records")]
     return sites, terminals
 
 
-__all__ = ["select_sites", "site_status"]
+__all__ = ["select_sites", "site_reason", "site_reasons", "site_status"]

@@ -21,6 +21,7 @@ from branca.element import Element
 from planner._errors import InputError
 from planner._format import esc, fmt_idr, fmt_num
 from planner._i18n import cite, label, tr
+from planner.model.sites import site_reason
 from planner.plan import Plan
 from planner.projection import WGS84
 from planner.schema import CATEGORIES
@@ -39,6 +40,8 @@ METHOD_COLORS = {"underground": "#6a3d9a", "aerial": "#1f78b4", "existing": "#ff
 PHASE_COLORS = ("#e41a1c", "#01665e", "#8c510a", "#08306b", "#b8860b", "#252525", "#808000", "#9e9ac8")
 #: Colour of the target-level network.
 TARGET_COLOR = "#c51b7d"
+#: Colour of links across gaps in the road data ("celah data jalan").
+ROAD_GAP_COLOR = "#e31a1c"
 #: Radio links: (colour, dash pattern) for a priced link, one waiting for location checks, one not funded.
 RADIO_STYLES: Mapping[str, tuple[str, str]] = {
     "priced": ("#d95f0e", "10 6"),
@@ -70,6 +73,8 @@ def _formatted(gdf: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
     out["length_txt"] = [fmt_num(v, 0, lang) for v in out["length_m"].astype(float)]
     out["cost_txt"] = [fmt_idr(v, lang) for v in out["cost_base"].astype(float)]
     out["method_txt"] = [tr(f"map.method_{m}", lang) if m in METHOD_COLORS else str(m) for m in out["method"]]
+    out["road_class_txt"] = [label("road_class", str(rc), lang) if isinstance(rc, str) and rc else ""
+                             for rc in out["road_class"]]
     return out
 
 
@@ -169,7 +174,8 @@ def context_layers(m: folium.Map, plan: Plan, lang: str) -> None:
         lines_geojson(city.roads, ["road_class"]),
         name=tr("map.roads", lang),
         style_function=lambda f: {"color": "#9e9e9e", "weight": 2.0 if f["properties"]["road_class"] == "arteri"
-                                  else 1.0, "opacity": 0.8},
+                                  else 1.0, "opacity": 0.8,
+                                  "dashArray": "3 3" if f["properties"]["road_class"] == "setapak" else None},
     ).add_to(m)
     fiber = city.existing_fiber
     if len(fiber):
@@ -187,7 +193,7 @@ def context_layers(m: folium.Map, plan: Plan, lang: str) -> None:
 
 
 def _edge_tooltip(lang: str, with_phase: bool) -> folium.GeoJsonTooltip:
-    fields = ["method_txt", "road_class", "length_txt", "cost_txt"]
+    fields = ["method_txt", "road_class_txt", "length_txt", "cost_txt"]
     aliases = [tr("map.method", lang), tr("map.road_class", lang), tr("map.length", lang) + " (m)",
                tr("map.cost_edge", lang)]
     if with_phase:
@@ -196,7 +202,7 @@ def _edge_tooltip(lang: str, with_phase: bool) -> folium.GeoJsonTooltip:
     return folium.GeoJsonTooltip(fields=fields, aliases=aliases)
 
 
-_EDGE_PROPS = ["road_class", "method", "method_txt", "status", "length_txt", "cost_txt"]
+_EDGE_PROPS = ["road_class", "road_class_txt", "method", "method_txt", "status", "length_txt", "cost_txt"]
 
 
 def network_layers(m: folium.Map, plan: Plan, lang: str) -> None:
@@ -212,6 +218,8 @@ def network_layers(m: folium.Map, plan: Plan, lang: str) -> None:
     ]
     for name, mask, color_key, weight in layers:
         sub = bb[mask]
+        if color_key == "existing" and not len(plan.city.existing_fiber):
+            continue  # nothing is said about existing fiber where the area has none
         # with phases, the phase layers below carry the colours; method layers stay switchable
         fg = folium.FeatureGroup(name=f"{name} ({fmt_num(sub['length_m'].sum() / 1000, 2, lang)} km)",
                                  show=not phases or color_key == "existing")
@@ -221,6 +229,14 @@ def network_layers(m: folium.Map, plan: Plan, lang: str) -> None:
                 style_function=lambda _f, c=METHOD_COLORS[color_key], w=weight: {"color": c, "weight": w},
                 tooltip=_edge_tooltip(lang, bool(phases)),
             ).add_to(fg)
+        fg.add_to(m)
+    gaps = bb[(bb["part"] == "backbone") & bb["gap"].fillna(False).astype(bool)] if "gap" in bb.columns else bb[:0]
+    if len(gaps):  # links across gaps in the road data: drawn on top, flagged "celah data jalan"
+        fg = folium.FeatureGroup(name=tr("map.road_gap_layer", lang, n=len(gaps),
+                                         m=fmt_num(gaps["length_m"].sum(), 0, lang)))
+        folium.GeoJson(lines_geojson(gaps, props), tooltip=_edge_tooltip(lang, bool(phases)),
+                       style_function=lambda _f: {"color": ROAD_GAP_COLOR, "weight": 6, "dashArray": "2 4"}
+                       ).add_to(fg)
         fg.add_to(m)
     outcome = {p.phase: p for p in plan.phases}  # the phase figures the CLI and the RAB show
     for ph in phases:
@@ -285,12 +301,12 @@ def radio_layer(m: folium.Map, plan: Plan, lang: str) -> int:
     return len(links)
 
 
-def target_layer(m: folium.Map, target: Plan, lang: str, show: bool) -> None:
-    """The target level's new network and sites, in its own colour."""
+def target_layer(m: folium.Map, target: Plan, lang: str, show: bool, title: str = "") -> None:
+    """The target level's new network and sites, in its own colour; ``title`` states the level."""
     bb = target.backbone
     s = target.summary()
-    name = tr("map.target_layer", lang, title=tr("map.target", lang), km=fmt_num(s["backbone_km"], 1, lang),
-              n=s["sites_connected"], cost=fmt_idr(s["cost_idr"]["base"], lang))
+    name = tr("map.target_layer", lang, title=title or tr("map.target_short", lang), city=target.city.name,
+              km=fmt_num(s["backbone_km"], 1, lang), n=s["sites_connected"], cost=fmt_idr(s["cost_idr"]["base"], lang))
     fg = folium.FeatureGroup(name=name, show=show)
     if len(bb):
         sub = _formatted(bb[bb["status"] == "new"].assign(length_m=lambda d: d["length_m"].astype(float)), lang)
@@ -304,6 +320,7 @@ def target_layer(m: folium.Map, target: Plan, lang: str, show: bool) -> None:
     costs = site_costs(target)
     for rec in conn.to_dict("records"):
         geom = rec["geometry"]
+        rec["reason"] = site_reason(rec, target.scenario.max_drop_m, target.scenario.budget_level, lang)
         folium.CircleMarker(
             location=[geom.y, geom.x], radius=4, color=TARGET_COLOR, weight=1.5, fill=True,
             fill_color="#ffffff", fill_opacity=1.0,
@@ -319,6 +336,13 @@ def _source_text(rec: Mapping[str, Any], lang: str) -> str:
     if not src:
         return ""
     return src + (f" — {tr('map.license', lang)}: {label('license', lic, lang)}" if lic else "")
+
+
+def _finite(value: object) -> bool:
+    try:
+        return math.isfinite(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
 
 
 def popup_html(rec: Mapping[str, Any], lang: str, phase: int | None = None, cost: float | None = None,
@@ -339,6 +363,11 @@ def popup_html(rec: Mapping[str, Any], lang: str, phase: int | None = None, cost
         (tr("map.drop", lang), f"{fmt_num(rec['drop_m'], 0, lang)} m"),
         (tr("map.dist", lang), f"{fmt_num(rec['road_dist_m'], 0, lang)} m"),
     ]
+    if rec.get("status") != "connected" and _finite(rec.get("network_m")):
+        rows.append((tr("map.network_m", lang), f"{fmt_num(rec['network_m'], 0, lang)} m"))
+    if _finite(rec.get("road_gap_m")) and float(rec["road_gap_m"]) > 0:
+        rows.append((tr("map.road_gap_route", lang), tr("map.road_gap_route_text", lang,
+                                                        m=fmt_num(rec["road_gap_m"], 0, lang))))
     if cost is not None:
         rows.append((tr("map.site_cost", lang), f"{fmt_idr(cost, lang)} ({tr('map.site_cost_note', lang)})"))
     if housed:
@@ -360,7 +389,8 @@ def site_layers(m: folium.Map, plan: Plan, lang: str) -> None:
     costs = site_costs(plan)
     opd = plan.opd_table()
     housed = {sid: ", ".join(g["short_name"]) for sid, g in opd[opd["site_id"] != ""].groupby("site_id")}
-    reasons = (link_reasons(plan.fallback, sites, plan.scenario.fallback_max_link_m, lang)
+    sc = plan.scenario
+    reasons = (link_reasons(plan.fallback, sites, sc.fallback_max_link_m, lang)
                if plan.fallback is not None else {})
     for cat in CATEGORIES:
         sub = sites[(sites["category"] == cat) & sites["placed"]]
@@ -370,6 +400,7 @@ def site_layers(m: folium.Map, plan: Plan, lang: str) -> None:
         fg = folium.FeatureGroup(name=f"{label('category', cat, lang)} ({n_conn}/{len(sub)})")
         for rec in sub.to_dict("records"):
             geom = rec["geometry"]
+            rec["reason"] = site_reason(rec, sc.max_drop_m, sc.budget_level, lang)
             if rec["id"] in reasons:
                 rec["fallback_reason"] = reasons[rec["id"]]
             dashed = rec["location_quality"] in ("approximate", "uncertain")
@@ -389,6 +420,6 @@ def site_layers(m: folium.Map, plan: Plan, lang: str) -> None:
         fg.add_to(m)
 
 
-__all__ = ["METHOD_COLORS", "PHASE_COLORS", "RADIO_STYLES", "STATUS_COLORS", "TARGET_COLOR", "context_layers",
+__all__ = ["METHOD_COLORS", "PHASE_COLORS", "RADIO_STYLES", "ROAD_GAP_COLOR", "STATUS_COLORS", "TARGET_COLOR", "context_layers",
            "lines_geojson", "network_layers", "new_map", "phase_color", "phase_numbers", "plan_phases", "popup_html",
            "radio_kind", "radio_layer", "site_costs", "site_layers", "site_phase", "target_layer"]

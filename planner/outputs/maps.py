@@ -1,15 +1,18 @@
 """Folium map pages of a plan: ``map.html`` and ``map_compare.html``.
 
 ``map.html``
-    The city today (the existing, possibly illustrative fiber), the planned
+    The city today (its existing fiber, when it has any), the planned
     network (coloured by phase when the plan is phased), the proposed radio
-    links, the sites by category and, as a switchable layer, a *target level*
-    — "Setara Sidoarjo": every OPD and every kelurahan office on own fiber,
-    designed by the caller (:func:`planner.studies.target.target_plan`).  A
-    legend and a panel compare today with the plan (km, sites, OPD, cost).
+    links, links across gaps in the road data, the sites by category and, as
+    a switchable layer, the *target level* — every office, puskesmas and
+    school connected, designed by the caller
+    (:func:`planner.studies.target.target_plan`) and, when the caller ran the
+    same-method comparison, stated "as planned for <another area>" with that
+    area's figures (an area is never compared with itself).  A legend and a
+    panel compare today with the plan (km, sites, OPD, cost).
 ``map_compare.html``
     The plan and the target side by side (``folium.plugins.DualMap``, the two
-    maps pan and zoom together).
+    maps pan and zoom together), with the same-method table when given.
 
 The layers are built by :mod:`planner.outputs.map_layers`; pages are saved
 offline by :mod:`planner.outputs.offline` (Leaflet inlined; web tiles an
@@ -26,10 +29,12 @@ from folium.plugins import DualMap
 
 from planner._format import esc, fmt_idr, fmt_num
 from planner._i18n import label, tr
+from planner.gaps import opd_count_text
 from planner.outputs.map_layers import (
     METHOD_COLORS,
     PHASE_COLORS,
     RADIO_STYLES,
+    ROAD_GAP_COLOR,
     STATUS_COLORS,
     TARGET_COLOR,
     context_layers,
@@ -42,12 +47,22 @@ from planner.outputs.map_layers import (
     target_layer,
 )
 from planner.outputs.offline import save_offline
+from planner.outputs.same_method import same_method_html
+from planner.outputs.sources import fiber_note, is_illustrative
 from planner.plan import Plan
 from planner.projection import WGS84
+from planner.studies.same_method import SameMethodTable, area_target_text
 from planner.whatif.fallback import TECHNOLOGY, VERIFY
 
 
-def plan_map(plan: Plan, lang: str = "id", *, target: Plan | None = None) -> folium.Map:
+def target_statement(plan: Plan, same_method: SameMethodTable | None, lang: str = "id") -> str:
+    """The target level of ``plan`` in words: the level, and the other area it was planned for by the same
+    method when ``same_method`` holds one (never the area itself; :func:`area_target_text`)."""
+    return area_target_text(same_method, str(plan.city.name), str(plan.city.code), lang)
+
+
+def plan_map(plan: Plan, lang: str = "id", *, target: Plan | None = None,
+             same_method: SameMethodTable | None = None) -> folium.Map:
     """Return a Folium map of ``plan``.
 
     Parameters
@@ -59,6 +74,9 @@ def plan_map(plan: Plan, lang: str = "id", *, target: Plan | None = None) -> fol
     target
         A target-level plan drawn as a switchable layer, off by default, and
         summarised in the panel; None: no target layer.
+    same_method
+        The same-method comparison run by the caller (states the target "as
+        planned for" the other area); None: the target is the level alone.
 
     Returns
     -------
@@ -73,16 +91,17 @@ def plan_map(plan: Plan, lang: str = "id", *, target: Plan | None = None) -> fol
     network_layers(m, plan, lang)
     radio_layer(m, plan, lang)
     site_layers(m, plan, lang)
+    statement = target_statement(plan, same_method, lang)
     if target is not None and target is not plan:
-        target_layer(m, target, lang, show=False)
+        target_layer(m, target, lang, show=False, title=statement)
     m.get_root().html.add_child(Element(legend_html(plan, lang, target=target)))
-    m.get_root().html.add_child(Element(panel_html(plan, lang, target=target)))
+    m.get_root().html.add_child(Element(panel_html(plan, lang, target=target, statement=statement)))
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
 
-def compare_map(plan: Plan, target: Plan, lang: str = "id") -> DualMap:
+def compare_map(plan: Plan, target: Plan, lang: str = "id", same_method: SameMethodTable | None = None) -> DualMap:
     """Side-by-side maps that pan and zoom together: ``plan`` (left) and ``target`` (right).
 
     Parameters
@@ -93,6 +112,9 @@ def compare_map(plan: Plan, target: Plan, lang: str = "id") -> DualMap:
         The target-level plan (:func:`planner.studies.target.target_plan`).
     lang
         ``"id"`` or ``"en"``.
+    same_method
+        The same-method comparison run by the caller: the target is stated
+        "as planned for" the other area, and the table is shown below.
 
     Returns
     -------
@@ -100,11 +122,12 @@ def compare_map(plan: Plan, target: Plan, lang: str = "id") -> DualMap:
     """
     minx, miny, maxx, maxy = plan.city.outline.to_crs(WGS84).total_bounds
     dm = DualMap(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=12, tiles=None, control_scale=True)
+    statement = target_statement(plan, same_method, lang)
     for side, p, is_right in ((dm.m1, plan, False), (dm.m2, target, True)):
         new_map(p, side, lang)
         context_layers(side, p, lang)
         if is_right:
-            target_layer(side, target, lang, show=True)
+            target_layer(side, target, lang, show=True, title=statement)
         else:
             network_layers(side, p, lang)
         folium.LayerControl(collapsed=True).add_to(side)
@@ -114,18 +137,29 @@ def compare_map(plan: Plan, target: Plan, lang: str = "id") -> DualMap:
     s_plan, s_target = plan.summary(), target.summary()
     for left, title, s, color in ((("0%", f"{tr('map.plan', lang)}: {s_plan['scenario_title']}", s_plan,
                                     METHOD_COLORS["underground"])),
-                                  ("50%", tr("map.target", lang), s_target, TARGET_COLOR)):
-        text = tr("map.compare_line", lang, today=fmt_num(s["existing_fiber_km"], 1, lang),
-                  km=fmt_num(s["backbone_km"], 1, lang), n=s["sites_connected"], total=s["sites_total"],
-                  cost=fmt_idr(s["cost_idr"]["base"], lang))
+                                  ("50%", statement, s_target, TARGET_COLOR)):
+        text = tr("map.compare_line", lang, km=fmt_num(s["backbone_km"], 1, lang), n=s["sites_connected"],
+                  total=s["sites_total"], cost=fmt_idr(s["cost_idr"]["base"], lang))
+        if len(plan.city.existing_fiber):
+            text = tr("map.compare_today", lang, today=fmt_num(s["existing_fiber_km"], 1, lang)) + " · " + text
         root.html.add_child(Element(
             f"<div class='planner-compare-title' style='position:absolute;top:10px;left:calc({left} + 56px);"
             f"z-index:9999;background:white;padding:6px 10px;border:1px solid #888;border-left:6px solid {color};"
             f"border-radius:4px;font:13px/1.4 sans-serif;max-width:38%'><b>{esc(title)}</b><br>{esc(text)}</div>"))
+    if same_method is not None and same_method.rows:  # the figures side by side, collapsible
+        cell = "border:1px solid #ccc;padding:1px 4px;font:10px/1.25 sans-serif;white-space:nowrap"
+        head = "border:1px solid #ccc;padding:1px 4px;font:bold 10px/1.2 sans-serif;max-width:8em;overflow-wrap:break-word"
+        root.html.add_child(Element(
+            "<details open id='planner-same-method' style='position:absolute;bottom:28px;right:8px;z-index:9999;"
+            "background:white;padding:4px 8px;border:1px solid #888;border-radius:4px;max-width:74%;overflow:auto;"
+            f"max-height:40%'><summary style='font:bold 11px sans-serif;cursor:pointer'>"
+            f"{esc(tr('same_method.title', lang))}</summary>"
+            + same_method_html(same_method, lang, plan.city.name, style=cell, head_style=head) + "</details>"))
     return dm
 
 
-def write_maps(plan: Plan, folder: str | Path, lang: str = "id", *, target: Plan | None = None) -> list[Path]:
+def write_maps(plan: Plan, folder: str | Path, lang: str = "id", *, target: Plan | None = None,
+               same_method: SameMethodTable | None = None) -> list[Path]:
     """Write ``map.html`` (and ``map_compare.html`` when a target is given) into ``folder``, both offline.
 
     Writing never plans: the target level is designed by the caller
@@ -142,6 +176,8 @@ def write_maps(plan: Plan, folder: str | Path, lang: str = "id", *, target: Plan
     target
         The target-level plan drawn as a switchable layer and on the right of
         ``map_compare.html``; None: no target layer and no comparison page.
+    same_method
+        The same-method comparison run by the caller (:func:`compare_map`).
 
     Returns
     -------
@@ -149,9 +185,9 @@ def write_maps(plan: Plan, folder: str | Path, lang: str = "id", *, target: Plan
         The files written.
     """
     folder = Path(folder)
-    files = [save_offline(plan_map(plan, lang, target=target), folder / "map.html")]
+    files = [save_offline(plan_map(plan, lang, target=target, same_method=same_method), folder / "map.html")]
     if target is not None:
-        files.append(save_offline(compare_map(plan, target, lang), folder / "map_compare.html"))
+        files.append(save_offline(compare_map(plan, target, lang, same_method), folder / "map_compare.html"))
     return files
 
 
@@ -172,9 +208,11 @@ def legend_html(plan: Plan, lang: str, target: Plan | None = None) -> str:
     lines = [
         (METHOD_COLORS["underground"], tr("map.new_ug", lang), ""),
         (METHOD_COLORS["aerial"], tr("map.new_aerial", lang), ""),
-        (METHOD_COLORS["existing"], tr("map.existing", lang) + " / " + tr("map.reused", lang).lower(), "8 6"),
         (METHOD_COLORS["drop"], tr("map.drops", lang), ""),
     ]
+    if len(plan.city.existing_fiber):
+        lines.insert(2, (METHOD_COLORS["existing"], tr("map.existing", lang) + " / " + tr("map.reused", lang).lower(),
+                         "8 6"))
     lines += [(phase_color(ph), f"{tr('map.phase', lang)} {ph}", "") for ph in plan_phases(plan)]
     fb = plan.fallback
     if fb is not None:
@@ -184,11 +222,13 @@ def legend_html(plan: Plan, lang: str, target: Plan | None = None) -> str:
             if kind in kinds:
                 color, dash = RADIO_STYLES[kind]
                 lines.append((color, tr(f"map.radio_{kind}", lang), dash))
+    bb = plan.backbone
+    if "gap" in bb.columns and bb["gap"].fillna(False).astype(bool).any():
+        lines.append((ROAD_GAP_COLOR, tr("map.road_gap_legend", lang), "2 4"))
     if target is not None and target is not plan:
         lines.append((TARGET_COLOR, tr("map.target_short", lang), ""))
     items += [_line_key(color, text, dash) for color, text, dash in lines]
-    fiber = plan.city.existing_fiber
-    if len(fiber) and "illustrative" in set(fiber["status"].astype(str)):
+    if is_illustrative(plan.city.existing_fiber):
         items.append(f"<div><i>{esc(tr('map.existing', lang))}: {esc(tr('common.illustrative', lang))}</i></div>")
     items.append(f"<div><i>{esc(tr('map.quality_note', lang))}</i></div>")
     return (
@@ -198,26 +238,24 @@ def legend_html(plan: Plan, lang: str, target: Plan | None = None) -> str:
     )
 
 
-def panel_html(plan: Plan, lang: str, target: Plan | None = None) -> str:
+def panel_html(plan: Plan, lang: str, target: Plan | None = None, statement: str = "") -> str:
     """The panel "today vs plan": km, sites, OPD (with those that have no location), cost, RAB total, solver."""
     s = plan.summary()
     cost = s["cost_idr"]
-    fiber = plan.city.existing_fiber
-    illus = len(fiber) and "illustrative" in set(fiber["status"].astype(str))
-    today = f"{fmt_num(s['existing_fiber_km'], 1, lang)} km"
-    today_note = " (CCTV; " + tr("common.illustrative", lang) + ")" if illus else ""
+    note = fiber_note(plan, lang)
+    today = f"{fmt_num(s['existing_fiber_km'], 1, lang)} km" + (f" ({note})" if note else "")
     n_unplaced = int((plan.sites["selected"] & ~plan.sites["placed"]).sum())
     opd = s["opd"]
     rows = [
         f"<b>{esc(tr('map.scenario', lang))}:</b> {esc(s['scenario_title'])}",
-        f"<b>{esc(tr('map.today', lang))}:</b> {today}{esc(today_note)}",
+        *([f"<b>{esc(tr('map.today', lang))}:</b> {esc(today)}"] if len(plan.city.existing_fiber) else []),
         f"<b>{esc(tr('map.plan', lang))}:</b> {fmt_num(s['backbone_km'], 1, lang)} {esc(tr('common.km_new', lang))} + "
         f"{fmt_num(s['reused_km'], 1, lang)} {esc(tr('common.km_reused', lang))} + {fmt_num(s['drop_km'], 1, lang)} "
         f"{esc(tr('common.km_drop', lang))}",
         esc(tr("common.sites_connected", lang, n=s["sites_connected"], total=s["sites_total"])),
     ]
     if opd["total"]:
-        rows.append(f"<b>{esc(tr('common.opd_connected', lang, n=opd['connected'], total=opd['total']))}</b>")
+        rows.append(f"<b>{esc(opd_count_text(opd['connected'], opd['total'], opd['basis'], lang))}</b>")
         missing = opd["without_location"]
         if missing:
             rows.append(f"<details><summary>{esc(tr('map.opd_missing', lang, n=len(missing)))}</summary>"
@@ -244,7 +282,10 @@ def panel_html(plan: Plan, lang: str, target: Plan | None = None) -> str:
         rows.append(
             f"<b style='color:{TARGET_COLOR}'>{esc(tr('map.target_short', lang))}:</b> "
             + esc(tr("map.target_panel", lang, km=fmt_num(t["backbone_km"], 1, lang), n=t["sites_connected"],
-                     cost=fmt_idr(t["cost_idr"]["base"], lang), status=target.status.text(lang))))
+                     total=t["sites_total"], cost=fmt_idr(t["cost_idr"]["base"], lang),
+                     status=target.status.text(lang))))
+        if statement and statement != tr("same_method.target_level", lang):
+            rows.append(f"<small>{esc(statement)}</small>")
     rows += [
         f"<small>{n_unplaced} {esc(tr('map.unplaced_note', lang))}</small>",
         f"<small>{esc(tr('map.prices_note', lang))}</small>",
@@ -257,4 +298,5 @@ def panel_html(plan: Plan, lang: str, target: Plan | None = None) -> str:
     )
 
 
-__all__ = ["PHASE_COLORS", "compare_map", "legend_html", "panel_html", "plan_map", "save_offline", "write_maps"]
+__all__ = ["PHASE_COLORS", "compare_map", "legend_html", "panel_html", "plan_map", "save_offline", "target_statement",
+           "write_maps"]

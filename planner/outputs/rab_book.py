@@ -13,7 +13,7 @@ from typing import Any
 
 from planner._format import FORMULA_START
 from planner._i18n import label, tr
-from planner.io.rab_config import HEADER_FIELDS, RabHeader
+from planner.io.rab_config import HEADER_FIELDS, RabHeader, is_regional_government
 from planner.plan import Plan
 
 
@@ -93,10 +93,24 @@ def level_text(lvl: str, lang: str) -> str:
     return label("level", lvl, lang).capitalize()
 
 
+def regional_government(plan: Plan, header: RabHeader, lang: str) -> str | None:
+    """The pemerintah daerah of the RAB: ``rab.toml``'s, else "Pemerintah <area>" when the area is a kota,
+    kabupaten or provinsi (:func:`planner.io.rab_config.is_regional_government`); None when unknown."""
+    if header.pemerintah_daerah:
+        return header.pemerintah_daerah
+    city = str(plan.city.name)
+    return tr("rab.owner_default", lang, city=city) if is_regional_government(city) else None
+
+
+def owner_text(plan: Plan, header: RabHeader, lang: str) -> str:
+    """Who owns the network, for a title: the pemerintah daerah, or "the regional government of <area>"."""
+    return regional_government(plan, header, lang) or tr("rab.owner_unknown", lang, city=plan.city.name)
+
+
 def header_lines(plan: Plan, header: RabHeader, lang: str, year: str | None = None) -> list[tuple[str, str]]:
     """The header fields with their values ("isi sesuai DPA" where unknown)."""
     city = str(plan.city.name)
-    defaults = {"pemerintah_daerah": tr("rab.owner_default", lang, city=city), "lokasi": city}
+    defaults = {"pemerintah_daerah": regional_government(plan, header, lang), "lokasi": city}
     fill = tr("rab.fill_dpa", lang)
     out = []
     for key in HEADER_FIELDS:
@@ -114,7 +128,7 @@ def write_header(book: Book, ws: Any, plan: Plan, header: RabHeader, last_col: i
                  year: str | None = None) -> int:
     """Title, subtitle and the header fields (values merged up to ``last_col``); returns the next free row."""
     lang = book.lang
-    owner = header.pemerintah_daerah or tr("rab.owner_default", lang, city=plan.city.name)
+    owner = owner_text(plan, header, lang)
     ws.write_string(0, 0, tr("rab.title", lang) + (f" — {title_suffix}" if title_suffix else ""), book.fmt["title"])
     ws.write_string(1, 0, tr("rab.subtitle", lang, owner=owner), book.fmt["subtitle"])
     r = 3
@@ -146,4 +160,5 @@ def header_size() -> int:
     return 3 + len(HEADER_FIELDS) + 1 + 3
 
 
-__all__ = ["Book", "Rates", "formats", "header_lines", "header_size", "level_text", "print_setup", "write_header"]
+__all__ = ["Book", "Rates", "formats", "header_lines", "header_size", "level_text", "owner_text", "print_setup",
+           "regional_government", "write_header"]

@@ -17,12 +17,12 @@ from typing import Any
 
 import pandas as pd
 
-from planner._i18n import cite, label, tr
+from planner._i18n import label, tr
 from planner.io.rab_config import RabHeader
 from planner.model.money import PaguCheck, recap, terbilang
 from planner.outputs import rab_formulas as fx
 from planner.outputs.rab_book import Book, Rates, level_text, print_setup, write_header
-from planner.outputs.rab_notes import describe_item, nonconst_basis, notes, source_numbers
+from planner.outputs.rab_notes import describe_item, nonconst_basis, notes, source_numbers, source_text
 from planner.plan import Plan
 
 #: Cost groups in RAB order.
@@ -265,7 +265,7 @@ def write_notes(book: Book, ws: Any, plan: Plan, sources: Sequence[str], footer:
     r += 1
     for k, src in enumerate(sources, start=1):
         ws.write_number(r, 0, k, f["int"])
-        book.text(ws, r, 1, cite(src, lang), "cell")
+        book.text(ws, r, 1, source_text(src, lang), "cell")
         r += 1
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 130)

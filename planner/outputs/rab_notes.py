@@ -7,15 +7,20 @@ language (texts in :mod:`planner._i18n`'s catalogue, section ``rabnotes``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from planner._format import fmt_idr, fmt_num, fmt_pct, fmt_rate
-from planner._i18n import label, tr
+from planner._i18n import cite, label, tr
+from planner.gaps import opd_count_text
+from planner.io.regional import RegionalPrices
 from planner.model.costs import describe
 from planner.model.money import NonConstructionItem
+from planner.outputs.sources import fiber_note, fiber_statuses, is_illustrative, sources_line
 from planner.plan import Plan
+from planner.schema import GAP_CLASS, LEVELS
 from planner.whatif.fallback import TECHNOLOGY, VERIFY
 
 #: Separator of the references in a price's ``source`` text.
@@ -27,6 +32,15 @@ def describe_item(rec: Mapping[str, Any], lang: str) -> str:
     if lang == "id" or describe(str(rec["item"]), "", "en") == str(rec["item"]):
         return str(rec["description"])
     return describe(str(rec["item"]), str(rec["road_class"]), "en")
+
+
+def source_text(text: str, lang: str) -> str:
+    """A cost row's source (or one reference of it) in ``lang``: the planner's own sentence for fallback links
+    from the label catalogue, a citation of the data through :func:`planner._i18n.cite`."""
+    for key in ("fallback.cost_source", "fallback.cost_source_scenario"):
+        if text == tr(key, "id"):
+            return tr(key, lang)
+    return cite(text, lang)
 
 
 def price_sources(costs: pd.DataFrame) -> list[str]:
@@ -56,6 +70,22 @@ def nonconst_basis(item: NonConstructionItem, lang: str, short: bool = False) ->
     return tr(f"nonconst.{'short' if short else 'note'}_{key}", lang)
 
 
+def price_file(path: str) -> str:
+    """The file a price table was read from (its ``path`` without the notes :mod:`planner.io` appends)."""
+    for suffix in (" (with scenario overrides)", " (with the regional factor of city.toml)"):
+        path = path.removesuffix(suffix)
+    return path
+
+
+def regional_text(regional: RegionalPrices, lang: str = "id") -> str:
+    """The regional price factor of the city (city.toml ``[regional_prices]``), its basis and note, in ``lang``."""
+    if not regional.declared:
+        return tr("rabnotes.regional_none", lang)
+    factors = ", ".join(f"{label('level', lvl, lang)} ×{fmt_num(regional.at(lvl), 2, lang)}" for lvl in LEVELS)
+    return tr("rabnotes.regional", lang, factors=factors, basis=label("basis", regional.basis, lang),
+              note=regional.note)
+
+
 def notes(plan: Plan, lang: str = "id") -> list[tuple[str, str]]:
     """Assumptions and data-quality notes of a plan as (topic, text) pairs."""
     sc = plan.scenario
@@ -65,9 +95,13 @@ def notes(plan: Plan, lang: str = "id") -> list[tuple[str, str]]:
     works = plan.cost_idr["base"]
     assumed_text = ", ".join(describe_item(r, lang) for r in assumed.drop_duplicates("item").to_dict("records"))
     share = 100 * float(assumed["base"].sum()) / works if works else 0.0
+    table = Path(price_file(plan.city.prices.path))
+    doc = table.with_suffix(".md")
     out.append((tr("rabnotes.prices_topic", lang),
-                tr("rabnotes.prices", lang, items=assumed_text or "—", amount=fmt_idr(assumed["base"].sum(), lang),
-                   share=fmt_pct(share, 1, lang))))
+                tr("rabnotes.prices", lang, table=table.name, items=assumed_text or "—",
+                   doc=tr("rabnotes.prices_doc", lang, doc=doc.name) if doc.is_file() else "",
+                   amount=fmt_idr(assumed["base"].sum(), lang), share=fmt_pct(share, 1, lang))))
+    out.append((tr("rabnotes.regional_topic", lang), regional_text(plan.city.regional_prices, lang)))
     changed = sorted(set(costs.loc[costs["basis"] == "scenario", "item"]))
     if changed:
         out.append((tr("rabnotes.scenario_prices_topic", lang),
@@ -88,9 +122,11 @@ def notes(plan: Plan, lang: str = "id") -> list[tuple[str, str]]:
                                                  levels=levels, totals=totals)))
     fiber = plan.city.existing_fiber
     if len(fiber):
-        statuses = ", ".join(sorted(set(map(str, fiber["status"]))))
+        statuses = ", ".join(fiber_statuses(fiber))
         out.append((tr("rabnotes.fiber_topic", lang),
-                    tr("rabnotes.fiber", lang, km=fmt_num(plan.existing_km, 1, lang), statuses=statuses)))
+                    tr("rabnotes.fiber", lang, km=fmt_num(plan.existing_km, 1, lang), statuses=statuses,
+                       note=fiber_note(plan, lang))
+                    + (" " + tr("rabnotes.fiber_illustrative", lang) if is_illustrative(fiber) else "")))
     sel = plan.sites[plan.sites["selected"]]
     unplaced = int((plan.sites["status"] == "unplaced").sum())
     n_conn = int((sel["status"] == "connected").sum())
@@ -99,8 +135,8 @@ def notes(plan: Plan, lang: str = "id") -> list[tuple[str, str]]:
     opd = plan.opd_table()
     if len(opd):
         no_loc = opd.loc[opd["status"] == "no_location", "short_name"].tolist()
-        out.append(("OPD", tr("common.opd_connected", lang, n=int((opd["status"] == "connected").sum()),
-                              total=len(opd)) + ". "
+        out.append(("OPD", opd_count_text(int((opd["status"] == "connected").sum()), len(opd), plan.opd_basis, lang)
+                    + ". "
                     + (tr("common.opd_without_location", lang, n=len(no_loc), names=", ".join(no_loc))
                        if no_loc else "")))
     counts = sel.loc[sel["status"] == "connected", "location_quality"].value_counts().to_dict()
@@ -114,9 +150,14 @@ def notes(plan: Plan, lang: str = "id") -> list[tuple[str, str]]:
         out.append((tr("rabnotes.radio_topic", lang),
                     tr("rabnotes.radio", lang, priced=priced, verify=len(verify), unfunded=unfunded,
                        names=", ".join(verify) or "—", price=fmt_idr(fb.link_idr["base"], lang))))
-    out.append((tr("rabnotes.volumes_topic", lang), tr("rabnotes.volumes", lang)))
+    gap_m = float(plan.quantities.new_m.get(GAP_CLASS, 0.0))
+    out.append((tr("rabnotes.volumes_topic", lang),
+                tr("rabnotes.volumes", lang, crs=plan.city.crs,
+                   gaps=tr("rabnotes.volumes_gaps", lang, m=fmt_num(gap_m, 0, lang)) if gap_m > 0 else "")))
+    out.append((tr("rabnotes.sources_topic", lang), sources_line(plan, lang, title=False)))
     out.append((tr("rabnotes.codes_topic", lang), tr("rabnotes.codes", lang)))
     return out
 
 
-__all__ = ["SOURCE_SEPARATOR", "describe_item", "nonconst_basis", "notes", "price_sources", "source_numbers"]
+__all__ = ["SOURCE_SEPARATOR", "describe_item", "nonconst_basis", "notes", "price_file", "price_sources",
+           "regional_text", "source_numbers", "source_text"]

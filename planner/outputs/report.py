@@ -6,8 +6,9 @@ offline.  It shows the key figures (sites and OPD connected, km, cost, RAB
 total), any pagu warning, the map, coverage per category and per OPD, the
 RAB recap (works, non-construction items, contingency, PPN, total, rounded
 total and *terbilang*), the cost ladder when given, build vs lease, the
-radio fallback, the comparison with peer regions, the sites left out, and
-the assumptions and data-quality notes.  Sections are built by
+radio fallback, the same-method comparison when given (with the target level
+it sets), the comparison with peer regions, the sites left out, the
+assumptions and data-quality notes and the data sources of the area's folder.  Sections are built by
 :mod:`planner.outputs.report_sections`; writing never plans.
 """
 
@@ -22,7 +23,9 @@ from matplotlib.figure import Figure
 
 from planner._format import esc, fmt_idr, fmt_num
 from planner._i18n import check_lang, tr
-from planner.outputs.peers import peers_figure
+from planner.io.rab_config import read_rab_header
+from planner.outputs.peers import peers_figure, peers_notes
+from planner.outputs.rab_book import owner_text
 from planner.outputs.rab_notes import notes
 from planner.outputs.report_sections import (
     coverage,
@@ -34,10 +37,13 @@ from planner.outputs.report_sections import (
     radio_section,
     tco_section,
 )
+from planner.outputs.same_method import same_method_html, same_method_notes
+from planner.outputs.sources import is_illustrative
 from planner.outputs.static_map import static_map_figure
 from planner.plan import Plan
 from planner.studies.ladder import CostLadder
 from planner.studies.peers import compare
+from planner.studies.same_method import SameMethodTable, area_target_text
 
 _CSS = """
 body{font-family:'Segoe UI',Roboto,Arial,sans-serif;margin:2em auto;max-width:62em;color:#222;line-height:1.45;
@@ -75,13 +81,15 @@ def _key_figures(plan: Plan, lang: str) -> str:
     s = plan.summary()
     rab = s["rab_rounded_idr"]
     opd = s["opd"]
+    has_fiber = bool(len(plan.city.existing_fiber))  # nothing is said about existing fiber where there is none
     kpis = [
         (_t("sites", lang), f"{s['sites_connected']} {tr('common.of', lang)} {s['sites_total']}"),
-        (_t("opd", lang), f"{opd['connected']} {tr('common.of', lang)} {opd['total']}"),
+        (_t("opd", lang, basis=tr(f"common.opd_basis_{opd['basis']}", lang)),
+         f"{opd['connected']} {tr('common.of', lang)} {opd['total']}"),
         (_t("new_km", lang), f"{fmt_num(plan.backbone_km, 1, lang)} km"),
-        (_t("reused_km", lang), f"{fmt_num(plan.reused_km, 1, lang)} km"),
+        *([(_t("reused_km", lang), f"{fmt_num(plan.reused_km, 1, lang)} km")] if has_fiber else []),
         (_t("drop_km", lang), f"{fmt_num(plan.drop_km, 1, lang)} km"),
-        (_t("existing_km", lang), f"{fmt_num(plan.existing_km, 1, lang)} km"),
+        *([(_t("existing_km", lang), f"{fmt_num(plan.existing_km, 1, lang)} km")] if has_fiber else []),
         (_t("cost_works", lang), fmt_idr(s["cost_idr"]["base"], lang)),
         (_t("cost_total", lang), fmt_idr(rab["base"], lang)),
         (_t("cost_range", lang), " / ".join(fmt_idr(rab[lvl], lang) for lvl in ("low", "base", "high"))),
@@ -98,6 +106,8 @@ def report_html(
     peers_png: bytes | None = None,
     peers_table: pd.DataFrame | None = None,
     ladder: CostLadder | None = None,
+    same_method: SameMethodTable | None = None,
+    peers_path: str | Path | None = None,
 ) -> str:
     """Build the report page of ``plan`` as one HTML string.
 
@@ -114,6 +124,11 @@ def report_html(
     ladder
         The cost ladder (:func:`planner.studies.ladder.cost_ladder`), planned
         by the caller; None: no ladder section.
+    same_method
+        The same-method comparison (:func:`planner.studies.same_method.compare_areas`),
+        run by the caller; None: no such section.
+    peers_path
+        The peer table the comparison was made with (for the note).
 
     Returns
     -------
@@ -123,7 +138,7 @@ def report_html(
     if map_png is None:
         map_png = _fig_png(static_map_figure(plan, lang=lang), dpi=110)
     if peers_table is None:
-        peers_table = compare(plan, lang=lang)
+        peers_table = compare(plan, peers_path, lang=lang, same_method=same_method)
     if peers_png is None:
         peers_png = _fig_png(peers_figure(peers_table, lang), dpi=100)
     city = str(plan.city.name)
@@ -133,7 +148,7 @@ def report_html(
     add("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
     add(f"<title>{esc(_t('title', lang, city=city))}</title><style>{_CSS}</style></head><body>")
     add(f"<h1>{esc(_t('title', lang, city=city))}</h1>")
-    add(f"<p>{esc(_t('lead', lang, city=city))}</p>")
+    add(f"<p>{esc(_t('lead', lang, owner=owner_text(plan, read_rab_header(plan.city.folder), lang)))}</p>")
     add(f"<p><b>{esc(_t('scenario', lang))}:</b> {esc(plan.scenario.title or plan.scenario.name)} "
         f"(<code>{esc(plan.scenario.name)}</code>)</p>")
     add(f"<h2>{esc(_t('key', lang))}</h2>")
@@ -141,15 +156,26 @@ def report_html(
     add(pagu_warnings(plan, lang))
     add(f"<h2>{esc(_t('map', lang))}</h2>")
     add(f"<img class=\"fig\" alt=\"{esc(_t('map', lang))}\" src=\"{_png_data_uri(map_png)}\">")
-    add(f"<p class=\"note\">{esc(_t('map_note', lang))}</p>")
+    add(f"<p class=\"note\">{esc(_t('map_note', lang))}"
+        + (f" {esc(_t('map_note_illustrative', lang))}" if is_illustrative(plan.city.existing_fiber) else "")
+        + "</p>")
     add(coverage(plan, lang))
     add(rab_recap(plan, lang))
     add(ladder_section(ladder, lang))
     add(tco_section(plan, lang))
     add(radio_section(plan, lang))
+    if same_method is not None and same_method.rows:
+        add(f"<h2>{esc(tr('same_method.title', lang))}</h2>")
+        ref = same_method.reference(city, str(plan.city.code))
+        statement = (same_method.target_statement(city, ref.area, lang) if ref is not None and same_method.has(city)
+                     else area_target_text(same_method, city, str(plan.city.code), lang))
+        add(f"<p><b>{esc(statement)}</b></p>")
+        add(same_method_html(same_method, lang, city))
+        add("".join(f"<p class=\"note\">{esc(n)}</p>" for n in same_method_notes(same_method, lang)))
     add(peers_section(peers_table, lang))
     add(f"<img class=\"fig\" alt=\"{esc(_t('peers', lang))}\" src=\"{_png_data_uri(peers_png)}\">")
-    add(f"<p class=\"note\">{esc(_t('peers_note', lang))}</p>")
+    add(f"<p class=\"note\">{esc(' '.join(peers_notes(peers_table, peers_path, lang)))} "
+        f"{esc(_t('peers_note', lang))}</p>")
     add(left_out(plan, lang))
     add(f"<h2>{esc(_t('notes', lang))}</h2><ul>")
     for topic, text in notes(plan, lang):
@@ -169,6 +195,8 @@ def write_report(
     *,
     peers_table: pd.DataFrame | None = None,
     ladder: CostLadder | None = None,
+    same_method: SameMethodTable | None = None,
+    peers_path: str | Path | None = None,
 ) -> Path:
     """Write ``report.html`` into ``folder``, embedding ``map.png``/``peers.png`` found there.
 
@@ -184,6 +212,10 @@ def write_report(
         The comparison table, when already computed.
     ladder
         The cost ladder, when the caller ran it.
+    same_method
+        The same-method comparison, when the caller ran it.
+    peers_path
+        The peer table the comparison was made with.
 
     Returns
     -------
@@ -196,7 +228,7 @@ def write_report(
         plan, lang,
         map_png=map_path.read_bytes() if map_path.exists() else None,
         peers_png=peers_path.read_bytes() if peers_path.exists() else None,
-        peers_table=peers_table, ladder=ladder,
+        peers_table=peers_table, ladder=ladder, same_method=same_method, peers_path=peers_path,
     )
     path = folder / "report.html"
     path.write_text(page, encoding="utf-8")

@@ -14,8 +14,9 @@ import pandas as pd
 
 from planner._format import esc, fmt_idr, fmt_num, fmt_rate
 from planner._i18n import label, tr
-from planner.gaps import NO_LOCATION
+from planner.gaps import NO_LOCATION, opd_count_text
 from planner.model.money import terbilang
+from planner.model.sites import site_reason
 from planner.outputs.rab_items import group_order
 from planner.outputs.rab_notes import nonconst_basis
 from planner.plan import Plan
@@ -72,7 +73,7 @@ def coverage(plan: Plan, lang: str) -> str:
     opd = plan.opd_table()
     if len(opd):
         n_conn = int((opd["status"] == "connected").sum())
-        out.append(f"<h3>{esc(tr('common.opd_connected', lang, n=n_conn, total=len(opd)))}</h3>")
+        out.append(f"<h3>{esc(opd_count_text(n_conn, len(opd), plan.opd_basis, lang))}</h3>")
         missing = opd[opd["status"] != "connected"]
         rows = []
         for rec in missing.to_dict("records"):
@@ -83,7 +84,7 @@ def coverage(plan: Plan, lang: str) -> str:
         if rows:
             out.append(table([_t("opd_short", lang), _t("name", lang), _t("opd_site", lang), _t("reason", lang)],
                              rows))
-        out.append(f"<p class=\"note\">{esc(_t('opd_note', lang))}</p>")
+        out.append(f"<p class=\"note\">{esc(_t(f'opd_note_{plan.opd_basis}', lang, n=len(opd)))}</p>")
     return "".join(out)
 
 
@@ -218,23 +219,25 @@ def peers_section(peers_table: pd.DataFrame, lang: str) -> str:
         ])
         classes.append("subject" if rec["row_type"] != "peer" else "")
     return (f"<h2>{esc(_t('peers', lang))}</h2>"
-            + table([_t(k, lang) for k in ("region", "fiber_km", "year", "opd", "villages", "per10k", "perkm2")],
+            + table([_t(k, lang) for k in ("region", "fiber_km", "year", "opd_col", "villages", "per10k", "perkm2")],
                     rows, classes))
 
 
 def left_out(plan: Plan, lang: str) -> str:
-    """Selected sites the plan does not connect, with the reason (numbers as in gaps.csv, Indonesian format)."""
+    """Selected sites the plan does not connect, with the reason and any fallback, in the report's language."""
     sel = plan.sites[plan.sites["selected"]]
     out = sel[sel["status"] != "connected"]
     if not len(out):
         return f"<h2>{esc(_t('left_out', lang))}</h2><p>{esc(tr('common.none', lang))}</p>"
+    sc = plan.scenario
+    links = link_reasons(plan.fallback, plan.sites, sc.fallback_max_link_m, lang) if plan.fallback else {}
     rows = []
     for rec in out.to_dict("records"):
-        reason = rec.get("reason", "") if lang == "id" else label("status", str(rec["status"]), lang)
-        fallback = rec.get("fallback_reason") or ""
+        reason = site_reason(rec, sc.max_drop_m, sc.budget_level, lang)
+        fallback = links.get(rec["id"], "")
         rows.append([(esc(rec["name"]), ""), (esc(label("category", str(rec["category"]), lang)), ""),
                      (esc(rec.get("kelurahan", "")), ""), (esc(label("status", str(rec["status"]), lang)), ""),
-                     (esc(reason + (f" — {fallback}" if fallback and lang == "id" else "")), "")])
+                     (esc(reason + (f" — {fallback}" if fallback else "")), "")])
     return (f"<h2>{esc(_t('left_out', lang))}</h2>"
             + table([_t("name", lang), _t("category", lang), "Kelurahan", _t("status", lang), _t("reason", lang)],
                     rows))

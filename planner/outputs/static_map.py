@@ -1,15 +1,18 @@
 """Print-quality static map of a plan (``map.png``), drawn with matplotlib from vector data only.
 
 No web tiles are used, so the map renders offline: kelurahan boundaries and
-names, roads by class, the existing fiber (marked illustrative when it is),
-the new backbone by deployment method, reused fiber, drop cables and the sites
-coloured by status, with a legend, a scale bar, a north arrow, a title and a
-data-source note.  Everything is drawn in the city's projected CRS (metres),
+names, roads by class (footpaths dotted), the existing fiber when the area has
+any (marked illustrative when it is), the new backbone by deployment method,
+links across gaps in the road data ("celah data jalan"), reused fiber, drop
+cables and the sites coloured by status, with a legend, a scale bar, a north
+arrow, a title and the data sources of the area's own folder
+(:func:`planner.outputs.sources.sources_line`).  Everything is drawn in the city's projected CRS (metres),
 so the scale bar is true.
 """
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +20,8 @@ from matplotlib.figure import Figure
 
 from planner._format import fmt_num
 from planner._i18n import label, tr
+from planner.gaps import opd_count_text
+from planner.outputs.sources import fiber_note, is_illustrative, sources_line
 from planner.plan import Plan
 from planner.whatif.fallback import TECHNOLOGY, VERIFY
 
@@ -28,7 +33,8 @@ _STATUS_COLORS = {
 }
 _METHOD_COLORS = {"underground": "#6a3d9a", "aerial": "#1f78b4", "existing": "#ff7f00", "drop": "#33a02c"}
 _PHASE_COLORS = ("#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1b9e77", "#7570b3")
-_ROAD_WIDTH = {"arteri": 1.1, "lokal": 0.6, "lain": 0.35}
+_ROAD_WIDTH = {"arteri": 1.1, "lokal": 0.6, "lain": 0.35, "setapak": 0.3}
+_ROAD_GAP_COLOR = "#e31a1c"
 _RADIO_COLORS = {"priced": "#d95f0e", VERIFY: "#636363", "unfunded": "#fd8d3c"}
 
 def _t(key: str, lang: str, **kw: object) -> str:
@@ -73,16 +79,21 @@ def static_map_figure(plan: Plan, lang: str = "id", figsize: tuple[float, float]
     for rc, width in _ROAD_WIDTH.items():
         sub = roads[roads["road_class"] == rc] if "road_class" in roads.columns else roads.iloc[0:0]
         if len(sub):
-            sub.plot(ax=ax, color="#b5b5b5", linewidth=width, zorder=3)
+            sub.plot(ax=ax, color="#b5b5b5", linewidth=width, zorder=3,
+                     linestyle=(0, (1, 1.5)) if rc == "setapak" else "-")
     handles.append(Line2D([], [], color="#b5b5b5", linewidth=0.8, label=_t("roads", lang)))
+    if "road_class" in roads.columns and (roads["road_class"] == "setapak").any():
+        handles.append(Line2D([], [], color="#b5b5b5", linewidth=0.8, linestyle=(0, (1, 1.5)),
+                              label=_t("footpaths", lang)))
 
     fiber = city.existing_fiber
     if len(fiber):
-        illustrative = "status" in fiber.columns and (fiber["status"].astype(str) == "illustrative").any()
         fiber.to_crs(crs).plot(ax=ax, color=_METHOD_COLORS["existing"], linewidth=2.2, linestyle=(0, (3, 2)),
                                zorder=6)
+        text = _t("illustrative", lang) if is_illustrative(fiber) else _t("existing", lang)
+        note = fiber_note(plan, lang)
         handles.append(Line2D([], [], color=_METHOD_COLORS["existing"], linewidth=2.2, linestyle=(0, (3, 2)),
-                              label=_t("illustrative" if illustrative else "existing", lang)))
+                              label=text + (f" — {note}" if note and not is_illustrative(fiber) else "")))
 
     bb = plan.backbone.to_crs(crs)
     phase = pd.to_numeric(bb["phase"], errors="coerce").fillna(0) if "phase" in bb.columns else None
@@ -110,6 +121,12 @@ def static_map_figure(plan: Plan, lang: str = "id", figsize: tuple[float, float]
         if len(sub):
             sub.plot(ax=ax, color=color, linewidth=width, zorder=5 if key != "drops" else 4)
             handles.append(Line2D([], [], color=color, linewidth=width, label=_t(key, lang)))
+
+    gaps = bb[(bb["part"] == "backbone") & bb["gap"].fillna(False).astype(bool)] if "gap" in bb.columns else bb[:0]
+    if len(gaps):  # links across gaps in the road data, on top of the backbone
+        gaps.plot(ax=ax, color=_ROAD_GAP_COLOR, linewidth=2.6, linestyle=(0, (1, 1)), zorder=6)
+        handles.append(Line2D([], [], color=_ROAD_GAP_COLOR, linewidth=2.6, linestyle=(0, (1, 1)),
+                              label=_t("road_gap", lang, n=len(gaps), m=fmt_num(gaps["length_m"].sum(), 0, lang))))
 
     _radio_links(ax, plan, crs, lang, handles, Line2D)
 
@@ -162,13 +179,13 @@ def static_map_figure(plan: Plan, lang: str = "id", figsize: tuple[float, float]
     sel = plan.sites[plan.sites["selected"]]
     fig.suptitle(_t("title", lang, city=city.name), fontsize=14, fontweight="bold")
     opd = plan.opd_table()
-    opd_text = (" — " + tr("common.opd_connected", lang, n=int((opd["status"] == "connected").sum()), total=len(opd))
+    opd_text = (" — " + opd_count_text(int((opd["status"] == "connected").sum()), len(opd), plan.opd_basis, lang)
                 if len(opd) else "")
     ax.set_title(_t("subtitle", lang, scenario=plan.scenario.title or plan.scenario.name,
                     new=fmt_num(plan.backbone_km, 1, lang), conn=int((sel["status"] == "connected").sum()),
                     total=len(sel)) + opd_text, fontsize=9)
-    fig.text(0.01, 0.005, _t("source", lang, crs=crs), fontsize=6, color="#404040", ha="left", va="bottom",
-             wrap=True)
+    # the sources as a figure label, so that the layout keeps room for them below the map
+    fig.supxlabel(textwrap.fill(sources_line(plan, lang), 220), x=0.01, ha="left", fontsize=5.5, color="#404040")
     return fig
 
 

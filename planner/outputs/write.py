@@ -40,16 +40,17 @@ import pandas as pd
 
 from planner._errors import PlannerError
 from planner._format import csv_cell
-from planner._i18n import check_lang, cite
-from planner.gaps import gaps_table
+from planner._i18n import check_lang
 from planner.outputs.maps import write_maps
 from planner.outputs.peers import write_peers
 from planner.outputs.rab import write_rab
+from planner.outputs.rab_notes import describe_item, source_text
 from planner.outputs.report import write_report
 from planner.outputs.static_map import write_static_map
 from planner.plan import Plan
 from planner.projection import WGS84
 from planner.studies.ladder import CostLadder
+from planner.studies.same_method import SameMethodTable, area_target_text, write_same_method
 
 #: Files every run writes (others, e.g. rab.xlsx, are added by their writers).
 CORE_FILES: tuple[str, ...] = (
@@ -99,6 +100,16 @@ def ladder_rows(ladder: CostLadder) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def backbone_rows(plan: Plan) -> gpd.GeoDataFrame:
+    """The design's edges as written to ``backbone.geojson``; ``gap`` is True on a link across a gap in the road
+    data ("celah data jalan": a straight line whose real route must be surveyed)."""
+    bb = plan.backbone
+    cols = [c for c in ("part", "status", "method", "road_class", "length_m", "cost_base", "site_id", "fiber_id",
+                        "geometry") if c in bb.columns]
+    gap = bb["gap"].fillna(False).astype(bool) if "gap" in bb.columns else False
+    return bb[cols].assign(gap=gap)
+
+
 def _write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
     gdf.to_crs(WGS84).to_file(path, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=7)
 
@@ -134,6 +145,7 @@ def write_outputs(
     ladder: CostLadder | None = None,
     peers_path: str | Path | None = None,
     extra: Callable[[Plan, Path, str], None] | None = None,
+    same_method: SameMethodTable | None = None,
 ) -> Path:
     """Write every output of ``plan`` (and of the studies given) into the folder ``out``, atomically.
 
@@ -158,10 +170,17 @@ def write_outputs(
         the caller: written as ``ladder.csv``, into ``summary.json`` and the
         report; None: none.
     peers_path
-        Peer table for the comparison; default ``geodata/peers/peers.csv``.
+        Peer table for the comparison; default ``geodata/peers/peers.csv``
+        (its rows are shown only when it has a row for the plan's area:
+        :func:`planner.studies.peers.relevant_peers`).
     extra
         Called as ``extra(plan, tmp_dir, lang)`` to add more files before the
         folder is published.
+    same_method
+        The same-method comparison (:func:`planner.studies.same_method.compare_areas`),
+        run by the caller: written as ``same_method.csv``/``.json``, into
+        ``summary.json``, the peer table, the report and ``map_compare.html``,
+        and it states the target "as planned for" another area; None: none.
 
     Returns
     -------
@@ -172,26 +191,30 @@ def write_outputs(
     out = Path(out)
     summary = plan.summary()
     with output_slot(out, summary["scenario"], force) as tmp:
-        write_maps(plan, tmp, lang=lang, target=target)
-        bb = plan.backbone[[c for c in ("part", "status", "method", "road_class", "length_m", "cost_base",
-                                        "site_id", "fiber_id", "geometry") if c in plan.backbone.columns]]
-        _write_geojson(bb, tmp / "backbone.geojson")
-        gaps = gaps_table(plan.sites, plan.opd_table())
+        write_maps(plan, tmp, lang=lang, target=target, same_method=same_method)
+        _write_geojson(backbone_rows(plan), tmp / "backbone.geojson")
+        gaps = plan.gaps_table(lang)
         site_rows = gaps.iloc[:len(plan.sites)]
         fac = gpd.GeoDataFrame(site_rows, geometry=plan.sites.geometry.values, crs=WGS84)
         _write_geojson(fac, tmp / "facilities.geojson")
-        write_csv(plan.costs.assign(source=[cite(str(x), lang) for x in plan.costs["source"]]), tmp / "costs.csv")
+        write_csv(plan.costs.assign(description=[describe_item(r, lang) for r in plan.costs.to_dict("records")],
+                                    source=[source_text(str(x), lang) for x in plan.costs["source"]]), tmp / "costs.csv")
         write_csv(gaps, tmp / "gaps.csv")
         write_csv(plan.by_category(), tmp / "gaps_by_category.csv", index=True)
-        write_csv(plan.by_kelurahan(), tmp / "gaps_by_kelurahan.csv", index=True)
+        write_csv(plan.by_kelurahan(lang), tmp / "gaps_by_kelurahan.csv", index=True)
         if ladder is not None:
             write_csv(ladder_rows(ladder), tmp / "ladder.csv")
             summary["ladder"] = ladder_rows(ladder).to_dict("records")
-        write_proposal(plan, tmp, lang=lang, peers_path=peers_path, ladder=ladder)
+        write_proposal(plan, tmp, lang=lang, peers_path=peers_path, ladder=ladder, same_method=same_method)
+        if same_method is not None:
+            write_same_method(same_method, tmp)
+            summary["same_method"] = json.loads((tmp / "same_method.json").read_text(encoding="utf-8"))
         if extra is not None:
             extra(plan, tmp, lang)
         if target is not None:
             summary["target"] = _target_summary(target)
+            summary["target"]["statement"] = area_target_text(same_method, str(plan.city.name), str(plan.city.code),
+                                                              lang)
         write_json(summary, tmp / "summary.json")
         write_json(_run_info(plan, target), tmp / "run.json")
         (tmp / MARKER).write_text("written by planner\n", encoding="utf-8")
@@ -227,7 +250,7 @@ def _version() -> str:
 
 
 def write_proposal(plan: Plan, folder: Path, *, lang: str = "id", peers_path: str | Path | None = None,
-                   ladder: CostLadder | None = None) -> None:
+                   ladder: CostLadder | None = None, same_method: SameMethodTable | None = None) -> None:
     """Write the proposal files (:data:`PROPOSAL_FILES`) of ``plan`` into ``folder``.
 
     The static map and the peer chart are written first; the report embeds them.
@@ -236,8 +259,9 @@ def write_proposal(plan: Plan, folder: Path, *, lang: str = "id", peers_path: st
     """
     write_static_map(plan, folder / "map.png", lang=lang)
     write_rab(plan, folder / "rab.xlsx", lang=lang)
-    table = write_peers(plan, folder, lang=lang, peers_path=peers_path)
-    write_report(plan, folder, lang=lang, peers_table=table, ladder=ladder)
+    table = write_peers(plan, folder, lang=lang, peers_path=peers_path, same_method=same_method)
+    write_report(plan, folder, lang=lang, peers_table=table, ladder=ladder, same_method=same_method,
+                 peers_path=peers_path)
 
 
 # ----------------------------------------------------------------------------- the output folder

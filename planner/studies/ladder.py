@@ -2,7 +2,7 @@
 
 The steps are cumulative selections of categories:
 
-1. OPD (the city hall is the network core);
+1. OPD (the regional head's office is the network core);
 2. + kantor camat and kantor lurah;
 3. + puskesmas and hospitals;
 4. + schools;

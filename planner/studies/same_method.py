@@ -35,20 +35,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner._format import fmt_idr, fmt_num
+from planner._i18n import tr
 from planner.io.city import City, embedded_data_dir, load_city
 from planner.io.prices import PriceTable, read_prices
 from planner.io.regional import RegionalPrices
 from planner.model.scenario import Scenario
 from planner.plan import Plan, make_plan
+from planner.studies.target import TARGET_CATEGORIES, TARGET_NAME
 
 #: Settled area: land within this distance of a mapped road (metres, either side).
 SETTLED_BUFFER_M = 100.0
-#: Categories of the target level: every office, puskesmas and school.
-TARGET_CATEGORIES: tuple[str, ...] = ("opd", "kantor_camat", "kantor_lurah", "puskesmas", "school")
 #: Levels planned per area: name → (scenario name, title).
 LEVELS: dict[str, tuple[str, str]] = {
     "all": ("semua", "Semua lokasi terpetakan"),
-    "target": ("kantor-puskesmas-sekolah", "Setiap kantor, puskesmas dan sekolah"),
+    "target": (TARGET_NAME, "Setiap kantor, puskesmas dan sekolah"),
 }
 OFFICES = ("kantor_camat", "kantor_lurah")
 HEALTH = ("hospital", "puskesmas")
@@ -119,22 +120,53 @@ class SameMethodTable:
                 return r
         raise KeyError(f"no row for {area!r} at level {level!r}")
 
+    def has(self, area: str) -> bool:
+        """True when the table holds ``area`` (its name or code)."""
+        return any(area in (r.area, r.code) for r in self.rows)
+
+    def reference(self, area: str, code: str = "") -> AreaFigures | None:
+        """The target-level row that sets ``area``'s target: the first *other* area's; None when there is none.
+
+        An area is never compared with itself: rows of ``area`` (its name, or
+        its Kemendagri ``code``) are skipped, so a table of that area alone
+        gives no reference, and the target is stated as the level alone
+        (:func:`target_text`).
+        """
+        own = {x for x in (area, code) if x}
+        for r in self.rows:
+            if r.level == "target" and not own & {r.area, r.code}:
+                return r
+        return None
+
     def target_statement(self, area: str, reference: str, lang: str = "id") -> str:
         """The target of ``area`` as a computed level, set by what the method plans for ``reference``."""
-        from planner._format import fmt_idr, fmt_num
-
         ref, own = self.row(reference, "target"), self.row(area, "target")
-        if lang == "en":
-            return (f"Target: every office, puskesmas and school connected, as planned for {ref.area} by the same "
-                    f"method ({ref.sites_connected} of {ref.sites_selected} sites, {fmt_num(ref.backbone_km, 1, lang)} "
-                    f"km, {fmt_idr(ref.cost_base_idr, lang)} base). For {own.area} that level means "
-                    f"{own.sites_connected} of {own.sites_selected} sites, {fmt_num(own.backbone_km, 1, lang)} km, "
-                    f"{fmt_idr(own.cost_base_idr, lang)} base.")
-        return (f"Target: setiap kantor, puskesmas dan sekolah terhubung, seperti direncanakan untuk {ref.area} dengan "
-                f"metode yang sama ({ref.sites_connected} dari {ref.sites_selected} lokasi, "
-                f"{fmt_num(ref.backbone_km, 1)} km, {fmt_idr(ref.cost_base_idr)} dasar). Untuk {own.area} tingkat itu "
-                f"berarti {own.sites_connected} dari {own.sites_selected} lokasi, {fmt_num(own.backbone_km, 1)} km, "
-                f"{fmt_idr(own.cost_base_idr)} dasar.")
+        return target_text(ref, lang) + ". " + tr("same_method.target_own", lang, **_level_figures(own, lang))
+
+
+def _level_figures(r: AreaFigures, lang: str) -> dict[str, str | int]:
+    return {"area": r.area, "n": r.sites_connected, "total": r.sites_selected, "km": fmt_num(r.backbone_km, 1, lang),
+            "cost": fmt_idr(r.cost_base_idr, lang)}
+
+
+def target_text(reference: AreaFigures | None, lang: str = "id") -> str:
+    """The target level in words, with the figures the same method gives ``reference`` when there is one.
+
+    "Target: setiap kantor, puskesmas dan sekolah terhubung, seperti direncanakan
+    untuk Kecamatan Sidoarjo dengan metode yang sama (139 dari 146 lokasi, …)";
+    without a reference (no same-method table, or one holding only the area
+    itself) the level alone.
+    """
+    if reference is None:
+        return tr("same_method.target_level", lang)
+    return tr("same_method.target_ref", lang, ref=reference.area, **{k: v for k, v in
+                                                                    _level_figures(reference, lang).items()
+                                                                    if k != "area"})
+
+
+def area_target_text(table: SameMethodTable | None, area: str, code: str = "", lang: str = "id") -> str:
+    """The target of ``area`` (name, Kemendagri code) in words: set by another area of ``table``, never itself."""
+    return target_text(table.reference(area, code) if table is not None else None, lang)
 
 
 def settled_area_km2(city: City, buffer_m: float = SETTLED_BUFFER_M) -> float:
@@ -255,4 +287,4 @@ def write_same_method(table: SameMethodTable, out: str | Path) -> Path:
 
 
 __all__ = ["LEVELS", "SETTLED_BUFFER_M", "TARGET_CATEGORIES", "AreaFigures", "SameMethodTable", "compare_areas",
-           "figures", "settled_area_km2", "write_same_method"]
+           "area_target_text", "figures", "settled_area_km2", "target_text", "write_same_method"]

@@ -1,9 +1,15 @@
-"""The target level a plan is compared with: "Setara Sidoarjo", every OPD and every kelurahan office.
+"""The target level a plan is compared with: every office, puskesmas and school connected.
 
-:func:`target_scenario` derives the target from a plan's scenario (same
-prices, deployment, core and drop limit; the site selection replaced by every
-OPD, kantor camat and kantor lurah; no budget or phase ceilings), and
-:func:`target_plan` designs it with the same engine.  The caller decides to
+The target is a **stated, computed level**, not a claim about another region:
+every office (OPD, kantor camat, kantor desa/kelurahan), puskesmas and school
+with coordinates connected, with the plan's own prices and rules.
+:func:`target_scenario` derives it from a plan's scenario (same prices,
+deployment, core and drop limit; the site selection replaced by
+:data:`TARGET_CATEGORIES`; no budget or phase ceilings) and
+:func:`target_plan` designs it with the same engine.  The same level is
+planned for other areas by :mod:`planner.studies.same_method` ("as planned
+for Kecamatan Sidoarjo by the same method"), whose table the outputs quote
+beside it; an area is never compared with itself.  The caller decides to
 run it and hands the result to the outputs; writing never plans.
 """
 
@@ -16,14 +22,14 @@ from planner.io.city import City
 from planner.model.scenario import Scenario
 from planner.plan import Network, Plan, Progress, make_plan
 
-#: Categories of the target level (every OPD, kecamatan and kelurahan office).
-TARGET_CATEGORIES: tuple[str, ...] = ("opd", "kantor_camat", "kantor_lurah")
+#: Categories of the target level: every office (OPD, kantor camat, kantor desa/kelurahan), puskesmas and school.
+TARGET_CATEGORIES: tuple[str, ...] = ("opd", "kantor_camat", "kantor_lurah", "puskesmas", "school")
 #: Scenario name of the target level.
-TARGET_NAME = "setara_sidoarjo"
+TARGET_NAME = "kantor-puskesmas-sekolah"
 
 
 def target_scenario(scenario: Scenario | None = None) -> Scenario:
-    """The target scenario of ``scenario``: its costs and core, selecting every OPD, camat and lurah office.
+    """The target scenario of ``scenario``: its costs and core, selecting every office, puskesmas and school.
 
     Parameters
     ----------

@@ -115,15 +115,28 @@ def test_a_file_of_no_usable_kind_is_named(raw_copies, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="outputs wiring pending merge (report, peers, static map, RAB texts)")
 def test_no_output_of_another_area_mentions_bontang(built_plan, tmp_path):
     from planner.outputs.write import write_outputs
+    from planner.studies.target import target_plan
 
-    out = write_outputs(built_plan, tmp_path / "out")
-    hits = [p.name for p in Path(out).iterdir() if p.suffix in (".html", ".csv", ".json", ".geojson")
-            and "bontang" in p.read_text(encoding="utf-8").lower()]
+    target = target_plan(built_plan.city, built_plan.scenario, time_limit=30, seed=0, network=built_plan.network)
+    out = write_outputs(built_plan, tmp_path / "out", target=target, ladder=None)
+    texts = {p.name: p.read_text(encoding="utf-8") for p in Path(out).iterdir()
+             if p.suffix in (".html", ".csv", ".json", ".geojson")}
+    hits = [name for name, text in texts.items() if "bontang" in text.lower()]
     import zipfile
 
     with zipfile.ZipFile(Path(out) / "rab.xlsx") as z:
-        hits += [n for n in z.namelist() if "bontang" in z.read(n).decode("utf-8", "ignore").lower()]
+        xml = {n: z.read(n).decode("utf-8", "ignore") for n in z.namelist()}
+    hits += [n for n, text in xml.items() if "bontang" in text.lower()]
     assert not hits, hits
+    # and nothing of another area's: no Kalimantan premium, no kecamatan SKPD, no sources of another folder
+    for name, text in {**texts, **xml}.items():
+        for bad in ("Kalimantan", "Informatika Kecamatan", "Pemerintah Kecamatan", "setara Sidoarjo", "EPSG:32650",
+                    "geodata-src", "search-index"):
+            assert bad not in text, (name, bad)
+    peers = pd.read_csv(Path(out) / "peers.csv", dtype=str, keep_default_na=False)
+    assert set(peers["row_type"]) == {"today", "planned"}  # a fresh folder has no peers listed for it
+    report = texts["report.html"]
+    assert "EPSG:32749" in report and "layer1.geojson" in report  # its own data, named by its own files
+    assert "ilustratif" not in report.lower()  # no existing fiber: nothing said about one

@@ -58,13 +58,13 @@ def test_written_maps_have_no_web_script_or_stylesheet(bontang_outputs):
         assert not REMOTE_TAG.search(page), name
         assert "Leaflet 1.9" in page and ".leaflet-pane" in page, name  # Leaflet JS and CSS inline
     compare = (bontang_outputs / "map_compare.html").read_text(encoding="utf-8")
-    assert ".sync(" in compare and "Setara Sidoarjo" in compare
+    assert ".sync(" in compare and "seperti direncanakan untuk Kecamatan Sidoarjo" in compare
     report = bontang_outputs / "report.html"
     if report.exists():  # the proposal report must be self-contained too
         assert not REMOTE_TAG.search(report.read_text(encoding="utf-8"))
     main = (bontang_outputs / "map.html").read_text(encoding="utf-8")
     assert "bootstrap" not in main.lower()  # default JS/CSS trimmed to what the map uses
-    assert "Setara Sidoarjo: setiap OPD dan setiap kelurahan terhubung serat milik sendiri" in main
+    assert "Target: setiap kantor, puskesmas dan sekolah terhubung, seperti direncanakan untuk Kecamatan Sidoarjo" in main
     assert "Hari ini" in main
 
 
@@ -76,15 +76,21 @@ def small_plan(make_city):
     return make_plan(load_city(make_city(roads, sites)), time_limit=5)
 
 
-def test_target_design_selects_opd_camat_lurah_with_same_costs(small_plan):
+def test_target_design_selects_offices_puskesmas_and_schools_with_same_costs(make_city):
     sc = target_scenario(Scenario(name="x", categories=("school",), exclude=("lurah",), max_drop_m=500.0))
     assert sc.categories == TARGET_CATEGORIES and sc.exclude == () and sc.max_drop_m == pytest.approx(500.0)
-    target = target_plan(small_plan.city, small_plan.scenario, time_limit=5, network=small_plan.network)
+    roads = [([(0, 0), (1000, 0), (2000, 0), (3000, 0)], "lain"), ([(1000, 0), (1000, 1500)], "lokal")]
+    sites = [("core", "opd", 0, 10, True), ("lurah", "kantor_lurah", 1000, 1510, False),
+             ("sch", "school", 2000, 10, False), ("pkm", "puskesmas", 1000, 10, False),
+             ("kl", "clinic", 3000, 10, False)]
+    plan = make_plan(load_city(make_city(roads, sites)), time_limit=5)
+    target = target_plan(plan.city, plan.scenario, time_limit=5, network=plan.network)
     status = dict(zip(target.sites["id"], target.sites["status"]))
-    assert status == {"core": "connected", "lurah": "connected", "sch": "not_selected"}
-    assert target.backbone_km < small_plan.backbone_km
-    assert target.network is small_plan.network  # same prices: the model is reused, not rebuilt
-    assert is_target(target.scenario) and not is_target(small_plan.scenario)
+    assert status == {"core": "connected", "lurah": "connected", "sch": "connected", "pkm": "connected",
+                      "kl": "not_selected"}  # every office, puskesmas and school; no clinic
+    assert target.backbone_km < plan.backbone_km
+    assert target.network is plan.network  # same prices: the model is reused, not rebuilt
+    assert is_target(target.scenario) and not is_target(plan.scenario)
 
 
 def test_popup_shows_site_cost_and_target_layer(small_plan):
@@ -96,7 +102,8 @@ def test_popup_shows_site_cost_and_target_layer(small_plan):
     expected = drop + prices.get("equipment_site").at("base")
     assert drop > 0 and fmt_idr(expected) in page
     assert "Biaya lokasi (drop + perangkat, dasar)" in page
-    assert "Target setara Sidoarjo" in page and "Tahap" not in page
+    assert "Target: setiap kantor, puskesmas dan sekolah" in page and "Tahap" not in page
+    assert "setara sidoarjo" not in page.lower() and "seperti direncanakan" not in page  # no comparison was run
 
 
 def test_phases_are_coloured_when_present(small_plan, tmp_path):
@@ -129,4 +136,4 @@ def test_compare_map_escapes_names(make_city, tmp_path):
         page = f.read_text(encoding="utf-8")
         assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     page = compare_map(plan, plan).get_root().render()
-    assert "Setara Sidoarjo" in page
+    assert "Target: setiap kantor, puskesmas dan sekolah terhubung" in page

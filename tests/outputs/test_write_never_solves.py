@@ -32,12 +32,16 @@ def _forbid_everywhere(monkeypatch: pytest.MonkeyPatch, func: object) -> int:
     return n
 
 
-def test_write_outputs_calls_no_solver(bontang_plan, bontang_target, tmp_path, monkeypatch):
-    entry_points = [planner.plan.make_plan, planner.steiner.steiner_tree, planner.budget.solve_budget]
+def test_write_outputs_calls_no_solver(bontang_plan, bontang_target, same_method_table, tmp_path, monkeypatch):
+    import planner.studies.same_method
+
+    entry_points = [planner.plan.make_plan, planner.steiner.steiner_tree, planner.budget.solve_budget,
+                    planner.studies.same_method.compare_areas]
     patched = sum(_forbid_everywhere(monkeypatch, f) for f in entry_points)
     assert patched >= len(entry_points)
-    out = write_outputs(bontang_plan, tmp_path / "out", target=bontang_target)
+    out = write_outputs(bontang_plan, tmp_path / "out", target=bontang_target, same_method=same_method_table)
     assert (out / "map.html").exists() and (out / "map_compare.html").exists() and (out / "rab.xlsx").exists()
+    assert (out / "same_method.csv").exists()  # the comparison the caller ran is written, not run again
     with pytest.raises(SolvedWhileWriting):  # the patch is live: a solve would have been caught
         planner.plan.make_plan(bontang_plan.city)
 
