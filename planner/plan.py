@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from planner import gaps as _gaps
-from planner._format import fmt_num
+from planner._format import fmt_idr, fmt_num
 from planner._i18n import tr
 from planner.io.city import City
 from planner.model.costs import Quantities, price_quantities, totals

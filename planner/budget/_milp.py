@@ -220,7 +220,6 @@ def _tree_rows(L: Layout, rows: _Rows) -> None:
     """In-degree, flow balance at Steiner nodes, 2-cycle GSECs and the single-commodity flow."""
     inf = highspy.kHighsInf
     terms = set(L.terms)
-    K = float(len(L.terms))
     for v in range(L.n):
         if v == L.root:
             continue

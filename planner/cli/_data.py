@@ -13,13 +13,14 @@ from rich.table import Table
 from planner._errors import PlannerError
 from planner._format import fmt_num
 from planner._i18n import label, tr
+from planner.cli._common import app, city_app, console, fail, os_error, out_console
 from planner.io.cityinit import Source, build_city
 from planner.io.osm import city_layers_from_osm
 from planner.io.sitelists import slug
 from planner.io.validate import format_report, is_usable, issues_json, validate_paths
-from planner.studies.same_method import compare_areas, write_same_method
+from planner.outputs.tables import write_same_method
+from planner.studies.same_method import compare_areas
 
-from planner.cli._common import fail, os_error, app, city_app, console, out_console
 
 @app.command("validate")
 def validate_cmd(
@@ -181,7 +182,9 @@ def app_cmd(
 ) -> None:
     """Start the planner app (a local web application) on the city data, and open the browser."""
 
-    from planner.app.server import serve  # the web framework is imported only for this command
+    from planner.app.server import (
+        serve,  # the web framework is imported only for this command
+    )
 
     try:
         serve(data, workspace, host=host, port=port, open_browser=open_browser, time_limit=time_limit,

@@ -15,18 +15,19 @@ from rich.table import Table
 from planner._errors import PlannerError
 from planner._format import fmt_idr, fmt_num
 from planner._i18n import label, tr
+from planner.cli._common import app, console, fail, number_option, os_error, out_console
 from planner.gaps import opd_count_text
 from planner.io.city import City, load_city
 from planner.model.scenario import Scenario, load_scenario
+from planner.outputs.tables import write_comparison
 from planner.outputs.write import ladder_rows, write_outputs
 from planner.plan import Plan, make_plan
-from planner.studies.compare import compare_scenarios, write_comparison
+from planner.studies.compare import compare_scenarios
 from planner.studies.ladder import CostLadder, cost_ladder
 from planner.studies.same_method import area_target_text, compare_areas
 from planner.studies.target import is_target, target_plan
 from planner.whatif.fallback import link_reasons
 
-from planner.cli._common import fail, number_option, os_error, app, console, out_console
 
 @app.command()
 def plan(

@@ -15,14 +15,19 @@ from rich.table import Table
 
 from planner._errors import PlannerError
 from planner._format import fmt_idr, fmt_num
-from planner.steiner.bench import format_report as format_bench_report
+from planner.cli._common import app, bench_app, console, fail, number_option
+from planner.outputs.tables import write_batch_summary
 from planner.steiner import steiner_tree
+from planner.steiner.bench import format_report as format_bench_report
 from planner.steiner.bench import run_benchmark, solve_file
 from planner.steiner.io import read_stp
-from planner.steiner.pcst_bench import format_pcst_report, run_pcst_benchmark, solve_pcst_file
-from planner.studies.batch import run_batch, write_batch_summary
+from planner.steiner.pcst_bench import (
+    format_pcst_report,
+    run_pcst_benchmark,
+    solve_pcst_file,
+)
+from planner.studies.batch import run_batch
 
-from planner.cli._common import fail, number_option, app, bench_app, console
 
 @app.command("steiner")
 def steiner_cmd(

@@ -57,7 +57,9 @@ def asset_store() -> Mapping[str, str]:
         When ``folium-offline`` is not installed.
     """
     try:
-        from offlinefolium.elements import _res  # the package's table of embedded assets
+        from offlinefolium.elements import (
+            _res,  # the package's table of embedded assets
+        )
     except ImportError as exc:  # pragma: no cover - exercised only without the dependency
         raise AssetError(f"cannot make the map work offline: {exc}; {_INSTALL_HINT}") from exc
     return _res

@@ -9,6 +9,7 @@ page's language.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -51,7 +52,11 @@ RADIO_STYLES: Mapping[str, tuple[str, str]] = {
 
 
 def lines_geojson(gdf: gpd.GeoDataFrame, props: list[str]) -> dict[str, Any]:
-    """A FeatureCollection with only ``props`` (JSON-safe) — never NaN in the page."""
+    """A FeatureCollection with only ``props`` (JSON-safe) — never NaN in the page.
+
+    Text properties are HTML-escaped: folium's tooltips put property values
+    into the page as markup, and these come from input files.
+    """
     feats = []
     for rec in gdf.to_crs(WGS84).to_dict("records"):
         geom = rec["geometry"]
@@ -62,7 +67,7 @@ def lines_geojson(gdf: gpd.GeoDataFrame, props: list[str]) -> dict[str, Any]:
             v = rec.get(k)
             if isinstance(v, float) and math.isnan(v):
                 v = None
-            p[k] = "" if v is None else (round(v, 1) if isinstance(v, float) else str(v))
+            p[k] = "" if v is None else (round(v, 1) if isinstance(v, float) else html.escape(str(v), quote=True))
         feats.append({"type": "Feature", "properties": p, "geometry": geom.__geo_interface__})
     return {"type": "FeatureCollection", "features": feats}
 

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from planner._format import fmt_num
 from planner._i18n import tr
 from planner.io.peers import default_peers_path
+from planner.outputs.tables import write_csv
 from planner.plan import Plan
 from planner.studies.peers import compare
 from planner.studies.same_method import SameMethodTable
@@ -32,8 +33,7 @@ def write_peers_csv(table: pd.DataFrame, path: str | Path) -> Path:
         out[col] = out[col].round(1)
     out["km_per_10k_pop"] = out["km_per_10k_pop"].round(3)
     out["km_per_km2"] = out["km_per_km2"].round(4)
-    out.to_csv(path, index=False)
-    return path
+    return write_csv(out, path)
 
 
 def peers_notes(table: pd.DataFrame, peers_path: str | Path | None = None, lang: str = "id") -> list[str]:

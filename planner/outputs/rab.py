@@ -47,7 +47,15 @@ from planner._i18n import check_lang, label, tr
 from planner.io.rab_config import RabHeader, read_rab_header
 from planner.model.money import RabTotals, phase_numbers, phase_rows, terbilang
 from planner.outputs import rab_formulas as fx
-from planner.outputs.rab_book import Book, Rates, formats, header_size, level_text, print_setup, write_header
+from planner.outputs.rab_book import (
+    Book,
+    Rates,
+    formats,
+    header_size,
+    level_text,
+    print_setup,
+    write_header,
+)
 from planner.outputs.rab_items import (
     ItemSheet,
     group_order,

@@ -22,7 +22,13 @@ from planner.io.rab_config import RabHeader
 from planner.model.money import PaguCheck, recap, terbilang
 from planner.outputs import rab_formulas as fx
 from planner.outputs.rab_book import Book, Rates, level_text, print_setup, write_header
-from planner.outputs.rab_notes import describe_item, nonconst_basis, notes, source_numbers, source_text
+from planner.outputs.rab_notes import (
+    describe_item,
+    nonconst_basis,
+    notes,
+    source_numbers,
+    source_text,
+)
 from planner.plan import Plan
 
 #: Cost groups in RAB order.

@@ -18,7 +18,12 @@ from planner.gaps import opd_count_text
 from planner.io.regional import RegionalPrices
 from planner.model.costs import describe
 from planner.model.money import NonConstructionItem
-from planner.outputs.sources import fiber_note, fiber_statuses, is_illustrative, sources_line
+from planner.outputs.sources import (
+    fiber_note,
+    fiber_statuses,
+    is_illustrative,
+    sources_line,
+)
 from planner.plan import Plan
 from planner.schema import GAP_CLASS, LEVELS
 from planner.whatif.fallback import TECHNOLOGY, VERIFY

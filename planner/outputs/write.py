@@ -39,7 +39,6 @@ import geopandas as gpd
 import pandas as pd
 
 from planner._errors import PlannerError
-from planner._format import csv_cell
 from planner._i18n import check_lang
 from planner.outputs.maps import write_maps
 from planner.outputs.peers import write_peers
@@ -47,10 +46,11 @@ from planner.outputs.rab import write_rab
 from planner.outputs.rab_notes import describe_item, source_text
 from planner.outputs.report import write_report
 from planner.outputs.static_map import write_static_map
+from planner.outputs.tables import write_csv, write_json, write_same_method
 from planner.plan import Plan
 from planner.projection import WGS84
 from planner.studies.ladder import CostLadder
-from planner.studies.same_method import SameMethodTable, area_target_text, write_same_method
+from planner.studies.same_method import SameMethodTable, area_target_text
 
 #: Files every run writes (others, e.g. rab.xlsx, are added by their writers).
 CORE_FILES: tuple[str, ...] = (
@@ -68,18 +68,6 @@ MARKER = ".planner-output"
 
 class OutputError(PlannerError, FileExistsError):
     """An output folder cannot be written without losing something."""
-
-
-def _json_default(obj: Any) -> Any:
-    if hasattr(obj, "item"):
-        return obj.item()
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
-
-
-def write_json(data: Any, path: Path) -> None:
-    """Write ``data`` as UTF-8 JSON (no NaN allowed)."""
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
-                    + "\n", encoding="utf-8")
 
 
 def ladder_rows(ladder: CostLadder) -> pd.DataFrame:
@@ -265,33 +253,6 @@ def write_proposal(plan: Plan, folder: Path, *, lang: str = "id", peers_path: st
 
 
 # ----------------------------------------------------------------------------- the output folder
-
-
-#: A CSV text cell that is a plain number (``-7.25``) is data, not a formula, and is written as it is.
-_PLAIN_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
-
-
-def _text_cell(value: Any) -> Any:
-    if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value):
-        return value
-    return csv_cell(value)
-
-
-def write_csv(df: pd.DataFrame, path: Path, *, index: bool = False) -> None:
-    """Write ``df`` as CSV with every text cell (index and header included) neutralised by :func:`csv_cell`.
-
-    A spreadsheet evaluates a cell that begins with ``=``, ``+``, ``-`` or
-    ``@``; such a cell gets a leading ``'`` and is shown as the text it is.
-    Plain numbers written as text (``-7.25``) are left alone.
-    """
-    out = df.copy()
-    for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
-            out[c] = out[c].map(_text_cell)
-    out.columns = [_text_cell(c) if isinstance(c, str) else c for c in out.columns]
-    if index:
-        out.index = pd.Index([_text_cell(v) for v in out.index], name=_text_cell(out.index.name))
-    out.to_csv(path, index=index)
 
 
 class _ParentLock:

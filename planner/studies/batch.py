@@ -16,11 +16,10 @@ by the number of workers.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ from planner.io.city import load_city
 from planner.model.scenario import Scenario, load_scenario
 from planner.plan import make_plan
 
-__all__ = ["BatchJob", "plan_one", "run_batch", "write_batch_summary", "SUMMARY_COLUMNS"]
+__all__ = ["BatchJob", "plan_one", "run_batch", "SUMMARY_COLUMNS"]
 
 #: columns of the batch summary (CSV order)
 SUMMARY_COLUMNS = (
@@ -175,16 +174,3 @@ def run_batch(
     return rows
 
 
-def write_batch_summary(rows: Iterable[dict[str, Any]], folder: str | os.PathLike) -> tuple[Path, Path]:
-    """Write ``batch_summary.csv`` and ``batch_summary.json`` to ``folder``."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = list(rows)
-    csv_path, json_path = folder / "batch_summary.csv", folder / "batch_summary.json"
-    with open(csv_path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(SUMMARY_COLUMNS))
-        w.writeheader()
-        for r in rows:
-            w.writerow({c: ("" if r.get(c) is None else r.get(c)) for c in SUMMARY_COLUMNS})
-    json_path.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return csv_path, json_path

@@ -12,11 +12,7 @@ appended as rows, each with what it adds to the step before.
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -137,20 +133,4 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-def write_comparison(table: pd.DataFrame, out: str | Path) -> tuple[Path, Path]:
-    """Write ``compare.csv`` and ``compare.json`` into folder ``out`` (each file replaced atomically)."""
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    records = [{k: _jsonable(v) for k, v in r.items()} for r in table.to_dict("records")]
-    paths = []
-    for name, text in (("compare.csv", table.to_csv(index=False)),
-                       ("compare.json", json.dumps(records, ensure_ascii=False, indent=2) + "\n")):
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, folder / name)
-        paths.append(folder / name)
-    return paths[0], paths[1]
-
-
-__all__ = ["compare_scenarios", "comparison_row", "write_comparison"]
+__all__ = ["compare_scenarios", "comparison_row"]

@@ -43,9 +43,19 @@ from typing import Any
 import pandas as pd
 
 from planner._i18n import label, tr
-from planner.io.peers import NUMERIC_COLUMNS, PEER_COLUMNS, default_peers_path, read_peers
+from planner.io.peers import (
+    NUMERIC_COLUMNS,
+    PEER_COLUMNS,
+    default_peers_path,
+    read_peers,
+)
 from planner.plan import Plan
-from planner.studies.same_method import AreaFigures, SameMethodTable, figures, settled_area_km2
+from planner.studies.same_method import (
+    AreaFigures,
+    SameMethodTable,
+    figures,
+    settled_area_km2,
+)
 
 #: Columns of the comparison table, in order.
 TABLE_COLUMNS: tuple[str, ...] = (

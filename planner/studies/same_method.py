@@ -27,8 +27,6 @@ extent (which is reported too).
 from __future__ import annotations
 
 import dataclasses
-import json
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,22 +267,5 @@ def compare_areas(
     return SameMethodTable(tuple(rows), table.path, method)
 
 
-def write_same_method(table: SameMethodTable, out: str | Path) -> Path:
-    """Write ``same_method.csv`` and ``same_method.json`` (method included) into ``out``, each atomically."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    csv_path = out / "same_method.csv"
-    tmp = csv_path.with_name(csv_path.name + ".part")
-    table.frame().to_csv(tmp, index=False)
-    tmp.replace(csv_path)
-    rows = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in
-             dataclasses.asdict(r).items()} for r in table.rows]
-    jtmp = out / "same_method.json.part"
-    jtmp.write_text(json.dumps({"method": table.method, "rows": rows}, ensure_ascii=False, indent=1,
-                               allow_nan=False) + "\n", encoding="utf-8")
-    jtmp.replace(out / "same_method.json")
-    return csv_path
-
-
 __all__ = ["LEVELS", "SETTLED_BUFFER_M", "TARGET_CATEGORIES", "AreaFigures", "SameMethodTable", "compare_areas",
-           "area_target_text", "figures", "settled_area_km2", "target_text", "write_same_method"]
+           "area_target_text", "figures", "settled_area_km2", "target_text"]

@@ -12,9 +12,10 @@ from hostile_city import FORMULAS, write_city, write_scenario
 
 from planner.io.city import load_city
 from planner.model.scenario import load_scenario
-from planner.outputs.write import write_csv, write_outputs
+from planner.outputs.tables import write_comparison, write_csv
+from planner.outputs.write import write_outputs
 from planner.plan import make_plan
-from planner.studies.compare import compare_scenarios, write_comparison
+from planner.studies.compare import compare_scenarios
 
 NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 START = ("=", "+", "-", "@", "\t", "\r")
@@ -61,14 +62,10 @@ def test_plain_numbers_stay_numbers(tmp_path):
     assert back["'@k"].tolist() == ["'=a", "b", "'-c"]
 
 
-@pytest.mark.xfail(strict=True, reason="peers.py writes the city name and scenario title into peers.csv without "
-                                       "csv_cell: pending outputs rewrite")
 def test_peers_csv_has_no_live_formula(outputs):
     assert _live_cells(outputs / "peers.csv") == []
 
 
-@pytest.mark.xfail(strict=True, reason="studies/compare.py writes scenario names/titles into compare.csv without "
-                                       "csv_cell: pending outputs rewrite")
 def test_compare_csv_has_no_live_formula(tmp_path_factory):
     base = tmp_path_factory.mktemp("compare")
     city = load_city(write_city(base / "city", markup=False))

@@ -6,11 +6,7 @@ status, facility names/ids/kelurahan/subtype, the city's name, the scenario
 title, a price source).  Each payload, if it ever runs, records its tag in
 ``window.__xss``.  The pages are opened with the network blocked, every layer
 of every map gets a ``mouseover`` and a ``click`` (which is what hovering and
-clicking do in Leaflet), and the tags that ran are collected.
-
-Fields whose escaping is still missing in ``planner/outputs/maps.py`` are
-marked ``xfail(strict=True)``: the test turns red once they are fixed, as a
-reminder to remove the mark.
+clicking do in Leaflet), and the tags that ran are collected: none may.
 """
 
 from __future__ import annotations
@@ -127,25 +123,12 @@ def _ran_anywhere(ran: dict[str, dict], tag: str) -> list[str]:
     return [page for page, r in ran.items() for t in r["tags"] if t == tag or t == f"{tag}-script"]
 
 
-PENDING = {  # field → where maps.py puts it unescaped (folium.GeoJsonTooltip renders raw properties)
-    "kelurahan.name": "maps.py _context_layers: GeoJsonTooltip(fields=['name', 'kecamatan']) of city.kelurahan",
-    "kelurahan.kecamatan": "maps.py _context_layers: GeoJsonTooltip(fields=['name', 'kecamatan']) of city.kelurahan",
-    "fiber.fiber_id": "maps.py _context_layers: GeoJsonTooltip(fields=['fiber_id', 'status']) of existing_fiber",
-    "fiber.status": "maps.py _context_layers: GeoJsonTooltip(fields=['fiber_id', 'status']) of existing_fiber",
-}
-
-
-@pytest.mark.parametrize("field", [
-    pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=f"maps.py escaping of {f}: pending outputs rewrite "
-                                                                f"({PENDING[f]})")) if f in PENDING else f
-    for f in XSS])
+@pytest.mark.parametrize("field", list(XSS))
 def test_no_input_text_runs_as_markup(ran, field):
     tag = XSS[field].rsplit(">", 1)[-1]
     assert _ran_anywhere(ran, tag) == [], f"{field} ran as markup"
 
 
-def test_pages_hold_no_injected_elements_apart_from_pending_fields(ran):
-    pending_tags = {XSS[f].rsplit(">", 1)[-1] for f in PENDING}
+def test_pages_hold_no_injected_elements(ran):
     for page, r in ran.items():
-        unexpected = {t.removesuffix("-script") for t in r["tags"]} - pending_tags
-        assert unexpected == set(), (page, unexpected)
+        assert {t.removesuffix("-script") for t in r["tags"]} == set(), page

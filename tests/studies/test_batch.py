@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from planner.studies.batch import SUMMARY_COLUMNS, run_batch, write_batch_summary
+from planner.outputs.tables import write_batch_summary
+from planner.studies.batch import SUMMARY_COLUMNS, run_batch
 
 ROADS = [
     ([(0, 0), (1000, 0)], "lain"),

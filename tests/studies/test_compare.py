@@ -7,9 +7,10 @@ import json
 import pandas as pd
 import pytest
 
-from planner.studies.compare import compare_scenarios, write_comparison
 from planner.io.city import embedded_data_dir
 from planner.model.scenario import load_scenario, parse_scenario
+from planner.outputs.tables import write_comparison
+from planner.studies.compare import compare_scenarios
 
 SCEN = embedded_data_dir("bontang") / "scenarios"
 

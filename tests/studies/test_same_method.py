@@ -8,7 +8,12 @@ import math
 import pytest
 
 from planner.io.city import load_city
-from planner.studies.same_method import SETTLED_BUFFER_M, compare_areas, settled_area_km2, write_same_method
+from planner.outputs.tables import write_same_method
+from planner.studies.same_method import (
+    SETTLED_BUFFER_M,
+    compare_areas,
+    settled_area_km2,
+)
 
 
 def test_settled_area_is_the_road_buffer_clipped_to_the_boundary(make_city):
