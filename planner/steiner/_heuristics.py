@@ -81,7 +81,7 @@ def sph(g: SGraph, root: int, A: sp.csr_matrix | None = None, work: Work | None 
     edges: set[int] = set()
     tree_list = [root]
     while todo.any():
-        D, P, _ = dijkstra_counted(work, A, directed=False, indices=tree_list, min_only=True, return_predecessors=True)
+        D, P, _ = dijkstra_counted(work, A, directed=True, indices=tree_list, min_only=True, return_predecessors=True)
         cand = np.flatnonzero(todo)
         # connect several terminals at once when they are reached via disjoint paths?  keep it simple:
         t = int(cand[np.argmin(D[cand])])
@@ -258,7 +258,7 @@ def key_path_exchange(g: SGraph, edges: set[int], work: Work, max_passes: int = 
                 if len(other) == 0:
                     continue
                 src, dst = (side_b, other) if len(side_b) <= len(other) else (other, side_b)
-                D, P, _ = dijkstra_counted(work, g.A, directed=False, indices=src, min_only=True, return_predecessors=True, limit=length)
+                D, P, _ = dijkstra_counted(work, g.A, directed=True, indices=src, min_only=True, return_predecessors=True, limit=length)
                 j = int(dst[np.argmin(D[dst])])
                 if not D[j] < length * (1 - 1e-12):
                     failed.add(sig)
@@ -374,7 +374,7 @@ def key_vertex_elimination(g: SGraph, edges: set[int], work: Work) -> set[int]:
                 continue
             comp_node = np.full(g.n, -1, dtype=np.int64)
             comp_node[nl] = comp_of
-            D, P, S = dijkstra_counted(work, g.A, directed=False, indices=nl, min_only=True, return_predecessors=True, limit=rem_len)
+            D, P, S = dijkstra_counted(work, g.A, directed=True, indices=nl, min_only=True, return_predecessors=True, limit=rem_len)
             base = np.full(g.n, -1, dtype=np.int64)
             ok = S >= 0
             base[ok] = comp_node[S[ok]]
@@ -521,7 +521,7 @@ def voronoi_tree(g: SGraph, w: np.ndarray, work: Work | None = None) -> set[int]
     terminals instead of one per terminal.
     """
     A = g.matrix(w)
-    D, P, S = dijkstra_counted(work, A, directed=False, indices=g.terminals, min_only=True, return_predecessors=True)
+    D, P, S = dijkstra_counted(work, A, directed=True, indices=g.terminals, min_only=True, return_predecessors=True)
     su, sv = S[g.eu], S[g.ev]
     cross = np.flatnonzero((su >= 0) & (sv >= 0) & (su != sv))
     if len(cross) == 0:

@@ -334,8 +334,21 @@ def solve(
         return finish()
 
     g = _sgraph(red)
-    offer(heuristic(g, work.until(0.2 if mode != "heuristic" else 0.5, 30.0), seed))
+    # "auto"/"exact": two starts now; the other restarts wait until the LP has had its chance
+    # (it closes most road networks at once), see catch_up()
+    defer = mode != "heuristic"
+    offer(heuristic(g, work.until(0.2 if defer else 0.5, 30.0), seed, runs=2 if defer else 8))
     trace("heuristic", work)
+    caught_up = not defer
+
+    def catch_up() -> None:
+        """The multi-start restarts put off while the bound could still close the instance."""
+        nonlocal caught_up
+        if caught_up or closed() or trivial_level() or work.exhausted():
+            return
+        caught_up = True
+        offer(heuristic(g, work.share(0.2), seed, runs=8))
+        trace("heuristic3", work)
 
     # dual ascent + reduced-cost elimination, repeated while it shrinks the graph
     for rnd in range(4):
@@ -380,12 +393,14 @@ def solve(
             break
         trace("rc-elim+red", work)
         g = _sgraph(red2)
-        offer(heuristic(g, work.until(0.35, 10.0), seed, runs=4))
+        offer(heuristic(g, work.until(0.35, 10.0), seed, runs=1 if defer else 4))
         trace("heuristic2", work)
 
     info["final_graph"] = (chain.last.n, chain.last.m, len(chain.last.terminals))
     big = len(g.terminals) > LP_MAX_TERMINALS
     info["skip_lp"] = big
+    if big:
+        catch_up()
     # building the LP and SCIP models cannot be interrupted: leave them out when the safety net is near
     reserve = 0.15 * T if finite else 0.0
     if (not closed() and not trivial_level() and mode != "heuristic" and not big and not work.exhausted()
@@ -419,6 +434,7 @@ def solve(
                 cand = construct(g, model.root, w2, la)
                 cand = local_search(g, cand, la)
                 offer(cand)
+        catch_up()
         if not closed() and not work.exhausted() and not work.wall_out(reserve):
             ub_l = best_cost - chain.offset
             # integer costs: only strictly better trees (cost <= ub - 1) are searched for
@@ -442,6 +458,7 @@ def solve(
             if proven:
                 # optimal within the cutoff, or no tree below it: the incumbent is optimal
                 lb = max(lb, best_cost)
+    catch_up()
     # polish: iterated perturbation + local search on the last level with the work left
     if finite and not closed() and not trivial_level() and not work.exhausted():
         start = level_best["edges"] if level_best["level"] == len(chain.levels) else set()
