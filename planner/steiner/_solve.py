@@ -361,15 +361,16 @@ def solve(
         trace("dual-ascent", work)
         if closed() or not da_complete:
             break
-        # dual-ascent guided shortest-path heuristic on saturated arcs
-        sat = np.minimum(rc[0::2], rc[1::2]) <= 1e-12 * max(float(g.ew.max()), 1.0)
-        la = work.until(0.4, 10.0)
-        cand = construct(g, root, g.ew * np.where(sat, 1.0, 10.0), la)
-        cand = local_search(g, cand, la)
-        offer(cand)
-        trace("da-heur", work)
-        if closed():
-            break
+        # dual-ascent guided shortest-path heuristic on saturated arcs (deferred runs: first round only)
+        if rnd == 0 or not defer:
+            sat = np.minimum(rc[0::2], rc[1::2]) <= 1e-12 * max(float(g.ew.max()), 1.0)
+            la = work.until(0.4, 10.0)
+            cand = construct(g, root, g.ew * np.where(sat, 1.0, 10.0), la)
+            cand = local_search(g, cand, la)
+            offer(cand)
+            trace("da-heur", work)
+            if closed():
+                break
         ub_l = best_cost - chain.offset
         edge_bad, node_bad = reduced_cost_elimination(g, root, lb_l, rc, ub_l)
         work.spend(ARC * 6 * (g.m + g.n))
