@@ -43,3 +43,15 @@ def test_plan_prints_opd_coverage_and_accepts_indonesian_categories(tmp_path):
     assert s["opd"]["total"] == 29 and s["by_category"]["kantor_camat"]["connected"] == 3
     bad = runner.invoke(app, ["plan", "--categories", "sekolahan", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 2 and "sekolah" in bad.output
+
+
+def test_app_command_plugs_in_through_its_entry_point():
+    # the CLI does not import the web app: `planner app` comes from the planner.commands entry point
+    res = runner.invoke(app, ["app", "--help"])
+    assert res.exit_code == 0, res.output
+    assert "--workspace" in res.output and "--no-open" in res.output
+    import subprocess
+    import sys
+    probe = "import sys, planner.cli; print(sorted(m for m in ('fastapi', 'uvicorn', 'planner.app.server') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]", f"the CLI imported the web app at start: {loaded}"

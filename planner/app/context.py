@@ -10,7 +10,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from planner import City, load_city
+from planner.io.city import City, load_city
 from planner.app import scenarios as _scenarios
 from planner.app.edits import Editor
 from planner.app.routing import RoadRouter

@@ -25,7 +25,7 @@ import geopandas as gpd
 import shapely
 import shapely.geometry
 
-from planner import City
+from planner.io.city import City
 from planner._errors import PlannerError
 from planner.app._export import write_facilities_csv, write_fiber_geojson
 from planner.app.store import Edit, Workspace

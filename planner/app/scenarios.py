@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from planner import Scenario
+from planner.model.scenario import Scenario
 from planner._errors import ScenarioError
 from planner.app.store import Workspace, toml_text
 from planner.model.scenario import parse_scenario

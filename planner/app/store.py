@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner import City
+from planner.io.city import City
 from planner.app._export import export_folder, fiber_features, site_rows
 from planner.app._history import (
     Change,

@@ -68,7 +68,13 @@ def run(job: dict[str, Any]) -> None:
         _say({"step": min(step[0], STEPS), "of": STEPS, "text": text})
 
     progress("membaca data / reading data")
-    from planner import PlannerError, cost_ladder, load_city, load_scenario, make_plan, target_plan, write_outputs
+    from planner._errors import PlannerError
+    from planner.io.city import load_city
+    from planner.model.scenario import load_scenario
+    from planner.outputs.write import write_outputs
+    from planner.plan import make_plan
+    from planner.studies.ladder import cost_ladder
+    from planner.studies.target import target_plan
 
     try:
         city = load_city(job["data"])

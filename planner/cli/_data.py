@@ -168,28 +168,3 @@ def city_compare(
     console.print(f"written [bold]{path}[/] and same_method.json", highlight=False)
 
 
-
-@app.command("app")
-def app_cmd(
-    data: Annotated[str, typer.Option(help="City data folder, or the name of an embedded dataset.")] = "bontang",
-    workspace: Annotated[Path, typer.Option(help="Workspace folder: edits, scenarios and results are kept "
-                                                 "here (made on first use).")] = Path("planner-workspace"),
-    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 serves the office network "
-                                           "(a token is then required and printed).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
-    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the browser.")] = True,
-    time_limit: Annotated[float, typer.Option(help="Seconds each solve may use.")] = 30.0,
-) -> None:
-    """Start the planner app (a local web application) on the city data, and open the browser."""
-
-    from planner.app.server import (
-        serve,  # the web framework is imported only for this command
-    )
-
-    try:
-        serve(data, workspace, host=host, port=port, open_browser=open_browser, time_limit=time_limit,
-              say=lambda msg: console.print(msg, highlight=False, soft_wrap=True))
-    except PlannerError as exc:
-        fail(exc)
-
-
