@@ -52,8 +52,9 @@ or by the node limit within 30 s there). HiGHS runs on one thread with
 ``random_seed=seed``; HiGHS's own root work (presolve, cuts, sub-MIP
 heuristics, strong branching) is governed by its deterministic effort rules.
 Every set is iterated in the order of the input graph. The wall clock is only
-a safety net, at ``WALL_CLOCK_FACTOR`` (1.5) times ``time_limit`` so that a
-busy machine still ends by work: if it fires first the result says
+a safety net, at ``WALL_CLOCK_FACTOR`` (3) times ``time_limit`` so that a
+busy machine (a 2-core machine running three solves at once was measured to
+need 1.6 times the wall time of a quiet one) still ends by work: if it fires first the result says
 ``stopped_by="wall_clock"`` (and is then not reproducible on another machine).
 
 Complexity: NP-hard; each separation round runs up to three max-flows per
@@ -101,8 +102,9 @@ from planner.budget._reduce import Reduced, reduce_graph
 #: node takes 0.1-0.5 s there, more under load; see the module documentation).
 MIP_NODES_PER_SECOND = 1.0
 #: The wall-clock safety net fires at this multiple of ``time_limit``: the work limits are calibrated to end a
-#: solve within ``time_limit`` on the reference machine, the margin keeps a busy (shared) machine reproducible.
-WALL_CLOCK_FACTOR = 1.5
+#: solve within ``time_limit`` on the reference machine, the margin keeps a busy (shared) machine reproducible
+#: (at 1.5 a phased Bontang plan run beside two other solves on 2 cores hit the net and changed its design).
+WALL_CLOCK_FACTOR = 3.0
 #: Relative priority gap at which the branch and cut stops: proven within 0.5 % is enough (a last priority
 #: point can take more nodes than the whole search before it; see docs/scenarios.md).
 TARGET_GAP = 0.005
@@ -432,7 +434,7 @@ def solve_budget(
         Sets the deterministic work limits (:class:`WorkLimits`), calibrated
         so that a solve ends within ``time_limit`` seconds on the reference
         machine; the wall-clock safety net fires at ``WALL_CLOCK_FACTOR``
-        (1.5) times it.
+        (3) times it.
     seed
         HiGHS's random seed.
 
