@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from planner._format import csv_cell
 from planner.app.context import AppContext
-from planner.app.edits import FIBER_SUFFIXES, Author, EditRefused, EditResult
+from planner.app.edits import FIBER_SUFFIXES, Author, EditRefused, EditResult, Editor
 from planner.app.routing import RouteError
 from planner.app.security import BodyTooLarge
 from planner.io.validate import validate_paths
@@ -90,6 +91,12 @@ def _done(result: EditResult, c: AppContext) -> dict[str, Any]:
     return {"edit": result.edit.as_json(), "messages": result.messages, "version": c.ws.version()}
 
 
+def _edit(request: Request, change: Callable[[Editor], EditResult]) -> dict[str, Any]:
+    """Make an edit with the app's editor: the edit, its messages and the new version."""
+    c = ctx(request)
+    return _done(change(c.editor), c)
+
+
 @router.get("/api/sites")
 def sites(request: Request) -> dict[str, Any]:
     return ctx(request).sites_json()
@@ -109,27 +116,24 @@ def layer(request: Request, name: str) -> Response:
 
 @router.post("/api/sites/{site_id}/location")
 def set_location(request: Request, site_id: str, body: Location) -> dict[str, Any]:
-    c = ctx(request)
-    return _done(c.editor.set_location(site_id, body.lat, body.lon, body.author(), quality=body.quality), c)
+    return _edit(request, lambda editor: editor.set_location(site_id, body.lat, body.lon, body.author(),
+                                                             quality=body.quality))
 
 
 @router.post("/api/sites")
 def add_site(request: Request, body: NewSite) -> dict[str, Any]:
-    c = ctx(request)
-    return _done(c.editor.add_site(body.name, body.category, body.author(), lat=body.lat, lon=body.lon,
-                                   subtype=body.subtype, quality=body.quality), c)
+    return _edit(request, lambda editor: editor.add_site(body.name, body.category, body.author(), lat=body.lat,
+                                                         lon=body.lon, subtype=body.subtype, quality=body.quality))
 
 
 @router.post("/api/sites/{site_id}/category")
 def set_category(request: Request, site_id: str, body: Category) -> dict[str, Any]:
-    c = ctx(request)
-    return _done(c.editor.set_category(site_id, body.category, body.author()), c)
+    return _edit(request, lambda editor: editor.set_category(site_id, body.category, body.author()))
 
 
 @router.post("/api/sites/{site_id}/priority")
 def set_priority(request: Request, site_id: str, body: Priority) -> dict[str, Any]:
-    c = ctx(request)
-    return _done(c.editor.set_priority(site_id, body.priority, body.author()), c)
+    return _edit(request, lambda editor: editor.set_priority(site_id, body.priority, body.author()))
 
 
 def _follow(c: AppContext, points: list[list[float]]) -> Any:
@@ -196,14 +200,12 @@ async def _in_thread(fn: Any, *args: Any) -> Any:
 
 @router.post("/api/fiber/{fiber_id}/status")
 def fiber_status(request: Request, fiber_id: str, body: FiberStatus) -> dict[str, Any]:
-    c = ctx(request)
-    return _done(c.editor.set_fiber_status(fiber_id, body.status, body.author()), c)
+    return _edit(request, lambda editor: editor.set_fiber_status(fiber_id, body.status, body.author()))
 
 
 @router.post("/api/fiber/{fiber_id}/delete")
 def delete_route(request: Request, fiber_id: str, body: Signed) -> dict[str, Any]:
-    c = ctx(request)
-    return _done(c.editor.delete_fiber(fiber_id, body.author()), c)
+    return _edit(request, lambda editor: editor.delete_fiber(fiber_id, body.author()))
 
 
 @router.get("/api/history")

@@ -175,6 +175,13 @@ class Editor:
                               base_version=author.base_version, changes=changes)
         return EditResult(edit, messages)
 
+    def _replace_site(self, sites: list[dict[str, str]], i: int, new: dict[str, str], author: Author, kind: str,
+                      summary: str) -> EditResult:
+        """Put ``new`` in place of site ``i`` of ``sites``, check the list and commit the edit."""
+        sites[i] = new
+        messages = self._check_sites(sites, [i + 1])
+        return self._commit(author, kind, summary, [("sites", sites[i]["id"], new)], messages)
+
     def set_location(self, site_id: str, lat: float, lon: float, author: Author, *,
                      quality: str = "approximate") -> EditResult:
         """Place an unplaced site, or move a placed one, to ``lat``, ``lon`` (WGS 84 degrees).
@@ -196,11 +203,9 @@ class Editor:
                    kecamatan=kec,
                    flags="|".join(_flags_without_point(old.get("flags", "")) +
                                   ["MOVED_IN_APP" if was_placed else "PLACED_IN_APP"]))
-        sites[i] = new
-        messages = self._check_sites(sites, [i + 1])
         verb = "moved" if was_placed else "placed"
-        return self._commit(author, "set_location", f"{verb} {site_id} at {lat}, {lon} ({quality})",
-                            [("sites", site_id, new)], messages)
+        return self._replace_site(sites, i, new, author, "set_location",
+                                  f"{verb} {site_id} at {lat}, {lon} ({quality})")
 
     def add_site(self, name: str, category: str, author: Author, *, lat: float, lon: float,
                  subtype: str = "", quality: str = "approximate") -> EditResult:
@@ -241,11 +246,8 @@ class Editor:
         i = self._site_index(sites, site_id)
         if sites[i].get("category") == category:
             raise EditRefused(f"'{site_id}' is already in category {category}")
-        new = dict(sites[i], category=category)
-        sites[i] = new
-        messages = self._check_sites(sites, [i + 1])
-        return self._commit(author, "set_category", f"category of {site_id}: {category}",
-                            [("sites", site_id, new)], messages)
+        return self._replace_site(sites, i, dict(sites[i], category=category), author, "set_category",
+                                  f"category of {site_id}: {category}")
 
     def set_priority(self, site_id: str, priority: float | None, author: Author) -> EditResult:
         """Give a site its own priority weight (None: back to its class weight).
@@ -262,11 +264,8 @@ class Editor:
         value = "" if priority is None else (str(int(priority)) if float(priority).is_integer() else repr(priority))
         if sites[i].get("priority", "") == value:
             raise EditRefused(f"'{site_id}' already has priority {value or '(class weight)'}")
-        new = dict(sites[i], priority=value)
-        sites[i] = new
-        messages = self._check_sites(sites, [i + 1])
-        return self._commit(author, "set_priority", f"priority of {site_id}: {value or 'class weight'}",
-                            [("sites", site_id, new)], messages)
+        return self._replace_site(sites, i, dict(sites[i], priority=value), author, "set_priority",
+                                  f"priority of {site_id}: {value or 'class weight'}")
 
     # ------------------------------------------------------------------ fiber
 

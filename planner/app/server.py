@@ -37,10 +37,31 @@ from planner.app._vendor import vendor_files
 _STATIC_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
 
 
+#: Errors answered as ``{"error": message}`` with an HTTP status (a subclass not listed takes its base's).
+ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (ScenarioError, 422), (StoreError, 400), (PlannerError, 422), (BodyTooLarge, 413),
+)
+
+
+def _error_answer(status: int) -> Any:
+    """An exception handler answering ``{"error": str(exc)}`` with ``status``."""
+    async def answer(_: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=status)
+    return answer
+
+
 def _static_files() -> dict[str, tuple[bytes, str]]:
     root = resources.files("planner.app").joinpath("static")
     return {f.name: (f.read_bytes(), _STATIC_TYPES[Path(f.name).suffix]) for f in root.iterdir()
             if Path(f.name).suffix in _STATIC_TYPES}
+
+
+def _file_answer(files: dict[str, tuple[bytes, str]], name: str) -> Response:
+    """The file ``name`` of ``files`` (name → content and media type), or a 404 answer."""
+    if name not in files:
+        return JSONResponse({"error": "not found"}, status_code=404)
+    body, media = files[name]
+    return Response(body, media_type=media)
 
 
 def _template() -> Any:
@@ -78,21 +99,8 @@ def create_app(ctx: AppContext) -> Any:
     async def refused(_: Request, exc: EditRefused) -> JSONResponse:
         return JSONResponse({"error": str(exc), "messages": exc.messages}, status_code=422)
 
-    @app.exception_handler(ScenarioError)
-    async def bad_scenario(_: Request, exc: ScenarioError) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=422)
-
-    @app.exception_handler(StoreError)
-    async def bad_store(_: Request, exc: StoreError) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=400)
-
-    @app.exception_handler(PlannerError)
-    async def bad_input(_: Request, exc: PlannerError) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=422)
-
-    @app.exception_handler(BodyTooLarge)
-    async def too_large(_: Request, exc: BodyTooLarge) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=413)
+    for error, status in ERROR_STATUS:
+        app.add_exception_handler(error, _error_answer(status))
 
     @app.exception_handler(KeyError)
     async def not_found(_: Request, exc: KeyError) -> JSONResponse:
@@ -138,17 +146,11 @@ def create_app(ctx: AppContext) -> Any:
 
     @app.get("/static/{name}")
     def static_file(name: str) -> Response:
-        if name not in static:
-            return JSONResponse({"error": "not found"}, status_code=404)
-        body, media = static[name]
-        return Response(body, media_type=media)
+        return _file_answer(static, name)
 
     @app.get("/vendor/{name}")
     def vendor_file(name: str) -> Response:
-        if name not in vendor:
-            return JSONResponse({"error": "not found"}, status_code=404)
-        body, media = vendor[name]
-        return Response(body, media_type=media)
+        return _file_answer(vendor, name)
 
     @app.get("/api/state")
     def state() -> dict[str, Any]:

@@ -81,6 +81,15 @@ class Setting:
     free: frozenset = frozenset()
     paid: frozenset = frozenset()
 
+    @classmethod
+    def of(cls, G: nx.MultiGraph, root: Node, prizes: Mapping[Node, float], budget: float, rates: Rates,
+           rules: DesignRules, weight: str, forced: Iterable[Node], free_edges: Iterable[Edge],
+           paid_nodes: Iterable[Node]) -> Setting:
+        """The setting of the arguments of :func:`planner.budget.solve_budget` (forced sites once each, in
+        input order; free edges in both orientations)."""
+        return cls(G, root, prizes, budget, rates, rules, weight, tuple(dict.fromkeys(forced)),
+                   frozenset(both_ways(free_edges)), frozenset(paid_nodes))
+
     def cost(self, edges: Iterable[Edge], n_sites: int) -> float:
         """Full cost of a design with ``n_sites`` paid sites."""
         return design_cost(self.G, edges, n_sites, self.rates, rules=self.rules, weight=self.weight,
@@ -201,8 +210,7 @@ def greedy_budget(
     -----
     ``O(K^2 (E + V log V))`` for ``K`` candidates; deterministic.
     """
-    s = Setting(G, root, prizes, budget, rates, rules, weight, tuple(dict.fromkeys(forced)),
-                frozenset(both_ways(free_edges)), frozenset(paid_nodes))
+    s = Setting.of(G, root, prizes, budget, rates, rules, weight, forced, free_edges, paid_nodes)
     return greedy_design(s, simple_graph(G, weight, set(s.free)), start)
 
 
@@ -303,14 +311,13 @@ def prune_budget(
     Raises
     ------
     InfeasibleError
-        When the forced sites alone exceed the budget.
+        As :func:`greedy_budget`.
 
     Notes
     -----
     ``O(K)`` branch removals of ``O(V)`` each plus one greedy refill; deterministic.
     """
-    s = Setting(G, root, prizes, budget, rates, rules, weight, tuple(dict.fromkeys(forced)),
-                frozenset(both_ways(free_edges)), frozenset(paid_nodes))
+    s = Setting.of(G, root, prizes, budget, rates, rules, weight, forced, free_edges, paid_nodes)
     return _prune(s, simple_graph(G, weight, set(s.free)), tree)
 
 

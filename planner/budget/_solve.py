@@ -85,7 +85,7 @@ import networkx as nx
 import numpy as np
 
 from planner._errors import InputError
-from planner.budget._design import BudgetResult, DesignRules, Incumbent, Node, Rates, both_ways, simple_graph
+from planner.budget._design import BudgetResult, DesignRules, Incumbent, Node, Rates, simple_graph
 from planner.budget._heuristics import Setting, greedy_design, steiner_then_prune
 from planner.budget._milp import (
     CutPool,
@@ -458,8 +458,7 @@ def solve_budget(
     t0 = time.perf_counter()
     forced_l = [t for t in dict.fromkeys(forced) if t != root]
     _validate(G, root, prizes, budget, forced_l)
-    s = Setting(G, root, prizes, float(budget), rates, rules, weight, tuple(forced_l),
-                frozenset(both_ways(free_edges)), frozenset(paid_nodes))
+    s = Setting.of(G, root, prizes, float(budget), rates, rules, weight, forced_l, free_edges, paid_nodes)
     H = simple_graph(G, weight, set(s.free))
     g_sites, g_edges, g_cost = greedy_design(s, H)
     run = _Run(s, H, Incumbent(g_sites, g_edges, g_cost, s.priority(g_sites), "greedy"),

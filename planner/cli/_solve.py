@@ -7,6 +7,7 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -151,21 +152,29 @@ def solve_within(file: Path, time_limit: float, seed: int | None) -> dict:
     return msg[1]
 
 
-@bench_app.command("steiner")
-def bench_steiner(
-    directory: Annotated[Path, typer.Argument(help="Folder with optima.csv and the instances it lists.")],
-    time_limit: Annotated[float, typer.Option(help="Seconds per instance for our solver.")] = 10.0,
-    pattern: Annotated[Optional[str], typer.Option(help="Only instances whose path matches this glob.")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-) -> None:
-    """Run our solver and networkx's mehlhorn heuristic on every instance; print figures."""
+#: The arguments of every ``planner bench`` command.
+BenchFolder = Annotated[Path, typer.Argument(help="Folder with optima.csv and the instances it lists.")]
+BenchSeconds = Annotated[float, typer.Option(help="Seconds per instance for our solver.")]
+BenchPattern = Annotated[Optional[str], typer.Option(help="Only instances whose path matches this glob.")]
+BenchSeed = Annotated[int, typer.Option(help="Random seed.")]
 
+
+def _bench(run: Callable[..., list[dict]], report: Callable[[list[dict]], str], directory: Path, time_limit: float,
+           pattern: str | None, seed: int, progress: Callable[[str], None]) -> None:
+    """Run a benchmark (``run``) and print its report."""
     try:
-        rows = run_benchmark(directory, time_limit, pattern=pattern, seed=seed,
-                             progress=lambda msg: console.print(msg, highlight=False))
+        rows = run(directory, time_limit, pattern=pattern, seed=seed, progress=progress)
     except PlannerError as exc:
         fail(exc)
-    sys.stdout.write(format_bench_report(rows) + "\n")
+    sys.stdout.write(report(rows) + "\n")
+
+
+@bench_app.command("steiner")
+def bench_steiner(directory: BenchFolder, time_limit: BenchSeconds = 10.0, pattern: BenchPattern = None,
+                  seed: BenchSeed = 0) -> None:
+    """Run our solver and networkx's mehlhorn heuristic on every instance; print figures."""
+    _bench(run_benchmark, format_bench_report, directory, time_limit, pattern, seed,
+           lambda msg: console.print(msg, highlight=False))
 
 
 
@@ -218,19 +227,10 @@ def pcst_cmd(
 
 
 @bench_app.command("pcst")
-def bench_pcst(
-    directory: Annotated[Path, typer.Argument(help="Folder with optima.csv and the instances it lists.")],
-    time_limit: Annotated[float, typer.Option(help="Seconds per instance for our solver.")] = 10.0,
-    pattern: Annotated[Optional[str], typer.Option(help="Only instances whose path matches this glob.")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-) -> None:
+def bench_pcst(directory: BenchFolder, time_limit: BenchSeconds = 10.0, pattern: BenchPattern = None,
+               seed: BenchSeed = 0) -> None:
     """Run our PCST solver and the pcst_fast baseline on every instance; print figures."""
-
-    try:
-        rows = run_pcst_benchmark(directory, time_limit, pattern=pattern, seed=seed,
-                                  progress=lambda msg: print(msg, file=sys.stderr, flush=True))
-    except PlannerError as exc:
-        fail(exc)
-    sys.stdout.write(format_pcst_report(rows) + "\n")
+    _bench(run_pcst_benchmark, format_pcst_report, directory, time_limit, pattern, seed,
+           lambda msg: print(msg, file=sys.stderr, flush=True))
 
 

@@ -9,7 +9,7 @@ problem with its file, row (or feature) and field; :func:`add_issue` writes one,
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -127,6 +127,71 @@ def closest_column(columns: Iterable[str], names: Iterable[str], cutoff: float =
     return best
 
 
+def match_columns(columns: Iterable[object], aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str | None]:
+    """Map canonical names to the columns present under a recognised name (None where none is).
+
+    The recognised names are tried in their order; of two columns with the
+    same normalised name the first counts.
+
+    Parameters
+    ----------
+    columns
+        Column names as read.
+    aliases
+        Canonical name → recognised names (normalised).
+    """
+    norm = {normalise_name(c): c for c in reversed(list(columns))}
+    return {k: next((norm[a] for a in names if a in norm), None) for k, names in aliases.items()}
+
+
+def field_columns(df: pd.DataFrame, fields: Mapping[str, tuple[str, ...]], required: Iterable[str], path: Path,
+                  issues: list[DataIssue], what: str, expected: str) -> dict[str, str | None] | None:
+    """The columns of a list's fields (None for a field without one); None when a required one is missing.
+
+    ``fields`` (canonical field → recognised names), ``required``, ``path``
+    and ``issues`` are as for :func:`resolve_columns`; a missing field is one
+    error ``not a {what}: field(s) … missing (expected {expected})``, the
+    fields named in the order of ``required``.
+    """
+    col = match_columns(df.columns, fields)
+    missing = [k for k in required if col[k] is None]
+    if missing:
+        add_issue(issues, path, None, missing[0], f"not a {what}: field(s) {', '.join(missing)} missing "
+                  f"(expected {expected})", "error")
+        return None
+    return col
+
+
+def read_fields(path: Path, issues: list[DataIssue], read: Callable[[Path, list[DataIssue]], pd.DataFrame | None],
+                fields: Mapping[str, tuple[str, ...]], required: Iterable[str], what: str,
+                expected: str) -> tuple[Path, pd.DataFrame, dict[str, str | None]] | None:
+    """Read a list with ``read`` and find its fields (:func:`field_columns`): the path, the table and the columns.
+
+    None when the file is unusable or a required field is missing (the
+    problems in ``issues``).
+    """
+    path = Path(path)
+    df = read(path, issues)
+    if df is None:
+        return None
+    col = field_columns(df, fields, required, path, issues, what, expected)
+    return None if col is None else (path, df, col)
+
+
+def field_rows(df: pd.DataFrame, col: Mapping[str, str | None]) -> Iterator[tuple[int, dict, dict[str, str]]]:
+    """Row number (from 1), the row and its fields as stripped text (``""`` for a field without a column).
+
+    Parameters
+    ----------
+    df
+        The list as read.
+    col
+        Canonical field → column, as from :func:`field_columns`.
+    """
+    for i, r in enumerate(df.to_dict("records"), start=1):
+        yield i, r, {k: (str(r[c]).strip() if c else "") for k, c in col.items()}
+
+
 def resolve_columns(
     df: pd.DataFrame,
     aliases: Mapping[str, tuple[str, ...]],
@@ -156,13 +221,7 @@ def resolve_columns(
     dict
         Canonical name → actual column name.
     """
-    norm = {normalise_name(c): c for c in reversed(list(df.columns))}
-    found: dict[str, str] = {}
-    for canon, names in aliases.items():
-        for n in names:
-            if n in norm:
-                found[canon] = norm[n]
-                break
+    found = {k: c for k, c in match_columns(df.columns, aliases).items() if c is not None}
     used = set(found.values())
     for canon in required:
         if canon in found:

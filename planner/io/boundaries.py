@@ -35,14 +35,10 @@ def normalise_polygons(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, 
 
     Parameters
     ----------
-    df, geometry
-        As returned by :func:`planner.io.vector.read_any`.
-    path
-        For messages.
+    df, geometry, path, issues
+        As for :func:`planner.io.lines.normalise_roads`.
     required
         Canonical columns needed (``name`` for kelurahan and kecamatan).
-    issues
-        Receives the problems found.
     """
     if df is None or geometry is None:
         if df is not None:

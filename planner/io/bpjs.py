@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from planner.io._common import add_issue, normalise_name
+from planner.io._common import field_rows, normalise_name, read_fields
 from planner.io.sitelists import SiteList, parse_coord, placed_fields, site_frame, slug, unique_ids
 from planner.io.tables import read_table
 from planner.schema import DataIssue
@@ -71,31 +71,17 @@ def read_bpjs(path: Path, issues: list[DataIssue], *, source: str = "", license:
               data_date: str = "") -> SiteList | None:
     """Read a BPJS faskes list (CSV or XLSX) as hospital, puskesmas and clinic sites.
 
-    Parameters
-    ----------
-    path
-        The file.
-    issues
-        Receives the problems found.
-    source, license, data_date
-        Provenance written into every row.
+    The arguments are those of every site-list reader (see :mod:`planner.io.sitelists`).
     """
-    path = Path(path)
-    df = read_table(path, issues)
-    if df is None:
+    found = read_fields(path, issues, read_table, BPJS_FIELDS, ("type", "name"), "BPJS facility list",
+                        "tipe, kode_faskes, nama, lat/lon or a map link")
+    if found is None:
         return None
-    norm = {normalise_name(c): c for c in reversed(list(df.columns))}
-    col = {k: next((norm[a] for a in alias if a in norm), None) for k, alias in BPJS_FIELDS.items()}
-    missing = [k for k in ("type", "name") if col[k] is None]
-    if missing:
-        add_issue(issues, path, None, missing[0], f"not a BPJS facility list: field(s) {', '.join(missing)} "
-                  "missing (expected tipe, kode_faskes, nama, lat/lon or a map link)", "error")
-        return None
+    path, df, col = found
     used = {c for c in col.values() if c}
     records: list[dict] = []
     left_out: dict[str, int] = {}
-    for i, r in enumerate(df.to_dict("records"), start=1):
-        get = {k: (str(r[c]).strip() if c else "") for k, c in col.items()}
+    for i, r, get in field_rows(df, col):
         cat = category_of(get["type"])
         if cat is None:
             why = f"type '{get['type']}': not a site of the government network"

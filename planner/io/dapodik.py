@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner.io._common import add_issue, normalise_name
+from planner.io._common import add_issue, field_rows, normalise_name, read_fields
 from planner.io.sitelists import SiteList, parse_coord, placed_fields, site_frame
 from planner.io.tables import check_file, decode_text, read_table
 from planner.schema import DataIssue
@@ -88,32 +88,18 @@ def read_dapodik(path: Path, issues: list[DataIssue], *, source: str = "", licen
     ``NO_COORDINATES``, the text as given in ``note``); a repeated NPSN keeps
     its first row (warning naming both rows).
 
-    Parameters
-    ----------
-    path
-        The file.
-    issues
-        Receives the problems found.
-    source, license, data_date
-        Provenance written into every row.
+    The arguments are those of every site-list reader (see :mod:`planner.io.sitelists`).
     """
-    path = Path(path)
-    df = _table(path, issues)
-    if df is None:
+    found = read_fields(path, issues, _table, DAPODIK_FIELDS, ("npsn", "lat", "lon", "name"), "Dapodik school list",
+                        "npsn, sekolah, bentuk, lintang, bujur")
+    if found is None:
         return None
-    norm = {normalise_name(c): c for c in reversed(list(df.columns))}
-    col = {k: next((norm[a] for a in alias if a in norm), None) for k, alias in DAPODIK_FIELDS.items()}
-    missing = [k for k in ("npsn", "lat", "lon") if col[k] is None] + ([] if col["name"] else ["name"])
-    if missing:
-        add_issue(issues, path, None, missing[0], f"not a Dapodik school list: field(s) {', '.join(missing)} "
-                  "missing (expected npsn, sekolah, bentuk, lintang, bujur)", "error")
-        return None
+    path, df, col = found
     unit = "record" if path.suffix.lower() == ".json" else "row"
     records: list[dict] = []
     first_row: dict[str, int] = {}
     left_out: dict[str, int] = {}
-    for i, r in enumerate(df.to_dict("records"), start=1):
-        get = {k: (str(r[c]).strip() if c else "") for k, c in col.items()}
+    for i, _, get in field_rows(df, col):
         npsn = get["npsn"]
         if not npsn:
             add_issue(issues, path, i, col["npsn"], "empty NPSN; school left out", "warning", unit)

@@ -30,6 +30,7 @@ import shapely
 from planner.io._common import (
     add_issue,
     closest_column,
+    match_columns,
     normalise_name,
     raise_on_errors,
     resolve_columns,
@@ -262,10 +263,8 @@ def _coordinate_text(df: pd.DataFrame, cols: dict[str, str],
     (both, latitude, longitude; column names may themselves hold ``/``, as
     in ``Lat/DD``) and whether the coordinate columns are missing.
     """
-    norm = {normalise_name(c): c for c in reversed(list(df.columns))}
-    lat_col = next((norm[a] for a in LAT_NAMES if a in norm), None)
-    lon_col = next((norm[a] for a in LON_NAMES if a in norm), None)
-    koord_col = next((norm[a] for a in COORD_NAMES if a in norm), None)
+    lat_col, lon_col, koord_col = match_columns(df.columns, {"lat": LAT_NAMES, "lon": LON_NAMES,
+                                                             "koordinat": COORD_NAMES}).values()
     if lat_col and lon_col:
         return df[lat_col], df[lon_col], (f"{lat_col}/{lon_col}", lat_col, lon_col), False
     if koord_col:

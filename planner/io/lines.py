@@ -13,7 +13,7 @@ the single source of truth.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
@@ -25,6 +25,7 @@ import shapely
 from planner.io._common import (
     add_issue,
     has_errors,
+    match_columns,
     normalise_name,
     raise_on_errors,
     suggest,
@@ -78,16 +79,26 @@ ROAD_CLASS_COLUMNS: tuple[str, ...] = ("road_class", "kelas_jalan", "kelas_jala"
 FIBER_STATUS_COLUMNS: tuple[str, ...] = ("status", "keterangan_status", "kondisi")
 
 
-def _find_column(gdf: pd.DataFrame, candidates: tuple[str, ...] | list[str], wanted: str) -> tuple[str | None, str]:
-    """The first column whose normalised name is in ``candidates``, else None and a "did you mean" hint."""
-    norm = {normalise_name(c): c for c in reversed(list(gdf.columns))}
-    col = next((norm[c] for c in candidates if c in norm), None)
+def _lines_with_column(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, path: Path, issues: list[DataIssue],
+                       candidates: tuple[str, ...], wanted: str,
+                       values: str) -> tuple[gpd.GeoDataFrame, str] | None:
+    """The lines (:func:`_lines_from`) and their column ``wanted``, read under a name in ``candidates``.
+
+    None when the lines are unusable, or when no such column exists: an error
+    naming the ``values`` expected and the closest column ("did you mean").
+    """
+    gdf = _lines_from(df, geometry, path, issues)
+    if gdf is None:
+        return None
+    col = match_columns(gdf.columns, {wanted: candidates})[wanted]
     if col is not None:
-        return col, ""
+        return gdf, col
     geom = getattr(getattr(gdf, "geometry", None), "name", None)
     spare = [normalise_name(c) for c in gdf.columns if c != geom]
     close = difflib.get_close_matches(wanted, spare, n=1, cutoff=0.6)
-    return None, (f"; did you mean '{close[0]}'? rename it" if close else "")
+    hint = f"; did you mean '{close[0]}'? rename it" if close else ""
+    add_issue(issues, path, None, wanted, f"column '{wanted}' is missing ({values}){hint}", "error")
+    return None
 
 
 def _lines_from(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, path: Path,
@@ -215,14 +226,11 @@ def normalise_roads(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, pat
     issues
         Receives the problems found.
     """
-    gdf = _lines_from(df, geometry, path, issues)
-    if gdf is None:
+    found = _lines_with_column(df, geometry, path, issues, ROAD_CLASS_COLUMNS, "road_class",
+                               f"values: {', '.join(ROAD_CLASSES)}, or OSM highway / Indonesian class names")
+    if found is None:
         return None
-    col, hint = _find_column(gdf, ROAD_CLASS_COLUMNS, "road_class")
-    if col is None:
-        add_issue(issues, path, None, "road_class", f"column 'road_class' is missing (values: "
-                  f"{', '.join(ROAD_CLASSES)}, or OSM highway / Indonesian class names){hint}", "error")
-        return None
+    gdf, col = found
     ok = _check_lines(gdf, path, issues, "roads")
     mapped, refused = _road_classes(gdf, col, path, issues)
     _report_refused(gdf, col, refused & ok, path, crs, issues)
@@ -249,21 +257,14 @@ def normalise_fiber(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, pat
 
     Parameters
     ----------
-    df, geometry
-        As returned by :func:`planner.io.vector.read_any`.
-    path
-        For messages.
-    issues
-        Receives the problems found.
+    df, geometry, path, issues
+        As for :func:`normalise_roads`.
     """
-    gdf = _lines_from(df, geometry, path, issues)
-    if gdf is None:
+    found = _lines_with_column(df, geometry, path, issues, FIBER_STATUS_COLUMNS, "status",
+                               "as-built, illustrative, planned …")
+    if found is None:
         return None
-    col, hint = _find_column(gdf, FIBER_STATUS_COLUMNS, "status")
-    if col is None:
-        add_issue(issues, path, None, "status", "column 'status' is missing (as-built, illustrative, planned …)"
-                  + hint, "error")
-        return None
+    gdf, col = found
     ok = _check_lines(gdf, path, issues, "fiber routes")
     gdf = gdf.copy()
     gdf["status"] = gdf[col].astype(str).str.strip()
@@ -274,6 +275,18 @@ def normalise_fiber(df: pd.DataFrame | None, geometry: gpd.GeoSeries | None, pat
         gdf["fiber_id"] = [f"fiber-{i + 1}" for i in range(len(gdf))]
     gdf["feature"] = np.arange(1, len(gdf) + 1)
     return gdf[ok].reset_index(drop=True)
+
+
+def _read_layer(path: Path, issues: list[DataIssue],
+                normalise: Callable[[pd.DataFrame, gpd.GeoSeries | None, Path], gpd.GeoDataFrame | None],
+                ) -> gpd.GeoDataFrame | None:
+    """Read any supported file and normalise it; raise :class:`~planner._errors.DataErrors` on an error."""
+    start = len(issues)
+    path = Path(path)
+    df, geom = read_any(path, issues)
+    out = None if df is None else normalise(df, geom, path)
+    raise_on_errors(issues, start)
+    return out
 
 
 def read_roads(path: Path, crs: str, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
@@ -295,12 +308,7 @@ def read_roads(path: Path, crs: str, issues: list[DataIssue]) -> gpd.GeoDataFram
     DataErrors
         When the layer is unusable (every problem listed).
     """
-    start = len(issues)
-    path = Path(path)
-    df, geom = read_any(path, issues)
-    out = None if df is None else normalise_roads(df, geom, path, crs, issues)
-    raise_on_errors(issues, start)
-    return out
+    return _read_layer(path, issues, lambda df, geom, p: normalise_roads(df, geom, p, crs, issues))
 
 
 def read_fiber(path: Path, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
@@ -308,19 +316,12 @@ def read_fiber(path: Path, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
 
     Parameters
     ----------
-    path
-        Any supported file (see :func:`planner.io.vector.read_any`).
-    issues
-        Receives every problem found.
+    path, issues
+        As for :func:`read_roads`.
 
     Raises
     ------
     DataErrors
         When the layer is unusable (every problem listed).
     """
-    start = len(issues)
-    path = Path(path)
-    df, geom = read_any(path, issues)
-    out = None if df is None else normalise_fiber(df, geom, path, issues)
-    raise_on_errors(issues, start)
-    return out
+    return _read_layer(path, issues, lambda df, geom, p: normalise_fiber(df, geom, p, issues))

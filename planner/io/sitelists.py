@@ -7,6 +7,12 @@ the sites it found as text rows in the columns of ``facilities.csv``
 what it left out and why (never silently).  Coordinates are copied as given
 (at most 7 decimals, trailing zeros dropped so that a 4-decimal source stays
 visibly 4-decimal); nothing is geocoded, moved or invented.
+
+Every reader takes ``(path, issues, *, source="", license="unknown",
+data_date="")``: the file; the list that receives the problems found; and the
+provenance written into every row (an empty ``source`` names the file and its
+format, an empty ``data_date`` is written as unknown).  It returns None when
+the file is unusable.
 """
 
 from __future__ import annotations

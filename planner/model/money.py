@@ -178,6 +178,13 @@ def phase_rows(costs: pd.DataFrame, phase: int) -> pd.DataFrame:
     return costs[ph == phase]
 
 
+def _recaps(rows: pd.DataFrame, levels: Sequence[str], ppn_rate: float, contingency_rate: float,
+            non_construction: Sequence[NonConstructionItem]) -> dict[str, RabTotals]:
+    """The recap of the works of ``rows`` at each price level."""
+    return {lvl: recap(int(rows[lvl].sum()), ppn_rate=ppn_rate, contingency_rate=contingency_rate,
+                       non_construction=non_construction) for lvl in levels}
+
+
 def rab_totals(
     costs: pd.DataFrame,
     *,
@@ -227,8 +234,7 @@ def rab_totals(
                 acc = acc + p
             out[lvl] = acc
         return out
-    return {lvl: recap(int(costs[lvl].sum()), ppn_rate=ppn_rate, contingency_rate=contingency_rate,
-                       non_construction=non_construction) for lvl in levels}
+    return _recaps(costs, levels, ppn_rate, contingency_rate, non_construction)
 
 
 def phase_totals(
@@ -243,9 +249,7 @@ def phase_totals(
     _check_args(ppn_rate, contingency_rate, levels)
     out: dict[int, dict[str, RabTotals]] = {}
     for n in phase_numbers(costs):
-        rows = phase_rows(costs, n)
-        out[n] = {lvl: recap(int(rows[lvl].sum()), ppn_rate=ppn_rate, contingency_rate=contingency_rate,
-                             non_construction=non_construction) for lvl in levels}
+        out[n] = _recaps(phase_rows(costs, n), levels, ppn_rate, contingency_rate, non_construction)
     return out
 
 

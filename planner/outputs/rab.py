@@ -261,12 +261,17 @@ def write_recap(
             target = refs["works"][lvl] if phases else refs["groups"][list(refs["groups"])[k - 1]][lvl]
             ws.write_formula(row, L[lvl], "=" + _ext(refs, target), f["money"], vals[lvl])
         ws.write_blank(row, c_note, None, f["cell"])
-    book.text(ws, lay.a_total, 1, tr("rab.work_total", lang) + " (A)", "cell_b")
-    for c in (0, 2, c_note):
-        ws.write_blank(lay.a_total, c, None, f["cell"])
-    for lvl in levels:
-        ws.write_formula(lay.a_total, L[lvl], fx.sum_range(cell(lay.a_rows[0], lvl), cell(lay.a_rows[-1], lvl))
-                         if lay.a_rows else "=0", f["money_total"], totals[lvl].works)
+
+    def total_line(row: int, rows: tuple[int, ...], text: str, fmt: str, key: str) -> None:
+        """A total line: the sum of ``rows`` at every price level (0 without rows)."""
+        book.text(ws, row, 1, text, "cell_b")
+        for c in (0, 2, c_note):
+            ws.write_blank(row, c, None, f["cell"])
+        for lvl in levels:
+            ws.write_formula(row, L[lvl], fx.sum_range(cell(rows[0], lvl), cell(rows[-1], lvl)) if rows else "=0",
+                             f[fmt], getattr(totals[lvl], key))
+
+    total_line(lay.a_total, lay.a_rows, tr("rab.work_total", lang) + " (A)", "money_total", "works")
 
     # B. non-construction items
     book.text(ws, lay.b_title, 0, "B", "cell_b")
@@ -289,12 +294,7 @@ def write_recap(
                 formula = fx.share(cell(lay.a_total, lvl), fx.ref(row, 2, absolute=True))
             ws.write_formula(row, L[lvl], formula, f["money"], totals[lvl].non_construction.get(item.key, 0))
         book.text(ws, row, c_note, nonconst_basis(item, lang, short=True), "cell")
-    book.text(ws, lay.b_total, 1, tr("rab.nonconst_total", lang) + " (B)", "cell_b")
-    for c in (0, 2, c_note):
-        ws.write_blank(lay.b_total, c, None, f["cell"])
-    for lvl in levels:
-        ws.write_formula(lay.b_total, L[lvl], fx.sum_range(cell(lay.b_rows[0], lvl), cell(lay.b_rows[-1], lvl))
-                         if lay.b_rows else "=0", f["money_b"], totals[lvl].non_construction_total)
+    total_line(lay.b_total, lay.b_rows, tr("rab.nonconst_total", lang) + " (B)", "money_b", "non_construction_total")
 
     def line(row: int, key: str, text: str, rate: float | None, formula: Callable[[str], str],
              fmt: str = "money") -> None:

@@ -131,6 +131,25 @@ def _incidence(g: SGraph, edges) -> dict[int, list[int]]:
     return inc
 
 
+def induced_matrix(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray,
+                   nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
+    """The subgraph induced by ``nodes`` (distinct node indices) on compact indices.
+
+    Returns the edges with both ends in ``nodes``, each node's position in
+    ``nodes`` (-1 outside) and the weight matrix of those edges on the
+    positions (one entry per edge; a zero weight is raised to 1e-300 so that
+    the edge stays one).
+    """
+    mask = np.zeros(n, dtype=bool)
+    mask[nodes] = True
+    sel = np.flatnonzero(mask[eu] & mask[ev])
+    pos = np.full(n, -1, dtype=np.int64)
+    pos[nodes] = np.arange(len(nodes))
+    k = len(nodes)
+    M = sp.csr_matrix((np.maximum(ew[sel], 1e-300), (pos[eu[sel]], pos[ev[sel]])), shape=(k, k))
+    return sel, pos, M
+
+
 def mst_prune(g: SGraph, nodes, work: Work | None = None) -> set[int] | None:
     """MST of the subgraph induced by ``nodes`` followed by leaf pruning.
 
@@ -139,16 +158,9 @@ def mst_prune(g: SGraph, nodes, work: Work | None = None) -> set[int] | None:
     nodes = np.unique(np.fromiter(nodes, dtype=np.int64))
     if work is not None:
         work.spend(0.02 * (g.m + g.n) + 3.0 * len(nodes))
-    mask = np.zeros(g.n, dtype=bool)
-    mask[nodes] = True
-    sel = np.flatnonzero(mask[g.eu] & mask[g.ev])
-    pos = np.full(g.n, -1, dtype=np.int64)
-    pos[nodes] = np.arange(len(nodes))
-    k = len(nodes)
-    if k == 0:
+    if len(nodes) == 0:
         return set()
-    w = np.maximum(g.ew[sel], 1e-300)
-    M = sp.csr_matrix((w, (pos[g.eu[sel]], pos[g.ev[sel]])), shape=(k, k))
+    _, pos, M = induced_matrix(g.n, g.eu, g.ev, g.ew, nodes)
     ncomp, lab = connected_components(M, directed=False)
     if ncomp > 1:
         tl = lab[pos[g.terminals]]

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from ._heuristics import induced_matrix
 from ._work import ARC, Work, dijkstra_counted
 
 __all__ = ["PCProblem", "reduce_pc", "long_edges", "drop_edges", "pc_heuristic", "strong_prune", "objective"]
@@ -198,6 +199,26 @@ def _matrix(p: PCProblem) -> sp.csr_matrix:
     return sp.csr_matrix((np.r_[w, w], (np.r_[p.eu, p.ev], np.r_[p.ev, p.eu])), shape=(p.n, p.n))
 
 
+def _tree_net(p: PCProblem, adj: dict[int, list[int]],
+              top: int) -> tuple[list[int], dict[int, int], dict[int, float]]:
+    """The tree of ``adj`` hung from ``top``: nodes in breadth-first order, each node's parent edge (-1 at the
+    top) and ``net(v) = p(v) + sum over children max(0, net(c) - c(v, c))``."""
+    order, parent = [top], {top: -1}
+    for v in order:
+        for e in adj[v]:
+            u = int(p.ev[e]) if int(p.eu[e]) == v else int(p.eu[e])
+            if u not in parent:
+                parent[u] = e
+                order.append(u)
+    net = {v: float(p.prize[v]) for v in order}
+    for v in reversed(order):
+        e = parent[v]
+        if e >= 0:
+            u = int(p.ev[e]) if int(p.eu[e]) == v else int(p.eu[e])
+            net[u] += max(0.0, net[v] - float(p.ew[e]))
+    return order, parent, net
+
+
 def strong_prune(p: PCProblem, nodes: set[int], edges: set[int]) -> tuple[set[int], set[int]]:
     """Best subtree of the tree (``nodes``, ``edges``) by dynamic programming.
 
@@ -212,19 +233,7 @@ def strong_prune(p: PCProblem, nodes: set[int], edges: set[int]) -> tuple[set[in
         adj[int(p.eu[e])].append(e)
         adj[int(p.ev[e])].append(e)
     top = p.root if p.root is not None else max(nodes, key=lambda v: (p.prize[v], -v))
-    order, parent = [top], {top: -1}
-    for v in order:
-        for e in adj[v]:
-            u = int(p.ev[e]) if int(p.eu[e]) == v else int(p.eu[e])
-            if u not in parent:
-                parent[u] = e
-                order.append(u)
-    net = {v: float(p.prize[v]) for v in order}
-    for v in reversed(order):
-        e = parent[v]
-        if e >= 0:
-            u = int(p.ev[e]) if int(p.eu[e]) == v else int(p.eu[e])
-            net[u] += max(0.0, net[v] - float(p.ew[e]))
+    order, parent, net = _tree_net(p, adj, top)
     # best top: the rooted tree must keep the root; otherwise the best "upward-closed" node
     best = top
     if p.root is None:
@@ -239,19 +248,7 @@ def strong_prune(p: PCProblem, nodes: set[int], edges: set[int]) -> tuple[set[in
             full[v] = net[v] + max(0.0, rest - float(p.ew[e]))
         best = max(order, key=lambda v: (full[v], -v))
         # recompute net from the best top
-        order, parent = [best], {best: -1}
-        for v in order:
-            for e in adj[v]:
-                u = int(p.ev[e]) if int(p.eu[e]) == v else int(p.eu[e])
-                if u not in parent:
-                    parent[u] = e
-                    order.append(u)
-        net = {v: float(p.prize[v]) for v in order}
-        for v in reversed(order):
-            e = parent[v]
-            if e >= 0:
-                u = int(p.ev[e]) if int(p.eu[e]) == v else int(p.eu[e])
-                net[u] += max(0.0, net[v] - float(p.ew[e]))
+        order, parent, net = _tree_net(p, adj, best)
     keep_n, keep_e = {best}, set()
     for v in order[1:]:
         e = parent[v]
@@ -267,13 +264,8 @@ def _mst_nodes(p: PCProblem, A: sp.csr_matrix, nodes: set[int]) -> tuple[set[int
     from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
     nl = np.array(sorted(nodes), dtype=np.int64)
-    mask = np.zeros(p.n, dtype=bool)
-    mask[nl] = True
-    sel = np.flatnonzero(mask[p.eu] & mask[p.ev])
-    pos = np.full(p.n, -1, dtype=np.int64)
-    pos[nl] = np.arange(len(nl))
+    sel, pos, M = induced_matrix(p.n, p.eu, p.ev, p.ew, nl)
     k = len(nl)
-    M = sp.csr_matrix((np.maximum(p.ew[sel], 1e-300), (pos[p.eu[sel]], pos[p.ev[sel]])), shape=(k, k))
     T = minimum_spanning_tree(M).tocoo()
     pair = {(int(pos[p.eu[e]]), int(pos[p.ev[e]])): int(e) for e in sel}
     es = set()

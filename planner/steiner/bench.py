@@ -19,7 +19,8 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -32,6 +33,63 @@ __all__ = ["format_report", "main", "run_benchmark", "solve_file"]
 
 def _gap(cost: float, opt: float) -> float:
     return 100.0 * (cost - opt) / opt if opt else (0.0 if cost == 0 else float("inf"))
+
+
+def listed_instances(directory: str | os.PathLike, pattern: str | None) -> Iterator[tuple[str, Path, float]]:
+    """``(instance, its path, optimum)`` of every row of ``directory/optima.csv`` whose instance matches ``pattern``."""
+    directory = Path(directory)
+    with open(directory / "optima.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        inst = row["instance"]
+        if pattern and not fnmatch.fnmatch(inst, pattern):
+            continue
+        yield inst, directory / inst, float(row["optimum"])
+
+
+def check_flag(r: dict) -> str:
+    """The mark of a table line: nothing, ``INVALID`` (not a valid tree) or ``BOUND>OPT`` (bound above the optimum)."""
+    return "" if r["valid"] and r["bound_ok"] else "  INVALID" if not r["valid"] else "  BOUND>OPT"
+
+
+def summary_lines(rows: list[dict], hit: int) -> list[str]:
+    """The summary of our solver over ``rows`` (not empty); ``hit``: instances solved to the stated optimum."""
+    gaps = [r["gap_pct"] for r in rows]
+    secs = [r["seconds"] for r in rows]
+    nopt = sum(r["optimal"] for r in rows)
+    stops = Counter(r.get("stopped_by", "?") for r in rows)
+    return [
+        "",
+        f"instances:               {len(rows)}",
+        f"valid trees:             {sum(r['valid'] for r in rows)}/{len(rows)}; lower bounds <= optimum: "
+        f"{sum(r['bound_ok'] for r in rows)}/{len(rows)}",
+        f"ours   mean gap %:       {statistics.fmean(gaps):.4f}   max gap %: {max(gaps):.4f}   optimum hit: "
+        f"{hit}/{len(rows)}",
+        f"ours   proven optimal:   {nopt}/{len(rows)} ({100.0 * nopt / len(rows):.1f} %)",
+        f"ours   mean lb gap %:    {statistics.fmean(r['lb_gap_pct'] for r in rows):.4f}",
+        f"ours   seconds:          median {statistics.median(secs):.3f}   max {max(secs):.3f}   total {sum(secs):.1f}",
+        "ours   stopped by:       " + ", ".join(f"{k} {v}" for k, v in sorted(stops.items())),
+    ]
+
+
+def group_lines(rows: list[dict], label: str, width: int, base_label: str, base_width: int,
+                base: Callable[[list[dict]], float]) -> list[str]:
+    """Figures per folder of the instances (none for a single folder); the last column is ``base`` of a group."""
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(os.path.dirname(r["instance"]), []).append(r)
+    if len(groups) <= 1:
+        return []
+    lines = ["", f"{label:<{width}} {'n':>4} {'mean gap%':>10} {'max gap%':>9} {'proven':>7} {'med s':>7} "
+                 f"{'max s':>7} {base_label:>{base_width}}"]
+    for name, rs in sorted(groups.items()):
+        lines.append(
+            f"{name:<{width}} {len(rs):>4} {statistics.fmean(r['gap_pct'] for r in rs):>10.4f} "
+            f"{max(r['gap_pct'] for r in rs):>9.4f} {sum(r['optimal'] for r in rs):>7} "
+            f"{statistics.median(r['seconds'] for r in rs):>7.2f} {max(r['seconds'] for r in rs):>7.2f} "
+            f"{base(rs):>{base_width}.3f}"
+        )
+    return lines
 
 
 def run_benchmark(
@@ -51,16 +109,9 @@ def run_benchmark(
     ``bound_ok``: lower bound <= optimum). ``progress``, if given, is called
     with one formatted table line (str) per finished instance.
     """
-    directory = Path(directory)
-    with open(directory / "optima.csv", newline="") as fh:
-        rows = list(csv.DictReader(fh))
     out = []
-    for row in rows:
-        inst = row["instance"]
-        if pattern and not fnmatch.fnmatch(inst, pattern):
-            continue
-        G, terms = read_stp(directory / inst)
-        opt = float(row["optimum"])
+    for inst, path, opt in listed_instances(directory, pattern):
+        G, terms = read_stp(path)
         r = steiner_tree(G, terms, time_limit=time_limit, seed=seed)
         T = r.tree(G)
         recost = sum(d["weight"] for _, _, d in T.edges(data=True))
@@ -98,12 +149,11 @@ def run_benchmark(
 
 
 def _line(r: dict) -> str:
-    flag = "" if r["valid"] and r["bound_ok"] else "  INVALID" if not r["valid"] else "  BOUND>OPT"
     return (
         f"{r['instance']:<34} {r['nodes']:>6} {r['edges']:>6} {r['terminals']:>5} "
         f"{r['optimum']:>12.0f} {r['cost']:>12.0f} {r['gap_pct']:>7.3f} {r['lower_bound']:>12.0f} "
         f"{'yes' if r['optimal'] else 'no':>4} {r['seconds']:>7.2f} {r['nx_gap_pct']:>7.2f} {r['nx_seconds']:>7.3f} "
-        f"{r.get('stopped_by', ''):<10}{flag}"
+        f"{r.get('stopped_by', ''):<10}{check_flag(r)}"
     )
 
 
@@ -111,13 +161,6 @@ _HEADER = (
     f"{'instance':<34} {'nodes':>6} {'edges':>6} {'terms':>5} {'optimum':>12} {'cost':>12} {'gap%':>7} "
     f"{'lower_bnd':>12} {'opt':>4} {'sec':>7} {'nxgap%':>7} {'nx_sec':>7} {'stopped':<10}"
 )
-
-
-def _count(items) -> dict:
-    out: dict = {}
-    for x in items:
-        out[x] = out.get(x, 0) + 1
-    return out
 
 
 def format_report(rows: list[dict]) -> str:
@@ -130,35 +173,14 @@ def format_report(rows: list[dict]) -> str:
     nxg = [r["nx_gap_pct"] for r in rows]
     secs = [r["seconds"] for r in rows]
     nxs = [r["nx_seconds"] for r in rows]
-    nopt = sum(r["optimal"] for r in rows)
-    hit = sum(r["gap_pct"] <= 1e-9 for r in rows)
+    lines += summary_lines(rows, sum(g <= 1e-9 for g in gaps))
     lines += [
-        "",
-        f"instances:               {len(rows)}",
-        f"valid trees:             {sum(r['valid'] for r in rows)}/{len(rows)}; lower bounds <= optimum: {sum(r['bound_ok'] for r in rows)}/{len(rows)}",
-        f"ours   mean gap %:       {statistics.fmean(gaps):.4f}   max gap %: {max(gaps):.4f}   optimum hit: {hit}/{len(rows)}",
-        f"ours   proven optimal:   {nopt}/{len(rows)} ({100.0 * nopt / len(rows):.1f} %)",
-        f"ours   mean lb gap %:    {statistics.fmean(r['lb_gap_pct'] for r in rows):.4f}",
-        f"ours   seconds:          median {statistics.median(secs):.3f}   max {max(secs):.3f}   total {sum(secs):.1f}",
-        "ours   stopped by:       "
-        + ", ".join(f"{k} {v}" for k, v in sorted(_count(r.get("stopped_by", "?") for r in rows).items())),
         f"ours   max lb gap %:     {max(r['lb_gap_pct'] for r in rows):.4f}   (proven gap: (optimum - bound) / bound)",
         f"nx mehlhorn mean gap %:  {statistics.fmean(nxg):.4f}   max gap %: {max(nxg):.4f}",
         f"nx mehlhorn seconds:     median {statistics.median(nxs):.4f}   max {max(nxs):.3f}   total {sum(nxs):.1f}",
         f"time ratio ours/nx:      total {sum(secs) / max(sum(nxs), 1e-9):.1f}x   median {statistics.median(secs) / max(statistics.median(nxs), 1e-9):.1f}x",
     ]
-    groups: dict[str, list[dict]] = {}
-    for r in rows:
-        groups.setdefault(os.path.dirname(r["instance"]), []).append(r)
-    if len(groups) > 1:
-        lines += ["", f"{'group':<24} {'n':>4} {'mean gap%':>10} {'max gap%':>9} {'proven':>7} {'med s':>7} {'max s':>7} {'nx gap%':>8}"]
-        for gname, rs in sorted(groups.items()):
-            lines.append(
-                f"{gname:<24} {len(rs):>4} {statistics.fmean(r['gap_pct'] for r in rs):>10.4f} "
-                f"{max(r['gap_pct'] for r in rs):>9.4f} {sum(r['optimal'] for r in rs):>7} "
-                f"{statistics.median(r['seconds'] for r in rs):>7.2f} {max(r['seconds'] for r in rs):>7.2f} "
-                f"{statistics.fmean(r['nx_gap_pct'] for r in rs):>8.3f}"
-            )
+    lines += group_lines(rows, "group", 24, "nx gap%", 8, lambda rs: statistics.fmean(r["nx_gap_pct"] for r in rs))
     return "\n".join(lines)
 
 

@@ -49,6 +49,13 @@ def _int(tok: str, path: Path, lineno: int, what: str) -> int:
     return int(tok)
 
 
+def _count(toks: list[str], path: Path, lineno: int, line: str, expected: str, what: str) -> int:
+    """The number of a header line ``Nodes <n>``, ``Edges <m>`` or ``Terminals <k>`` (``expected``)."""
+    if len(toks) != 2:
+        raise InputError(f"{path}:{lineno}: expected '{expected}', got {line!r}")
+    return _int(toks[1], path, lineno, what)
+
+
 def memory_available_bytes() -> int | None:
     """Memory available to a new task (``MemAvailable`` of ``/proc/meminfo``), or None where unknown."""
     try:
@@ -133,15 +140,11 @@ def read_stp(path: str | os.PathLike) -> tuple[nx.Graph, list]:
             continue
         if section == "graph":
             if kw == "nodes":
-                if len(toks) != 2:
-                    raise InputError(f"{path}:{lineno}: expected 'Nodes <n>', got {line!r}")
-                n_decl = _int(toks[1], path, lineno, "node count")
+                n_decl = _count(toks, path, lineno, line, "Nodes <n>", "node count")
                 _check_size(path, size, lineno, n_decl, m_decl, None)
                 G.add_nodes_from(range(1, n_decl + 1))
             elif kw == "edges" or kw == "arcs":
-                if len(toks) != 2:
-                    raise InputError(f"{path}:{lineno}: expected 'Edges <m>', got {line!r}")
-                m_decl = _int(toks[1], path, lineno, "edge count")
+                m_decl = _count(toks, path, lineno, line, "Edges <m>", "edge count")
                 _check_size(path, size, lineno, n_decl, m_decl, None)
             elif kw in ("e", "a"):
                 if len(toks) != 4:
@@ -166,9 +169,7 @@ def read_stp(path: str | os.PathLike) -> tuple[nx.Graph, list]:
                 raise InputError(f"{path}:{lineno}: unexpected line in SECTION Graph: {line!r}")
         elif section == "terminals":
             if kw == "terminals":
-                if len(toks) != 2:
-                    raise InputError(f"{path}:{lineno}: expected 'Terminals <k>', got {line!r}")
-                t_decl = _int(toks[1], path, lineno, "terminal count")
+                t_decl = _count(toks, path, lineno, line, "Terminals <k>", "terminal count")
                 _check_size(path, size, lineno, None, None, t_decl)
             elif kw in ("t", "root"):
                 if len(toks) < 2:

@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +107,18 @@ class PCSTResult:
         return 0.0 if self.objective == 0 else (self.objective - self.lower_bound) / self.objective
 
 
+def _nonnegative(value: object, not_a_number: Callable[[], str], out_of_range: Callable[[], str]) -> float:
+    """``value`` as a float; :class:`InputError` with the message of ``not_a_number`` or ``out_of_range`` unless
+    it is a finite number >= 0."""
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(not_a_number()) from None
+    if not math.isfinite(x) or x < 0:
+        raise InputError(out_of_range())
+    return x
+
+
 def _build(G: nx.Graph, prizes: Mapping[Hashable, float], root: Hashable | None, weight: str):
     if G.is_directed():
         raise InputError("pcst_tree needs an undirected graph; got a directed graph")
@@ -118,23 +130,14 @@ def _build(G: nx.Graph, prizes: Mapping[Hashable, float], root: Hashable | None,
     for v, pv in prizes.items():
         if v not in index:
             raise InputError(f"prize given for {v!r}, which is not a node of the graph")
-        try:
-            x = float(pv)
-        except (TypeError, ValueError):
-            raise InputError(f"prize of {v!r} is not a number: {pv!r}") from None
-        if not math.isfinite(x) or x < 0:
-            raise InputError(f"prize of {v!r} must be finite and >= 0, got {pv!r}")
-        prize[index[v]] = x
+        prize[index[v]] = _nonnegative(pv, lambda: f"prize of {v!r} is not a number: {pv!r}",
+                                       lambda: f"prize of {v!r} must be finite and >= 0, got {pv!r}")
     best: dict[tuple[int, int], tuple[float, tuple]] = {}
     it = G.edges(keys=True, data=weight, default=1.0) if G.is_multigraph() else (
         (u, v, None, w) for u, v, w in G.edges(data=weight, default=1.0))
     for u, v, k, w in it:
-        try:
-            x = float(w)
-        except (TypeError, ValueError):
-            raise InputError(f"edge ({u!r}, {v!r}) has non-numeric {weight!r} = {w!r}") from None
-        if not math.isfinite(x) or x < 0:
-            raise InputError(f"edge ({u!r}, {v!r}) has {weight!r} = {w!r}; weights must be finite and >= 0")
+        x = _nonnegative(w, lambda: f"edge ({u!r}, {v!r}) has non-numeric {weight!r} = {w!r}",
+                         lambda: f"edge ({u!r}, {v!r}) has {weight!r} = {w!r}; weights must be finite and >= 0")
         a, b = index[u], index[v]
         if a == b:
             continue
@@ -365,12 +368,8 @@ def read_pcstp(path: str | os.PathLike) -> tuple[nx.Graph, dict, int | None]:
     section = None
 
     def num(tok: str, ln: int, what: str) -> float:
-        try:
-            x = float(tok)
-        except ValueError:
-            raise InputError(f"{path}:{ln}: {what} {tok!r} is not a number") from None
-        if not math.isfinite(x) or x < 0:
-            raise InputError(f"{path}:{ln}: {what} {tok!r} must be finite and >= 0")
+        x = _nonnegative(tok, lambda: f"{path}:{ln}: {what} {tok!r} is not a number",
+                         lambda: f"{path}:{ln}: {what} {tok!r} must be finite and >= 0")
         return int(x) if x.is_integer() else x
 
     def node(tok: str, ln: int) -> int:

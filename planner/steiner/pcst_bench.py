@@ -16,16 +16,14 @@ relative, so gaps below 1e-5 relative count as 0.
 
 from __future__ import annotations
 
-import csv
-import fnmatch
 import os
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import networkx as nx
 
+from .bench import check_flag, group_lines, listed_instances, summary_lines
 from .pcst import pcst_tree, read_pcstp
 
 __all__ = ["run_pcst_benchmark", "format_pcst_report", "solve_pcst_file"]
@@ -65,17 +63,10 @@ def run_pcst_benchmark(
     optimum, objective, gap_pct, lower_bound, lb_gap_pct, optimal, seconds,
     stopped_by, valid, bound_ok, base_objective, base_gap_pct, base_seconds``.
     """
-    directory = Path(directory)
-    with open(directory / "optima.csv", newline="") as fh:
-        rows = list(csv.DictReader(fh))
     have_base = baseline
     out = []
-    for row in rows:
-        inst = row["instance"]
-        if pattern and not fnmatch.fnmatch(inst, pattern):
-            continue
-        G, prizes, root = read_pcstp(directory / inst)
-        opt = float(row["optimum"])
+    for inst, path, opt in listed_instances(directory, pattern):
+        G, prizes, root = read_pcstp(path)
         r = pcst_tree(G, prizes, root, time_limit=time_limit, seed=seed)
         valid, recomputed = _check(G, prizes, root, r)
         valid = valid and abs(recomputed - r.objective) <= 1e-6 * max(1.0, abs(r.objective))
@@ -118,12 +109,16 @@ _HEADER = (
 
 
 def _line(r: dict) -> str:
-    flag = "" if r["valid"] and r["bound_ok"] else "  INVALID" if not r["valid"] else "  BOUND>OPT"
     return (
         f"{r['instance']:<30} {r['nodes']:>6} {r['edges']:>6} {r['prized']:>6} {r['optimum']:>14.4f} "
         f"{r['objective']:>14.4f} {r['gap_pct']:>7.3f} {r['lower_bound']:>14.4f} {'yes' if r['optimal'] else 'no':>4} "
-        f"{r['seconds']:>6.2f} {r['stopped_by']:<10} {r['base_gap_pct']:>9.3f} {r['base_seconds']:>7.3f}{flag}"
+        f"{r['seconds']:>6.2f} {r['stopped_by']:<10} {r['base_gap_pct']:>9.3f} {r['base_seconds']:>7.3f}{check_flag(r)}"
     )
+
+
+def _base_mean(rs: list[dict]) -> float:
+    bg = [r["base_gap_pct"] for r in rs if r["base_gap_pct"] == r["base_gap_pct"]]
+    return statistics.fmean(bg) if bg else float("nan")
 
 
 def format_pcst_report(rows: list[dict]) -> str:
@@ -131,25 +126,8 @@ def format_pcst_report(rows: list[dict]) -> str:
     lines = [_HEADER, "-" * len(_HEADER)] + [_line(r) for r in rows]
     if not rows:
         return "\n".join(lines + ["(no instances)"])
-    gaps = [r["gap_pct"] for r in rows]
-    secs = [r["seconds"] for r in rows]
-    nopt = sum(r["optimal"] for r in rows)
     base = [r["base_gap_pct"] for r in rows if r["base_gap_pct"] == r["base_gap_pct"]]
-    stops: dict[str, int] = {}
-    for r in rows:
-        stops[r["stopped_by"]] = stops.get(r["stopped_by"], 0) + 1
-    lines += [
-        "",
-        f"instances:               {len(rows)}",
-        f"valid trees:             {sum(r['valid'] for r in rows)}/{len(rows)}; lower bounds <= optimum: "
-        f"{sum(r['bound_ok'] for r in rows)}/{len(rows)}",
-        f"ours   mean gap %:       {statistics.fmean(gaps):.4f}   max gap %: {max(gaps):.4f}   optimum hit: "
-        f"{sum(g <= 0 for g in gaps)}/{len(rows)}",
-        f"ours   proven optimal:   {nopt}/{len(rows)} ({100.0 * nopt / len(rows):.1f} %)",
-        f"ours   mean lb gap %:    {statistics.fmean(r['lb_gap_pct'] for r in rows):.4f}",
-        f"ours   seconds:          median {statistics.median(secs):.3f}   max {max(secs):.3f}   total {sum(secs):.1f}",
-        "ours   stopped by:       " + ", ".join(f"{k} {v}" for k, v in sorted(stops.items())),
-    ]
+    lines += summary_lines(rows, sum(r["gap_pct"] <= 0 for r in rows))
     if base:
         bs = [r["base_seconds"] for r in rows if r["base_seconds"] == r["base_seconds"]]
         lines += [
@@ -157,20 +135,7 @@ def format_pcst_report(rows: list[dict]) -> str:
             "(networkx Mehlhorn over root + prized nodes, strong pruning)",
             f"baseline seconds:        median {statistics.median(bs):.4f}   total {sum(bs):.1f}",
         ]
-    groups: dict[str, list[dict]] = {}
-    for r in rows:
-        groups.setdefault(os.path.dirname(r["instance"]), []).append(r)
-    if len(groups) > 1:
-        lines += ["", f"{'family':<18} {'n':>4} {'mean gap%':>10} {'max gap%':>9} {'proven':>7} {'med s':>7} "
-                      f"{'max s':>7} {'base gap%':>10}"]
-        for name, rs in sorted(groups.items()):
-            bg = [r["base_gap_pct"] for r in rs if r["base_gap_pct"] == r["base_gap_pct"]]
-            lines.append(
-                f"{name:<18} {len(rs):>4} {statistics.fmean(r['gap_pct'] for r in rs):>10.4f} "
-                f"{max(r['gap_pct'] for r in rs):>9.4f} {sum(r['optimal'] for r in rs):>7} "
-                f"{statistics.median(r['seconds'] for r in rs):>7.2f} {max(r['seconds'] for r in rs):>7.2f} "
-                f"{(statistics.fmean(bg) if bg else float('nan')):>10.3f}"
-            )
+    lines += group_lines(rows, "family", 18, "base gap%", 10, _base_mean)
     return "\n".join(lines)
 
 
