@@ -223,11 +223,11 @@ def write_report(
         The report file.
     """
     folder = Path(folder)
-    map_path, peers_path = folder / "map.png", folder / "peers.png"
+    map_png, peers_png = folder / "map.png", folder / "peers.png"
     page = report_html(
         plan, lang,
-        map_png=map_path.read_bytes() if map_path.exists() else None,
-        peers_png=peers_path.read_bytes() if peers_path.exists() else None,
+        map_png=map_png.read_bytes() if map_png.exists() else None,
+        peers_png=peers_png.read_bytes() if peers_png.exists() else None,
         peers_table=peers_table, ladder=ladder, same_method=same_method, peers_path=peers_path,
     )
     path = folder / "report.html"

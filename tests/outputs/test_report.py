@@ -35,6 +35,13 @@ def test_report_shows_recap_figures(bontang_outputs: Path) -> None:
         assert item in page, item
 
 
+def test_report_cites_the_peer_table_not_the_chart(bontang_outputs: Path) -> None:
+    # the footnote names the table the peer figures come from (write_report once passed peers.png as that table)
+    page = (bontang_outputs / "report.html").read_text(encoding="utf-8")
+    assert "geodata/peers/peers.csv" in page
+    assert not re.search(r"peers\.png \(", page)
+
+
 def test_report_has_opd_ladder_tco_and_radio(bontang_outputs: Path, bontang_ladder) -> None:
     page = (bontang_outputs / "report.html").read_text(encoding="utf-8")
     assert "OPD terhubung 7 dari 29" in page
