@@ -16,12 +16,12 @@ run it and hands the result to the outputs; writing never plans.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from planner._i18n import tr
 from planner.io.city import City
 from planner.model.scenario import Scenario
-from planner.plan import Plan, make_plan
+from planner.model.network import Network
+from planner.plan import Plan, Progress, make_plan
 
 #: Categories of the target level: every office (OPD, kantor camat, kantor desa/kelurahan), puskesmas and school.
 TARGET_CATEGORIES: tuple[str, ...] = ("opd", "kantor_camat", "kantor_lurah", "puskesmas", "school")
@@ -61,15 +61,16 @@ def is_target(scenario: Scenario) -> bool:
             and not scenario.exclude and scenario.budget_idr is None and not scenario.phase_ceilings)
 
 
-def target_plan(city: City, scenario: Scenario | None = None, **options: Any) -> Plan:
+def target_plan(city: City, scenario: Scenario | None = None, *, time_limit: float = 30.0, seed: int = 0,
+                progress: Progress | None = None, network: Network | None = None) -> Plan:
     """Design the target level on ``city`` with ``scenario``'s cost model (:func:`target_scenario`).
 
-    The keywords (``options``) are those of :func:`planner.plan.make_plan`,
-    with its defaults; pass the plan's ``network``
-    (:attr:`planner.plan.Plan.network`) to reuse its priced routing graph: the
-    target has the same prices and deployment.
+    The keywords are those of :func:`planner.plan.make_plan`; pass the plan's
+    ``network`` (:attr:`planner.plan.Plan.network`) to reuse its priced
+    routing graph: the target has the same prices and deployment.
     """
-    return make_plan(city, target_scenario(scenario), **options)
+    return make_plan(city, target_scenario(scenario), time_limit=time_limit, seed=seed, progress=progress,
+                     network=network)
 
 
 __all__ = ["TARGET_CATEGORIES", "TARGET_NAME", "is_target", "target_plan", "target_scenario"]
