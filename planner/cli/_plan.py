@@ -22,6 +22,7 @@ from planner.model.scenario import Scenario, load_scenario
 from planner.outputs.tables import write_comparison
 from planner.outputs.write import ladder_rows, write_outputs
 from planner.plan import Plan, make_plan
+from planner.whatif.resilience import route_note
 from planner.studies.compare import compare_scenarios
 from planner.studies.ladder import CostLadder, cost_ladder
 from planner.studies.same_method import area_target_text, compare_areas
@@ -272,7 +273,8 @@ def _print_budget(p: Plan, s: dict, lang: str) -> None:
             text = f"{sid}: {tr('cli.routes', lang)} = {v.get('connectivity')}"
             if v.get("connectivity"):
                 text += f", {tr('cli.shared', lang)} {fmt_num(v.get('shared_corridor_m') or 0, 0, lang)} m"
-            out_console.print(text + (f" — {v['note']}" if v.get("note") else ""), highlight=False)
+            note = route_note(v, lang)
+            out_console.print(text + (f" — {note}" if note else ""), highlight=False)
         out_console.print(tr("cli.resilience", lang, cost=fmt_idr(r["extra_cost_idr"]["base"], lang)), highlight=False)
 
 

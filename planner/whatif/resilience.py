@@ -29,6 +29,8 @@ from shapely.ops import substring
 import pandas as pd
 
 from planner._errors import ScenarioError
+from planner._format import fmt_num
+from planner._i18n import label, tr
 from planner.model.costs import CostModel, price_quantities, totals
 from planner.model.quantities import RoadRules, design_quantities
 from planner.model.scenario import Scenario
@@ -51,7 +53,9 @@ class Protection:
         Per critical site id: ``connectivity`` (edge-disjoint routes to the
         core in the final design), ``extra_cost_base`` (IDR of the edges added
         for it), ``second_entry_m``, ``shared_road_index`` (road lines both
-        routes use), ``shared_corridor_m``, ``shared_nodes``, ``note``.
+        routes use), ``shared_corridor_m``, ``shared_nodes``, ``why`` (the
+        reason when there is no second route or entry, or None; in words by
+        :func:`route_note`).
     """
 
     edges: list[Edge] = field(default_factory=list)
@@ -171,25 +175,43 @@ def _two_routes(G: nx.MultiGraph, design: set[Edge], s: Node, t: Node) -> list[l
     return routes
 
 
-def _no_second_route(G: nx.MultiGraph, core: Node, t: Node, entry: Edge | None, max_drop_m: float) -> str:
-    """Why the road network offers no second edge-disjoint route: the single edges every route must use."""
+def _no_second_route(G: nx.MultiGraph, core: Node, t: Node, entry: Edge | None, max_drop_m: float) -> dict:
+    """Why the road network offers no second edge-disjoint route (a reason for :func:`route_note`):
+    no second entry, no road to the core, or the single edges every route must use."""
     if entry is None:
-        return f"no second building entry: no other road line within {max_drop_m:,.0f} m"
+        return {"code": "no_entry", "max_drop_m": float(max_drop_m)}
     H = nx.Graph()
     for u, v, _k in G.edges(keys=True):
         H.add_edge(u, v, capacity=H.edges[u, v]["capacity"] + 1 if H.has_edge(u, v) else 1)
     comp = nx.node_connected_component(H, core)
     if t not in comp:
-        return "not connected to the core by road"
-    cut = nx.minimum_edge_cut(H.subgraph(comp), core, t)
-    parts = []
-    for a, b in cut:
+        return {"code": "not_connected"}
+    cut = []
+    for a, b in nx.minimum_edge_cut(H.subgraph(comp), core, t):
         d = G.edges[a, b, next(iter(G[a][b]))]
-        parts.append(f"{d['kind']} road_index {d.get('road_index')} ({d['road_class'] or 'drop'}, "
-                     f"{d['length_m']:,.0f} m)")
-    return ("the mapped roads offer no second edge-disjoint route: every route from the core uses "
-            + "; ".join(parts) + " (one cut takes both); a ring needs a road or duct not in the road data, "
-            "or a radio backup")
+        cut.append({"kind": d["kind"], "road_index": d.get("road_index"), "road_class": d["road_class"],
+                    "length_m": round(float(d["length_m"]), 1)})
+    return {"code": "single_cut", "cut": cut}
+
+
+def route_note(site: Mapping, lang: str = "id") -> str:
+    """The reason stored with a critical site (``why`` of :attr:`ResilienceOutcome.sites`) in ``lang``; "" for none."""
+    why = site.get("why") or {}
+    code = why.get("code")
+    if not code:
+        return ""
+    if code == "single_cut":
+        parts = [tr("resilience.cut_road", lang, index=c["road_index"],
+                    cls=label("road_class", c["road_class"], lang) if c.get("road_class") else "drop",
+                    m=fmt_num(c["length_m"], 0, lang)) if c["kind"] == "road"
+                 else tr("resilience.cut_drop", lang, m=fmt_num(c["length_m"], 0, lang)) for c in why["cut"]]
+        return tr("resilience.single_cut", lang, cut="; ".join(parts))
+    if code in ("no_entry", "no_second_entry"):
+        return tr(f"resilience.{code}", lang, m=fmt_num(why["max_drop_m"], 0, lang))
+    if code == "not_in_plan":
+        return tr("resilience.not_in_plan", lang, status=label("status", why["status"], lang)
+                  if why.get("status") else "-")
+    return tr(f"resilience.{code}", lang)
 
 
 def _edge_connectivity(G: nx.MultiGraph, edges: Iterable[Edge], s: Node, t: Node) -> int:
@@ -269,14 +291,14 @@ def protect(
                               "second_entry_m": round(G.edges[entries[core]]["length_m"], 1)
                               if entries.get(core) else None,
                               "shared_road_index": [], "shared_corridor_m": 0.0, "shared_nodes": 0,
-                              "note": "core: second building entry only"}
+                              "why": {"code": "core_entry_only"}}
             continue
         routes = _two_routes(G, chosen, core, t)
         if routes is None:
             out.sites[sid] = {"connectivity": _edge_connectivity(G, chosen, core, t), "extra_cost_base": 0.0,
                               "second_entry_m": round(G.edges[entries[t]]["length_m"], 1) if entries.get(t)
                               else None, "shared_road_index": [], "shared_corridor_m": 0.0, "shared_nodes": 0,
-                              "note": _no_second_route(G, core, t, entries.get(t), max_drop_m)}
+                              "why": _no_second_route(G, core, t, entries.get(t), max_drop_m)}
             continue
         added = []
         for r in routes:
@@ -300,7 +322,7 @@ def protect(
             "shared_corridor_m": round(corridor, 1),
             "shared_nodes": len(nodes[0] & nodes[1]),
             "route_m": [round(sum(G.edges[e]["length_m"] for e in r), 1) for r in routes],
-            "note": "" if entry else f"no second entry within {max_drop_m:,.0f} m",
+            "why": None if entry else {"code": "no_second_entry", "max_drop_m": float(max_drop_m)},
         }
     out.edges = sorted(chosen - base, key=str)
     out.design = sorted(chosen, key=str)
@@ -324,7 +346,8 @@ class ResilienceOutcome:
     sites
         Per critical site: ``connectivity`` (edge-disjoint routes to the core
         in the final design; 1 = no second route in the mapped roads, 0 = not
-        connected), ``shared_corridor_m``, ``second_entry_m``, ``note`` …
+        connected), ``shared_corridor_m``, ``second_entry_m``, ``why`` (see
+        :func:`route_note`) …
     """
 
     critical: tuple[str, ...]
@@ -368,7 +391,7 @@ def protect_design(
     site_nodes = G.graph["site_nodes"]
     status = dict(zip(sites["id"], sites["status"]))
     crit = {s: site_nodes[s] for s in scenario.critical if status.get(s) == "connected"}
-    skipped = {s: f"not connected in this plan (status {status.get(s)})" for s in scenario.critical if s not in crit}
+    skipped = {s: {"code": "not_in_plan", "status": status.get(s)} for s in scenario.critical if s not in crit}
     prot = protect(G, tree_edges, core_node, crit, model, max_drop_m=scenario.max_drop_m,
                    corridor_m=scenario.corridor_m)
     added = set(prot.edges)
@@ -388,9 +411,9 @@ def protect_design(
         extra_cost_idr=extra,
         extra_backbone_km=round(sum(q.new_m.values()) / 1000, 3),
         extra_drop_km=round(q.drop_m / 1000, 3),
-        sites={**prot.sites, **{s: {"connectivity": 0, "note": why} for s, why in skipped.items()}},
+        sites={**prot.sites, **{s: {"connectivity": 0, "why": why} for s, why in skipped.items()}},
     )
     return list(prot.design), added, phases, outcome
 
 
-__all__ = ["Protection", "ResilienceOutcome", "add_second_entry", "protect", "protect_design"]
+__all__ = ["Protection", "ResilienceOutcome", "add_second_entry", "protect", "protect_design", "route_note"]
