@@ -45,14 +45,16 @@ setup-office:
 	else echo "setup-office: soffice missing and not root; tests/outputs/test_rab_office.py will skip"; fi
 
 # pytest exits 5 when it collects no test: say so instead of failing silently
+# The suite runs on up to 4 processes (pytest-xdist; 2 on a 2-core machine): 946 tests in about 3.5 min
+# instead of 5.5 min on one.
 test: $(STAMP) setup-browser setup-office
-	@$(BIN)/python -m pytest; rc=$$?; \
+	@$(BIN)/python -m pytest -n auto --maxprocesses 4; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
 # Fast lane for daily work (under a minute): everything but the tests marked slow (browser, notebooks,
 # repeated Bontang solves). CI runs `make test`, the full suite.
 check: $(STAMP)
-	@$(BIN)/python -m pytest -q -m "not slow"; rc=$$?; \
+	@$(BIN)/python -m pytest -q -m "not slow" -n auto --maxprocesses 4; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
 bench: $(STAMP)
