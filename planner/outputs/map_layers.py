@@ -72,6 +72,26 @@ def lines_geojson(gdf: gpd.GeoDataFrame, props: list[str]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": feats}
 
 
+def points_layer(points: list[dict[str, Any]], max_width: int = 360) -> folium.GeoJson:
+    """Circle markers as one GeoJSON layer (one page element instead of three per marker).
+
+    Each point is ``{"id", "lat", "lon", "popup", "tooltip", "style"}``: ``popup``
+    is HTML built from escaped text (:func:`popup_html`), ``tooltip`` plain text
+    (escaped here: folium puts property values into the page as markup),
+    ``style`` Leaflet path options (``radius``, ``color``, ``fillColor``, …).
+    """
+    feats = [{"type": "Feature", "id": p["id"], "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+              "properties": {"popup": p["popup"], "tooltip": html.escape(str(p["tooltip"]), quote=True),
+                             "style": p["style"]}} for p in points]
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats},
+        marker=folium.CircleMarker(radius=5, weight=1.5, fill=True, fill_opacity=0.9),
+        style_function=lambda f: f["properties"]["style"],
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, localize=False),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, localize=False, max_width=max_width),
+    )
+
+
 def _formatted(gdf: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
     """Edges with ``length_m`` and ``cost_base`` as formatted text for tooltips (``1.234`` / ``Rp 5.678``)."""
     out = gdf.copy()
@@ -323,15 +343,16 @@ def target_layer(m: folium.Map, target: Plan, lang: str, show: bool, title: str 
         ).add_to(fg)
     conn = target.sites[(target.sites["status"] == "connected") & target.sites["placed"]]
     costs = site_costs(target)
+    style = {"radius": 4, "color": TARGET_COLOR, "weight": 1.5, "fill": True, "fillColor": "#ffffff",
+             "fillOpacity": 1.0}
+    points = []
     for rec in conn.to_dict("records"):
-        geom = rec["geometry"]
         rec["reason"] = site_reason(rec, target.scenario.max_drop_m, target.scenario.budget_level, lang)
-        folium.CircleMarker(
-            location=[geom.y, geom.x], radius=4, color=TARGET_COLOR, weight=1.5, fill=True,
-            fill_color="#ffffff", fill_opacity=1.0,
-            popup=folium.Popup(popup_html(rec, lang, cost=costs.get(rec["id"])), max_width=360),
-            tooltip=esc(rec["name"]),
-        ).add_to(fg)
+        points.append({"id": f"target:{rec['id']}", "lat": rec["geometry"].y, "lon": rec["geometry"].x,
+                       "popup": popup_html(rec, lang, cost=costs.get(rec["id"])), "tooltip": rec["name"],
+                       "style": style})
+    if points:
+        points_layer(points).add_to(fg)
     fg.add_to(m)
 
 
@@ -403,28 +424,25 @@ def site_layers(m: folium.Map, plan: Plan, lang: str) -> None:
             continue
         n_conn = int((sub["status"] == "connected").sum())
         fg = folium.FeatureGroup(name=f"{label('category', cat, lang)} ({n_conn}/{len(sub)})")
+        points = []
         for rec in sub.to_dict("records"):
-            geom = rec["geometry"]
             rec["reason"] = site_reason(rec, sc.max_drop_m, sc.budget_level, lang)
             if rec["id"] in reasons:
                 rec["fallback_reason"] = reasons[rec["id"]]
             dashed = rec["location_quality"] in ("approximate", "uncertain")
-            folium.CircleMarker(
-                location=[geom.y, geom.x],
-                radius=7 if cat in ("opd", "hospital", "puskesmas") else 5,
-                color="#222222" if not dashed else "#b10026",
-                dash_array="3 3" if dashed else None,
-                weight=1.5,
-                fill=True,
-                fill_color=STATUS_COLORS.get(rec["status"], "#8c8c8c"),
-                fill_opacity=0.9,
-                popup=folium.Popup(popup_html(rec, lang, phase=phase_of.get(rec["id"]), cost=costs.get(rec["id"]),
-                                              housed=housed.get(rec["id"], "")), max_width=360),
-                tooltip=esc(rec["name"]),
-            ).add_to(fg)
+            style = {"radius": 7 if cat in ("opd", "hospital", "puskesmas") else 5,
+                     "color": "#222222" if not dashed else "#b10026", "dashArray": "3 3" if dashed else None,
+                     "weight": 1.5, "fill": True, "fillColor": STATUS_COLORS.get(rec["status"], "#8c8c8c"),
+                     "fillOpacity": 0.9}
+            points.append({"id": rec["id"], "lat": rec["geometry"].y, "lon": rec["geometry"].x,
+                           "popup": popup_html(rec, lang, phase=phase_of.get(rec["id"]), cost=costs.get(rec["id"]),
+                                               housed=housed.get(rec["id"], "")),
+                           "tooltip": rec["name"], "style": style})
+        points_layer(points).add_to(fg)
         fg.add_to(m)
 
 
 __all__ = ["METHOD_COLORS", "PHASE_COLORS", "RADIO_STYLES", "ROAD_GAP_COLOR", "STATUS_COLORS", "TARGET_COLOR", "context_layers",
-           "lines_geojson", "network_layers", "new_map", "phase_color", "phase_numbers", "plan_phases", "popup_html",
+           "lines_geojson", "network_layers", "new_map", "phase_color", "phase_numbers", "plan_phases", "points_layer",
+           "popup_html",
            "radio_kind", "radio_layer", "site_costs", "site_layers", "site_phase", "target_layer"]

@@ -123,8 +123,12 @@ def test_page_renders_offline_without_errors(browser, bontang_outputs, name):
     assert _colours(png) > 50, f"{name}: the screenshot is (nearly) blank"
     _keep(png, name.replace(".html", ".png"))
     if name == "map.html":  # a site's popup opens and shows status, cost and data quality
-        text = js("var k = Object.keys(window).filter(function (n) { return n.indexOf('circle_marker_') === 0; });"
-                  "window[k[0]].openPopup();"
+        # the site markers are GeoJSON layers: click the first marker of the first layer with site popups
+        text = js("var g = Object.keys(window).filter(function (n) { return n.indexOf('geo_json_') === 0; })"
+                  ".map(function (n) { return window[n]; }).filter(function (v) {"
+                  "  var ls = v.getLayers ? v.getLayers() : []; return ls.length && ls[0].feature"
+                  "    && ls[0].feature.properties.popup; });"
+                  "var l = g[0].getLayers()[0]; l.fire('click', {latlng: l.getLatLng(), layer: l}, true);"
                   "var c = document.querySelector('.leaflet-popup-content'); return c ? c.innerText : '';")
         assert "Status" in text and "Kualitas lokasi" in text, text
         assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]

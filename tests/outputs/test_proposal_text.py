@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from page_text import point_texts
+
 from planner.cli import app
 
 #: An English thousands group (``2,193``, ``9,804,134,380``) or an English decimal with a unit (``2.45 km``,
@@ -23,9 +25,11 @@ def _english_numbers(text: str) -> list[str]:
 
 
 def _popups(html: str) -> list[str]:
-    """The popups and tooltips of a Folium page (the inlined Leaflet code in the head is not text)."""
+    """The popups and tooltips of a Folium page (the inlined Leaflet code in the head is not text): those of
+    single layers (radio links) and those of the site markers' GeoJSON layers."""
     body = html.split("</head>", 1)[1]
-    return re.findall(r"setContent\((.*?)\);", body) + re.findall(r"bindTooltip\(\s*`(.*?)`", body, re.S)
+    return (re.findall(r"setContent\((.*?)\);", body) + re.findall(r"bindTooltip\(\s*`(.*?)`", body, re.S)
+            + point_texts(body))
 
 
 @pytest.fixture(scope="module")
