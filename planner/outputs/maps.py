@@ -233,7 +233,8 @@ def legend_html(plan: Plan, lang: str, target: Plan | None = None) -> str:
     items.append(f"<div><i>{esc(tr('map.quality_note', lang))}</i></div>")
     return (
         "<div id='planner-legend' style='position:fixed;bottom:52px;left:12px;z-index:9999;background:white;"
-        "padding:8px 10px;border:1px solid #888;border-radius:4px;font:12px/1.4 sans-serif;max-width:280px'>"
+        "padding:8px 10px;border:1px solid #888;border-radius:4px;font:12px/1.4 sans-serif;max-width:280px;"
+        "max-height:calc(38vh - 60px);overflow:auto'>"
         f"<b>{esc(tr('map.legend', lang))}</b>{''.join(items)}</div>"
     )
 
@@ -292,7 +293,9 @@ def panel_html(plan: Plan, lang: str, target: Plan | None = None, statement: str
     ]
     return (
         "<div id='planner-panel' style='position:fixed;top:12px;left:60px;z-index:9999;background:white;"
-        "padding:8px 12px;border:1px solid #888;border-radius:4px;font:13px/1.45 sans-serif;max-width:380px'>"
+        "padding:8px 12px;border:1px solid #888;border-radius:4px;font:13px/1.45 sans-serif;max-width:380px;"
+        # the panel (top) and the legend (bottom) never overlap, whatever the window's height: each scrolls
+        "max-height:calc(58vh - 24px);overflow:auto'>"
         f"<div style='font-weight:bold;margin-bottom:4px'>{esc(tr('map.panel', lang))} — "
         f"{esc(plan.city.name)}</div>" + "<br>".join(rows) + "</div>"
     )

@@ -131,6 +131,10 @@ def test_page_renders_offline_without_errors(browser, bontang_outputs, name):
                   "var l = g[0].getLayers()[0]; l.fire('click', {latlng: l.getLatLng(), layer: l}, true);"
                   "var c = document.querySelector('.leaflet-popup-content'); return c ? c.innerText : '';")
         assert "Status" in text and "Kualitas lokasi" in text, text
+        # the panel (top left) and the legend (bottom left) do not cover each other
+        gap = js("var a = document.getElementById('planner-panel').getBoundingClientRect();"
+                 "var b = document.getElementById('planner-legend').getBoundingClientRect(); return b.top - a.bottom;")
+        assert gap >= 0, f"the legend overlaps the panel by {-gap} px"
         assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
 
 
