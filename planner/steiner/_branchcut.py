@@ -29,13 +29,13 @@ Complexity: exponential in the worst case (NP-hard problem).
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
-from pyscipopt import SCIP_PARAMSETTING, SCIP_RESULT, Conshdlr, Model
+from pyscipopt import SCIP_RESULT, Conshdlr
 
 from ._cuts import Separator
 from ._heuristics import SGraph
+from ._scip import scip_model
 from ._work import Work
 
 __all__ = ["branch_and_cut"]
@@ -199,23 +199,10 @@ def branch_and_cut(
     tail[0::2], head[0::2] = g.eu, g.ev
     tail[1::2], head[1::2] = g.ev, g.eu
     cost = np.repeat(g.ew, 2)
-    model = Model("stp")
-    if not os.environ.get("STEINER_SCIP_VERBOSE"):
-        model.hideOutput()
-    model.setIntParam("parallel/maxnthreads", 1)
-    model.setIntParam("randomization/randomseedshift", int(seed) % 2**31)
-    model.setPresolve(SCIP_PARAMSETTING.OFF)
-    model.setHeuristics(SCIP_PARAMSETTING.FAST)
+    model = scip_model("stp", seed, work)
     model.setIntParam("separating/maxroundsroot", 20)
     model.setIntParam("separating/maxrounds", 3)
     model.setIntParam("separating/maxstallroundsroot", 5)
-    # strong branching costs seconds per node on these degenerate LPs: pseudo costs instead
-    model.setIntParam("branching/pscost/priority", 1_000_000)
-    model.setRealParam("limits/gap", 0.0)
-    model.setRealParam("limits/absgap", 0.0)
-    wall = work.wall_left()
-    if math.isfinite(wall):
-        model.setRealParam("limits/time", max(wall, 0.01))
     ub = np.ones(2 * m)
     ub[head == root] = 0.0
     if fixed_zero is not None:

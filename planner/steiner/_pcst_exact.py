@@ -13,16 +13,16 @@ budget like the Steiner branch and cut (:mod:`._branchcut`).
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 import scipy.sparse as sp
-from pyscipopt import SCIP_PARAMSETTING, SCIP_RESULT, Conshdlr, Model
+from pyscipopt import SCIP_RESULT, Conshdlr
 from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
 from ._bound import dual_ascent_arcs
 from ._cuts import FLOW_ARC, SCALE
 from ._pcst import PCProblem
+from ._scip import scip_model
 from ._work import Work
 
 __all__ = ["pc_branch_and_cut", "pc_dual_ascent"]
@@ -235,13 +235,7 @@ def pc_branch_and_cut(
     tail = np.r_[p.eu, p.ev, np.full(len(roots), R)].astype(np.int64)
     head = np.r_[p.ev, p.eu, np.array(roots, dtype=np.int64)].astype(np.int64)
     na = len(tail)
-    model = Model("pcst")
-    if not os.environ.get("STEINER_SCIP_VERBOSE"):
-        model.hideOutput()
-    model.setIntParam("parallel/maxnthreads", 1)
-    model.setIntParam("randomization/randomseedshift", int(seed) % 2**31)
-    model.setPresolve(SCIP_PARAMSETTING.OFF)
-    model.setHeuristics(SCIP_PARAMSETTING.FAST)
+    model = scip_model("pcst", seed, work)
     # SCIP's general-purpose separators cost more than they give on this model
     for sepa in ("gomory", "gomorymi", "strongcg", "aggregation", "zerohalf", "clique", "impliedbounds", "mcf",
                  "disjunctive", "flowcover", "cmir", "knapsackcover", "oddcycle", "rlt", "interminor", "minor",
@@ -254,12 +248,6 @@ def pc_branch_and_cut(
     model.setIntParam("separating/maxroundsroot", -1)
     model.setIntParam("separating/maxstallroundsroot", 20)
     model.setIntParam("separating/maxrounds", 3)
-    model.setIntParam("branching/pscost/priority", 1_000_000)
-    model.setRealParam("limits/gap", 0.0)
-    model.setRealParam("limits/absgap", 0.0)
-    wall = work.wall_left()
-    if math.isfinite(wall):
-        model.setRealParam("limits/time", max(wall, 0.01))
     cost = np.r_[p.ew, p.ew, np.zeros(len(roots))]
     av = [model.addVar(name=f"a{j}", vtype="B", obj=float(cost[j])) for j in range(na)]
     xv = [model.addVar(name=f"x{v}", vtype="B", obj=-float(p.prize[v]), lb=1.0 if v == p.root else 0.0)
