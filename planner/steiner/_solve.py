@@ -18,16 +18,12 @@ from ._exact import CutModel, FlowModel
 from ._graph import Problem
 from ._heuristics import SGraph, construct, heuristic, iterated, local_search
 from ._reduce import Reduced, reduce_problem
-from ._work import ARC, Work, ticks_for
+from ._work import ARC, DEFAULT_TIME_LIMIT, Work, solve_budget, ticks_for
 
-#: time budget when ``time_limit`` is None ("exact" has none)
-DEFAULT_TIME_LIMIT = {"auto": 60.0, "heuristic": 10.0}
 #: use the multi-commodity flow model when (k - 1) * 2m is at most this
 FLOW_MAX = int(os.environ.get("STEINER_FLOW_MAX", "0"))
 #: skip the LP/MIP (and polish heuristically) above this many terminals in the reduced graph
 LP_MAX_TERMINALS = int(os.environ.get("STEINER_LP_MAX_T", "300"))
-#: the wall-clock safety net: this share of ``time_limit`` after the call started
-WALL_SHARE = 0.97
 
 
 class Outcome:
@@ -279,12 +275,9 @@ def solve(
         out.method = mode
         out.info["stopped_by"] = "proof"
         return out
-    if time_limit is None:
-        T = DEFAULT_TIME_LIMIT.get(mode, math.inf)
-    else:
-        T = max(float(time_limit), 0.01)
+    T = DEFAULT_TIME_LIMIT.get(mode, math.inf) if time_limit is None else max(float(time_limit), 0.01)
     finite = math.isfinite(T)
-    work = Work(ticks_for(T) if work_limit is None else float(work_limit), t0 + WALL_SHARE * T if finite else math.inf)
+    work = solve_budget(mode, time_limit, t0, work_limit)
     integral = _integral(p)
     info: dict = {}
 

@@ -25,13 +25,31 @@ import time
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
-__all__ = ["Work", "TICKS_PER_SECOND", "ticks_for", "dijkstra_counted"]
+__all__ = ["DEFAULT_TIME_LIMIT", "TICKS_PER_SECOND", "WALL_SHARE", "Work", "dijkstra_counted", "solve_budget", "ticks_for"]
 
 #: ticks granted per second of ``time_limit`` (1 tick ≈ 1 µs of reference work)
 TICKS_PER_SECOND = 700_000.0
 
 #: ticks per arc of one full scipy Dijkstra / MST / BFS pass (reference machine)
 ARC = 0.1
+
+
+#: time budget per method when ``time_limit`` is None ("exact" has none)
+DEFAULT_TIME_LIMIT = {"auto": 60.0, "heuristic": 10.0}
+#: the wall-clock safety net: this share of ``time_limit`` after the call started
+WALL_SHARE = 0.97
+
+
+def solve_budget(method: str, time_limit: float | None, t0: float, work_limit: float | None = None) -> Work:
+    """The work budget of one solve (Steiner or prize-collecting) and its wall-clock safety net.
+
+    ``time_limit`` seconds (the method's :data:`DEFAULT_TIME_LIMIT` when None,
+    at least 0.01) give :func:`ticks_for` ticks, or ``work_limit`` ticks when
+    given; the wall clock stops the search at ``t0 + WALL_SHARE * time_limit``.
+    """
+    T = DEFAULT_TIME_LIMIT.get(method, math.inf) if time_limit is None else max(float(time_limit), 0.01)
+    finite = math.isfinite(T)
+    return Work(ticks_for(T) if work_limit is None else float(work_limit), t0 + WALL_SHARE * T if finite else math.inf)
 
 
 def ticks_for(time_limit: float | None) -> float:

@@ -53,13 +53,11 @@ from planner._errors import InputError
 
 from ._pcst import PCProblem, drop_edges, long_edges, objective, pc_heuristic, reduce_pc, strong_prune
 from ._pcst_exact import pc_branch_and_cut, pc_dual_ascent
-from ._work import Work, ticks_for
+from ._work import solve_budget, ticks_for
 
 __all__ = ["PCSTResult", "pcst_tree", "read_pcstp", "PCST_METHODS"]
 
 PCST_METHODS = ("auto", "heuristic", "exact", "mehlhorn_prune")
-#: default time limit per method when ``time_limit`` is None
-DEFAULT_TIME_LIMIT = {"auto": 60.0, "heuristic": 10.0}
 
 
 @dataclass(frozen=True)
@@ -256,8 +254,7 @@ def pcst_tree(
     if method not in PCST_METHODS:
         raise InputError(f"unknown method {method!r}; choose one of {', '.join(PCST_METHODS)}")
     p0, labels, eref = _build(G, prizes, root, weight)
-    T = DEFAULT_TIME_LIMIT.get(method, math.inf) if time_limit is None else max(float(time_limit), 0.01)
-    work = Work(ticks_for(T) if work_limit is None else float(work_limit), t0 + 0.97 * T if math.isfinite(T) else math.inf)
+    work = solve_budget(method, time_limit, t0, work_limit)
     integral = bool(np.all(p0.ew == np.round(p0.ew)) and np.all(p0.prize == np.round(p0.prize)))
     lb = 0.0
     info: dict = {}
