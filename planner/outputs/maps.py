@@ -128,8 +128,9 @@ def compare_map(plan: Plan, target: Plan, lang: str = "id", same_method: SameMet
         context_layers(side, p, lang)
         if is_right:
             target_layer(side, target, lang, show=True, title=statement)
-        else:
+        else:  # the plan's network and its sites coloured by status, as in map.html
             network_layers(side, p, lang)
+            site_layers(side, p, lang)
         folium.LayerControl(collapsed=True).add_to(side)
         side.fit_bounds([[miny, minx], [maxy, maxx]])
     root = dm.get_root()
