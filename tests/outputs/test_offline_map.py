@@ -8,7 +8,7 @@ import folium
 import numpy as np
 import pytest
 from folium.plugins import DualMap
-from page_text import page_text
+from page_text import page_text, point_texts
 
 from planner.outputs._assets import AssetError, asset_store, inline_assets
 from planner.io.city import load_city
@@ -75,6 +75,14 @@ def small_plan(make_city):
     sites = [("core", "opd", 0, 10, True), ("lurah", "kantor_lurah", 1000, 1510, False),
              ("sch", "school", 2000, 10, False)]
     return make_plan(load_city(make_city(roads, sites)), time_limit=5)
+
+
+def test_compare_page_shows_the_plans_sites_beside_the_targets(bontang_outputs, bontang_plan):
+    # left: every placed site of the plan by status (clinics included); right: the target's connected sites
+    texts = point_texts((bontang_outputs / "map_compare.html").read_text(encoding="utf-8"))
+    placed = int(bontang_plan.sites["placed"].sum())
+    assert sum("Klinik" in t for t in texts) > 0  # no clinic is in the target level
+    assert len(texts) > 2 * placed  # a popup and a tooltip per plan site, and more for the target's
 
 
 def test_target_design_selects_offices_puskesmas_and_schools_with_same_costs(make_city):
