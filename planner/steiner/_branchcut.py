@@ -31,11 +31,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from pyscipopt import SCIP_RESULT, Conshdlr
+from pyscipopt import SCIP_RESULT
 
 from ._cuts import Separator
 from ._heuristics import SGraph
-from ._scip import scip_model
+from ._scip import ChargedCuts, scip_model
 from ._work import Work
 
 __all__ = ["branch_and_cut"]
@@ -46,49 +46,14 @@ SCIP_LP_ITER = 0.006
 SCIP_NODE = 500.0
 
 
-class _CutHandler(Conshdlr):
+class _CutHandler(ChargedCuts):
     """Directed Steiner cuts: separation by max-flow, enforcement by components."""
 
     def __init__(self, sep: Separator, yvars: list, work: Work, nnz: int) -> None:
+        super().__init__(work, nnz, SCIP_LP_ITER, SCIP_NODE)
         self.sep = sep
         self.yvars = yvars
-        self.work = work
-        self.nnz = nnz
-        self.nnz_cuts = 0
-        self.ncuts_all = 0
-        self.base_rows = 0
-        self.iters_seen = 0
-        self.nodes_seen = 0
-        self.stopped = False
         self.tvars: list | None = None
-        self.ncuts = 0
-
-    # -- helpers ------------------------------------------------------------
-    def per_iter(self, solving: bool = True) -> float:
-        """Ticks per LP iteration: the base rows plus the current cut rows at
-        the mean length of our cuts."""
-        mean_cut = self.nnz_cuts / max(self.ncuts_all, 1)
-        rows = max(self.model.getNLPRows() - self.base_rows, 0) if solving else 0
-        return SCIP_LP_ITER * (self.nnz + mean_cut * rows) + 1.0
-
-    def _charge(self, solving: bool = True) -> bool:
-        """Charge LP iterations and nodes since the last call; True if out of work.
-
-        Also caps the iterations of the next LP solves by the work left, so
-        that a long LP stops at the same iteration on every machine."""
-        it = self.model.getNLPIterations()
-        nd = self.model.getNNodes()
-        per_iter = self.per_iter(solving)
-        self.work.spend(per_iter * (it - self.iters_seen) + SCIP_NODE * (nd - self.nodes_seen))
-        self.iters_seen, self.nodes_seen = it, nd
-        if solving and math.isfinite(self.work.left):
-            self.model.setLongintParam("lp/iterlim", max(int(self.work.left / per_iter), 1))
-        if self.work.exhausted():
-            if not self.stopped:
-                self.stopped = True
-                self.model.interruptSolve()
-            return True
-        return False
 
     def _values(self, sol=None) -> np.ndarray:
         m = self.model
@@ -110,7 +75,6 @@ class _CutHandler(Conshdlr):
             self.model.addCut(row, forcecut=True)
             self.model.releaseRow(row)
             self.nnz_cuts += len(arcs)
-            self.ncuts_all += 1
             added += 1
         self.ncuts += added
         return added
@@ -126,18 +90,18 @@ class _CutHandler(Conshdlr):
 
     # -- callbacks ----------------------------------------------------------
     def conssepalp(self, constraints, nusefulconss):
-        if self._charge():
+        if self.charge():
             return {"result": SCIP_RESULT.DIDNOTRUN}
         y = self._values()
         cuts = self.sep.separate(y, self.work.share(0.2), nested=3)
         return {"result": SCIP_RESULT.SEPARATED if self._add(cuts, y) else SCIP_RESULT.DIDNOTFIND}
 
     def consenfolp(self, constraints, nusefulconss, solinfeasible):
-        self._charge()
+        self.charge()
         return self._enforce()
 
     def consenfops(self, constraints, nusefulconss, solinfeasible, objinfeasible):
-        self._charge()  # pseudo solutions (LP skipped or out of iterations) count too
+        self.charge()  # pseudo solutions (LP skipped or out of iterations) count too
         y = self._values()
         _, connected = self.sep.components(y)
         return {"result": SCIP_RESULT.FEASIBLE if connected else SCIP_RESULT.INFEASIBLE}
@@ -264,7 +228,7 @@ def branch_and_cut(
         model.setLongintParam("lp/rootiterlim", lim)
     model.optimize()
     status = model.getStatus()
-    hdlr._charge(solving=False)
+    hdlr.charge(solving=False)
     if status == "timelimit":
         work.wall_out()  # the safety net stopped SCIP: record it
     info = {"scip_status": status, "nodes": model.getNNodes(), "cuts": hdlr.ncuts}

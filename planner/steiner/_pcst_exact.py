@@ -16,13 +16,13 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
-from pyscipopt import SCIP_RESULT, Conshdlr
+from pyscipopt import SCIP_RESULT
 from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
 from ._bound import dual_ascent_arcs
 from ._cuts import FLOW_ARC, SCALE
 from ._pcst import PCProblem
-from ._scip import scip_model
+from ._scip import ChargedCuts, scip_model
 from ._work import Work
 
 __all__ = ["pc_branch_and_cut", "pc_dual_ascent"]
@@ -77,38 +77,16 @@ def pc_dual_ascent(p: PCProblem, work: Work) -> tuple[float, list[tuple[list[int
 
 
 # -- branch and cut -----------------------------------------------------------
-class _PCHandler(Conshdlr):
+class _PCHandler(ChargedCuts):
     """Cuts ``y(δ⁻(W)) + z(W) >= x_k``: max-flow separation, lazy components."""
 
     def __init__(self, n: int, tail: np.ndarray, head: np.ndarray, avars: list, xvars: list, work: Work, nnz: int):
+        super().__init__(work, nnz, SCIP_LP_ITER, SCIP_NODE)
         self.n = n  # node n is the artificial root R
         self.tail, self.head = tail, head
         self.avars, self.xvars = avars, xvars
-        self.work = work
-        self.nnz = nnz
-        self.nnz_cuts = 0
-        self.base_rows = 0
-        self.iters_seen = 0
-        self.nodes_seen = 0
-        self.stopped = False
-        self.ncuts = 0
         self.tv: list | None = None
         self.rot = 0
-
-    def _charge(self, solving: bool = True) -> bool:
-        it, nd = self.model.getNLPIterations(), self.model.getNNodes()
-        rows = max(self.model.getNLPRows() - self.base_rows, 0) if solving else 0
-        per_iter = SCIP_LP_ITER * (self.nnz + rows * self.nnz_cuts / max(self.ncuts, 1)) + 1.0
-        self.work.spend(per_iter * (it - self.iters_seen) + SCIP_NODE * (nd - self.nodes_seen))
-        self.iters_seen, self.nodes_seen = it, nd
-        if solving and math.isfinite(self.work.left):
-            self.model.setLongintParam("lp/iterlim", max(int(self.work.left / per_iter), 1))
-        if self.work.exhausted():
-            if not self.stopped and solving:
-                self.stopped = True
-                self.model.interruptSolve()
-            return True
-        return False
 
     def _vals(self, sol=None) -> tuple[np.ndarray, np.ndarray]:
         m = self.model
@@ -186,14 +164,14 @@ class _PCHandler(Conshdlr):
         return cuts
 
     def conssepalp(self, constraints, nusefulconss):
-        if self._charge():
+        if self.charge():
             return {"result": SCIP_RESULT.DIDNOTRUN}
         a, x = self._vals()
         cuts = self._separate(a, x, self.work.share(0.2))
         return {"result": SCIP_RESULT.SEPARATED if self._add(cuts, a, x) else SCIP_RESULT.DIDNOTFIND}
 
     def consenfolp(self, constraints, nusefulconss, solinfeasible):
-        self._charge()
+        self.charge()
         a, x = self._vals()
         cuts = self._components(a, x)
         if not cuts:
@@ -201,7 +179,7 @@ class _PCHandler(Conshdlr):
         return {"result": SCIP_RESULT.SEPARATED if self._add(cuts, a, x) else SCIP_RESULT.INFEASIBLE}
 
     def consenfops(self, constraints, nusefulconss, solinfeasible, objinfeasible):
-        self._charge()  # pseudo solutions (LP skipped or out of iterations) count too
+        self.charge()  # pseudo solutions (LP skipped or out of iterations) count too
         a, x = self._vals()
         return {"result": SCIP_RESULT.INFEASIBLE if self._components(a, x) else SCIP_RESULT.FEASIBLE}
 
@@ -305,12 +283,12 @@ def pc_branch_and_cut(
                     stack.append(u)
             model.addSol(sol, free=True)
     if math.isfinite(work.left):
-        lim = max(int(work.left / (SCIP_LP_ITER * hdlr.nnz + 1.0)), 1)
+        lim = max(int(work.left / hdlr.per_iter(False)), 1)
         model.setLongintParam("lp/iterlim", lim)
         model.setLongintParam("lp/rootiterlim", lim)
     model.optimize()
     status = model.getStatus()
-    hdlr._charge(solving=False)
+    hdlr.charge(solving=False)
     if status == "timelimit":
         work.wall_out()
     psum = float(p.prize.sum())

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 import os
 
-from pyscipopt import SCIP_PARAMSETTING, Model
+from pyscipopt import SCIP_PARAMSETTING, Conshdlr, Model
 
 from ._work import Work
 
-__all__ = ["scip_model"]
+__all__ = ["ChargedCuts", "scip_model"]
 
 
 def scip_model(name: str, seed: int, work: Work) -> Model:
@@ -36,3 +36,50 @@ def scip_model(name: str, seed: int, work: Work) -> Model:
     if math.isfinite(wall):
         model.setRealParam("limits/time", max(wall, 0.01))
     return model
+
+
+class ChargedCuts(Conshdlr):
+    """Base of the cut handlers: SCIP's LP iterations and nodes charged to a work budget.
+
+    Each LP iteration costs ``lp_iter * (nnz + rows * mean cut length) + 1``
+    ticks (the model's ``nnz`` nonzeros plus the cut rows in the LP), each
+    node ``node`` ticks. Subclasses count their cuts in :attr:`ncuts` and
+    their nonzeros in :attr:`nnz_cuts`, set :attr:`base_rows` once the model
+    is built, and call :meth:`charge` from their callbacks.
+    """
+
+    def __init__(self, work: Work, nnz: int, lp_iter: float, node: float) -> None:
+        self.work = work
+        self.nnz = nnz
+        self.lp_iter, self.node = lp_iter, node
+        self.nnz_cuts = 0
+        self.ncuts = 0
+        self.base_rows = 0
+        self.iters_seen = 0
+        self.nodes_seen = 0
+        self.stopped = False
+
+    def per_iter(self, solving: bool = True) -> float:
+        """Ticks per LP iteration: the base rows plus the current cut rows at the mean length of the cuts."""
+        rows = max(self.model.getNLPRows() - self.base_rows, 0) if solving else 0
+        return self.lp_iter * (self.nnz + rows * self.nnz_cuts / max(self.ncuts, 1)) + 1.0
+
+    def charge(self, solving: bool = True) -> bool:
+        """Charge LP iterations and nodes since the last call; True if out of work.
+
+        While solving, also caps the iterations of the next LP solves by the
+        work left (so that a long LP stops at the same iteration on every
+        machine) and interrupts SCIP once the work is spent.
+        """
+        it, nd = self.model.getNLPIterations(), self.model.getNNodes()
+        per_iter = self.per_iter(solving)
+        self.work.spend(per_iter * (it - self.iters_seen) + self.node * (nd - self.nodes_seen))
+        self.iters_seen, self.nodes_seen = it, nd
+        if solving and math.isfinite(self.work.left):
+            self.model.setLongintParam("lp/iterlim", max(int(self.work.left / per_iter), 1))
+        if self.work.exhausted():
+            if not self.stopped and solving:
+                self.stopped = True
+                self.model.interruptSolve()
+            return True
+        return False
