@@ -8,43 +8,21 @@ change, download rab.xlsx and check its total, undo the placement; no JavaScript
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from headless import start_chromium
 
 pytestmark = pytest.mark.slow  # a real Chromium, a server and two solves
 
-# Every name resolves to nothing except this machine, and any proxied request goes to a closed port.
-NO_NETWORK = ("--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
-              "--proxy-server=127.0.0.1:9")
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-default-apps", "--disable-extensions", "--window-size=1400,950")
 DINKES = "opd-dinas-kesehatan"
 
 
 @pytest.fixture()
 def browser(tmp_path) -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    if not (Path(chromium).exists() and Path(driver).exists()):
-        pytest.skip("headless Chromium is not installed (Debian chromium and chromium-driver; make setup-browser)")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = chromium
-    for f in FLAGS + NO_NETWORK:
-        opts.add_argument(f)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     (tmp_path / "dl").mkdir()
-    opts.add_experimental_option("prefs", {"download.default_directory": str(tmp_path / "dl"),
-                                           "download.prompt_for_download": False})
-    drv = webdriver.Chrome(service=Service(driver), options=opts)
-    drv.set_page_load_timeout(60)
+    drv = start_chromium((1400, 950), local_server=True, downloads=tmp_path / "dl", console_log=True)
     drv.download_dir = tmp_path / "dl"
     yield drv
     drv.quit()

@@ -13,57 +13,20 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from headless import start_chromium
 
 pytestmark = pytest.mark.slow  # a real Chromium per test: the full suite runs it, `make check` does not
 
-# Everything resolves to nothing and any connection goes to a closed local port: no request leaves the machine.
-NO_NETWORK = (
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
-    "--proxy-server=127.0.0.1:9",
-    "--proxy-bypass-list=<-loopback>",
-)
-FLAGS = (
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--window-size=1400,1000", "--hide-scrollbars",
-)
 PAGES = ("map.html", "map_compare.html", "report.html")
-
-
-def _find(*names: str) -> str | None:
-    for name in names:
-        found = shutil.which(name) or (f"/usr/bin/{name}" if Path(f"/usr/bin/{name}").exists() else None)
-        if found:
-            return found
-    return None
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.chrome.service import Service
-
-    chromium = _find("chromium", "chromium-browser")
-    driver = _find("chromedriver")
-    if chromium is None or driver is None:
-        pytest.skip("headless Chromium is not installed (Debian packages chromium and chromium-driver; "
-                    "`make setup-browser` installs them as root)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in FLAGS + NO_NETWORK:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    try:
-        drv = webdriver.Chrome(service=Service(driver), options=options)
-    except WebDriverException as exc:  # e.g. driver and browser versions that do not match
-        pytest.fail(f"Chromium ({chromium}) is installed but could not be started by {driver}: {exc.msg}")
-    drv.set_page_load_timeout(60)
+    drv = start_chromium((1400, 1000), console_log=True)
     yield drv
     drv.quit()
 

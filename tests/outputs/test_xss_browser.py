@@ -11,11 +11,11 @@ clicking do in Leaflet), and the tags that ran are collected: none may.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from headless import start_chromium
 from hostile_city import XSS, write_city, write_scenario
 
 from planner.io.city import load_city
@@ -26,14 +26,6 @@ from planner.studies.target import target_plan
 
 pytestmark = pytest.mark.slow
 
-NO_NETWORK = (
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
-    "--proxy-server=127.0.0.1:9",
-    "--proxy-bypass-list=<-loopback>",
-)
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-extensions", "--window-size=1400,1000")
 PAGES = ("map.html", "map_compare.html", "report.html")
 
 #: Every Leaflet layer of every map on the page: hover it, then click it; count what opened.
@@ -60,28 +52,9 @@ return {maps: maps.length, layers: layers, tooltips: tooltips, popups: popups};
 """
 
 
-def _find(*names: str) -> str | None:
-    for name in names:
-        found = shutil.which(name) or (f"/usr/bin/{name}" if Path(f"/usr/bin/{name}").exists() else None)
-        if found:
-            return found
-    return None
-
-
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    binary, driver = _find("chromium", "chromium-browser"), _find("chromedriver")
-    if binary is None or driver is None:
-        pytest.skip("headless Chromium is not installed (`make setup-browser` installs it as root)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in FLAGS + NO_NETWORK:
-        options.add_argument(flag)
-    drv = webdriver.Chrome(service=Service(driver), options=options)
-    drv.set_page_load_timeout(60)
+    drv = start_chromium((1400, 1000))
     yield drv
     drv.quit()
 
