@@ -81,7 +81,7 @@ def points_layer(points: list[dict[str, Any]], max_width: int = 360) -> folium.G
     ``style`` Leaflet path options (``radius``, ``color``, ``fillColor``, …).
     """
     feats = [{"type": "Feature", "id": p["id"], "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
-              "properties": {"popup": p["popup"], "tooltip": html.escape(str(p["tooltip"]), quote=True),
+              "properties": {"popup": p["popup"], "tooltip": esc(p["tooltip"]),
                              "style": p["style"]}} for p in points]
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": feats},

@@ -18,7 +18,7 @@ from ._exact import CutModel, FlowModel
 from ._graph import Problem
 from ._heuristics import SGraph, construct, heuristic, iterated, local_search
 from ._reduce import Reduced, reduce_problem
-from ._work import ARC, DEFAULT_TIME_LIMIT, Work, solve_budget, ticks_for
+from ._work import ARC, Work, limit_seconds, solve_work, ticks_for
 
 #: use the multi-commodity flow model when (k - 1) * 2m is at most this
 FLOW_MAX = int(os.environ.get("STEINER_FLOW_MAX", "0"))
@@ -275,9 +275,9 @@ def solve(
         out.method = mode
         out.info["stopped_by"] = "proof"
         return out
-    T = DEFAULT_TIME_LIMIT.get(mode, math.inf) if time_limit is None else max(float(time_limit), 0.01)
+    T = limit_seconds(mode, time_limit)
     finite = math.isfinite(T)
-    work = solve_budget(mode, time_limit, t0, work_limit)
+    work = solve_work(T, t0, work_limit)
     integral = _integral(p)
     info: dict = {}
 

@@ -25,7 +25,7 @@ import time
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
-__all__ = ["DEFAULT_TIME_LIMIT", "TICKS_PER_SECOND", "WALL_SHARE", "Work", "dijkstra_counted", "solve_budget", "ticks_for"]
+__all__ = ["DEFAULT_TIME_LIMIT", "TICKS_PER_SECOND", "WALL_SHARE", "Work", "dijkstra_counted", "limit_seconds", "solve_work", "ticks_for"]
 
 #: ticks granted per second of ``time_limit`` (1 tick ≈ 1 µs of reference work)
 TICKS_PER_SECOND = 700_000.0
@@ -40,16 +40,21 @@ DEFAULT_TIME_LIMIT = {"auto": 60.0, "heuristic": 10.0}
 WALL_SHARE = 0.97
 
 
-def solve_budget(method: str, time_limit: float | None, t0: float, work_limit: float | None = None) -> Work:
+def limit_seconds(method: str, time_limit: float | None) -> float:
+    """Seconds a solve may use: ``time_limit`` (at least 0.01), or the method's :data:`DEFAULT_TIME_LIMIT`."""
+    return DEFAULT_TIME_LIMIT.get(method, math.inf) if time_limit is None else max(float(time_limit), 0.01)
+
+
+def solve_work(seconds: float, t0: float, work_limit: float | None = None) -> Work:
     """The work budget of one solve (Steiner or prize-collecting) and its wall-clock safety net.
 
-    ``time_limit`` seconds (the method's :data:`DEFAULT_TIME_LIMIT` when None,
-    at least 0.01) give :func:`ticks_for` ticks, or ``work_limit`` ticks when
-    given; the wall clock stops the search at ``t0 + WALL_SHARE * time_limit``.
+    ``seconds`` (:func:`limit_seconds`) give :func:`ticks_for` ticks, or
+    ``work_limit`` ticks when given; the wall clock stops the search at
+    ``t0 + WALL_SHARE * seconds``.
     """
-    T = DEFAULT_TIME_LIMIT.get(method, math.inf) if time_limit is None else max(float(time_limit), 0.01)
-    finite = math.isfinite(T)
-    return Work(ticks_for(T) if work_limit is None else float(work_limit), t0 + WALL_SHARE * T if finite else math.inf)
+    finite = math.isfinite(seconds)
+    return Work(ticks_for(seconds) if work_limit is None else float(work_limit),
+                t0 + WALL_SHARE * seconds if finite else math.inf)
 
 
 def ticks_for(time_limit: float | None) -> float:

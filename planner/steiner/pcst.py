@@ -53,7 +53,7 @@ from planner._errors import InputError
 
 from ._pcst import PCProblem, drop_edges, long_edges, objective, pc_heuristic, reduce_pc, strong_prune
 from ._pcst_exact import pc_branch_and_cut, pc_dual_ascent
-from ._work import solve_budget, ticks_for
+from ._work import limit_seconds, solve_work, ticks_for
 
 __all__ = ["PCSTResult", "pcst_tree", "read_pcstp", "PCST_METHODS"]
 
@@ -254,7 +254,7 @@ def pcst_tree(
     if method not in PCST_METHODS:
         raise InputError(f"unknown method {method!r}; choose one of {', '.join(PCST_METHODS)}")
     p0, labels, eref = _build(G, prizes, root, weight)
-    work = solve_budget(method, time_limit, t0, work_limit)
+    work = solve_work(limit_seconds(method, time_limit), t0, work_limit)
     integral = bool(np.all(p0.ew == np.round(p0.ew)) and np.all(p0.prize == np.round(p0.prize)))
     lb = 0.0
     info: dict = {}
