@@ -222,15 +222,7 @@ def branch_and_cut(
         for a in np.flatnonzero(incumbent_arcs > 0.5).tolist():
             model.setSolVal(sol, y[a], 1.0)
         model.addSol(sol, free=True)
-    if math.isfinite(work.left):
-        lim = max(int(work.left / hdlr.per_iter(False)), 1)
-        model.setLongintParam("lp/iterlim", lim)
-        model.setLongintParam("lp/rootiterlim", lim)
-    model.optimize()
-    status = model.getStatus()
-    hdlr.charge(solving=False)
-    if status == "timelimit":
-        work.wall_out()  # the safety net stopped SCIP: record it
+    status = hdlr.optimize()
     info = {"scip_status": status, "nodes": model.getNNodes(), "cuts": hdlr.ncuts}
     lb = model.getDualbound()
     if not math.isfinite(lb) and status != "infeasible":

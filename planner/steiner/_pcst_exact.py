@@ -282,15 +282,7 @@ def pc_branch_and_cut(
                     model.setSolVal(sol, av[e if int(p.eu[e]) == v else m + e], 1.0)
                     stack.append(u)
             model.addSol(sol, free=True)
-    if math.isfinite(work.left):
-        lim = max(int(work.left / hdlr.per_iter(False)), 1)
-        model.setLongintParam("lp/iterlim", lim)
-        model.setLongintParam("lp/rootiterlim", lim)
-    model.optimize()
-    status = model.getStatus()
-    hdlr.charge(solving=False)
-    if status == "timelimit":
-        work.wall_out()
+    status = hdlr.optimize()
     psum = float(p.prize.sum())
     lb = model.getDualbound()
     lb = p.offset + psum + lb if math.isfinite(lb) else -math.inf

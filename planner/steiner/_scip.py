@@ -83,3 +83,21 @@ class ChargedCuts(Conshdlr):
                 self.model.interruptSolve()
             return True
         return False
+
+    def optimize(self) -> str:
+        """Solve the handler's model within the work left; SCIP's status.
+
+        Caps the first LP solves by the work left, runs SCIP, charges what
+        it did, and records a stop by SCIP's time limit (the wall-clock
+        safety net) on the work budget.
+        """
+        if math.isfinite(self.work.left):
+            lim = max(int(self.work.left / self.per_iter(False)), 1)
+            self.model.setLongintParam("lp/iterlim", lim)
+            self.model.setLongintParam("lp/rootiterlim", lim)
+        self.model.optimize()
+        status = self.model.getStatus()
+        self.charge(solving=False)
+        if status == "timelimit":
+            self.work.wall_out()
+        return status
