@@ -37,16 +37,18 @@ import math
 import time
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import Unpack
 
 import networkx as nx
 
 from planner._errors import InfeasibleError, InputError
 
+from ._api import SolveOptions, TreeResult, solve_options
 from ._graph import build_problem
 from ._solve import Outcome, solve, solve_mehlhorn
 from ._work import ticks_for
 
-__all__ = ["SteinerResult", "steiner_tree", "work_for", "METHODS", "InputError", "InfeasibleError"]
+__all__ = ["SolveOptions", "SteinerResult", "TreeResult", "steiner_tree", "work_for", "METHODS", "InputError", "InfeasibleError"]
 
 METHODS = ("auto", "heuristic", "exact", "mehlhorn")
 
@@ -62,46 +64,15 @@ def work_for(seconds: float) -> float:
 
 
 @dataclass(frozen=True)
-class SteinerResult:
-    """Result of :func:`steiner_tree`.
+class SteinerResult(TreeResult):
+    """Result of :func:`steiner_tree`: a :class:`TreeResult` whose ``lower_bound`` bounds the ``cost``.
 
     Attributes
     ----------
-    edges : list of tuple
-        Tree edges as in the input graph: ``(u, v)`` for a ``Graph``,
-        ``(u, v, key)`` for a ``MultiGraph`` (the cheapest parallel edge).
-    cost : float
-        Sum of the weights of ``edges``.
-    lower_bound : float
-        Proven lower bound on the optimum (``<= cost``).
-    optimal : bool
-        True only when ``lower_bound == cost`` up to ``1e-9`` relative.
-    seconds : float
-        Wall-clock time of the call.
-    method : str
-        The method that produced the result.
-    stopped_by : {"proof", "work_limit", "wall_clock"}
-        What ended the search: ``"proof"`` (optimality proven),
-        ``"work_limit"`` (the deterministic work budget derived from
-        ``time_limit`` was spent, or a heuristic method ran its course), or
-        ``"wall_clock"`` (the wall-clock safety net cut the search short: the
-        result may then differ between machines).
+    edges, cost, lower_bound, optimal, seconds, method, stopped_by
+        As in :class:`TreeResult`; ``optimal`` is True only when
+        ``lower_bound == cost`` up to ``1e-9`` relative.
     """
-
-    edges: list[tuple]
-    cost: float
-    lower_bound: float
-    optimal: bool
-    seconds: float
-    method: str
-    stopped_by: str = "work_limit"
-
-    @property
-    def gap(self) -> float:
-        """Relative gap ``(cost - lower_bound) / cost``; 0.0 when ``cost == 0``."""
-        if self.cost == 0:
-            return 0.0
-        return (self.cost - self.lower_bound) / self.cost
 
     def tree(self, G: nx.Graph) -> nx.Graph | nx.MultiGraph:
         """The tree as a subgraph view copy of ``G`` (with node and edge data).
@@ -114,12 +85,7 @@ class SteinerResult:
 def steiner_tree(
     G: nx.Graph,
     terminals: Iterable[Hashable],
-    *,
-    weight: str = "weight",
-    method: str = "auto",
-    time_limit: float | None = None,
-    seed: int | None = None,
-    work_limit: float | None = None,
+    **options: Unpack[SolveOptions],
 ) -> SteinerResult:
     """Minimum-cost tree of ``G`` spanning ``terminals``, with a lower bound.
 
@@ -131,9 +97,9 @@ def steiner_tree(
         matters. Zero-cost edges (e.g. existing fiber) are allowed.
     terminals : iterable of nodes
         Nodes that must be connected (duplicates ignored).
-    weight : str, default "weight"
-        Edge attribute holding the cost.
-    method : {"auto", "heuristic", "exact", "mehlhorn"}
+    weight, work_limit
+        Keyword options as in :class:`SolveOptions`.
+    method : {"auto", "heuristic", "exact", "mehlhorn"}, default "auto"
         ``"auto"``: reductions, heuristics, local search, LP lower bound, and
         a MIP solve if the time limit allows; ``"heuristic"``: the same
         without the MIP (the LP bound is still computed within the time
@@ -157,11 +123,6 @@ def steiner_tree(
         scanned, simplex iterations, search nodes) derived from
         ``time_limit``, never on the clock, unless the wall-clock safety net
         (97 % of ``time_limit``) is reached first (``stopped_by="wall_clock"``).
-    work_limit : float, optional
-        Work budget in ticks (about a microsecond of work each on the
-        reference machine) instead of the one derived from ``time_limit``
-        (``700_000`` ticks per second); ``time_limit`` then only sets the
-        wall-clock safety net. Pins the result for reproducible runs.
 
     Returns
     -------
@@ -199,6 +160,8 @@ def steiner_tree(
     problem in graphs", Math. Japonica 24, 1980.
     """
     t0 = time.perf_counter()
+    o = solve_options("steiner_tree", options)
+    method, time_limit, weight = o["method"], o["time_limit"], o["weight"]
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     if time_limit is not None:
@@ -216,7 +179,7 @@ def steiner_tree(
     if method == "mehlhorn":
         out: Outcome = solve_mehlhorn(G, p, weight)
     else:
-        out = solve(p, mode=method, time_limit=time_limit, seed=seed, t0=t0, work_limit=work_limit)
+        out = solve(p, mode=method, time_limit=time_limit, seed=o["seed"], t0=t0, work_limit=o["work_limit"])
     edges = [p.eref[i] for i in out.edge_ids]
     return SteinerResult(
         edges=edges,

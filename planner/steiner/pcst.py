@@ -45,12 +45,14 @@ import time
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Unpack
 
 import networkx as nx
 import numpy as np
 
 from planner._errors import InputError
 
+from ._api import SolveOptions, TreeResult, solve_options
 from ._pcst import PCProblem, drop_edges, long_edges, objective, pc_heuristic, reduce_pc, strong_prune
 from ._pcst_exact import pc_branch_and_cut, pc_dual_ascent
 from ._work import limit_seconds, solve_work, ticks_for
@@ -60,49 +62,32 @@ __all__ = ["PCSTResult", "pcst_tree", "read_pcstp", "PCST_METHODS"]
 PCST_METHODS = ("auto", "heuristic", "exact", "mehlhorn_prune")
 
 
-@dataclass(frozen=True)
-class PCSTResult:
-    """Result of :func:`pcst_tree`.
+@dataclass(frozen=True, kw_only=True)
+class PCSTResult(TreeResult):
+    """Result of :func:`pcst_tree`: a :class:`~planner.steiner.TreeResult` whose ``lower_bound`` bounds the
+    ``objective``.
 
     Attributes
     ----------
+    edges, cost, lower_bound, optimal, seconds, method, stopped_by
+        As in :class:`~planner.steiner.TreeResult`; ``edges`` as in ``G``,
+        ``cost`` their cost.
     nodes : list
         Nodes of the tree (one node for a single-node tree).
-    edges : list of tuple
-        Tree edges ``(u, v)`` as in ``G``.
-    cost : float
-        Edge cost of the tree.
     penalty : float
         Prizes of the nodes outside the tree.
     objective : float
         ``cost + penalty`` (the value minimised).
-    lower_bound : float
-        Proven lower bound on the optimal objective.
-    optimal : bool
-        Whether ``lower_bound`` meets ``objective``.
-    seconds : float
-        Wall-clock time of the call.
-    method : str
-        The method used.
-    stopped_by : {"proof", "work_limit", "wall_clock"}
-        What ended the search (see :func:`planner.steiner.steiner_tree`).
     """
 
     nodes: list
-    edges: list[tuple]
-    cost: float
     penalty: float
     objective: float
-    lower_bound: float
-    optimal: bool
-    seconds: float
-    method: str
-    stopped_by: str = "work_limit"
 
     @property
-    def gap(self) -> float:
-        """Relative gap ``(objective - lower_bound) / objective`` (0 when the objective is 0)."""
-        return 0.0 if self.objective == 0 else (self.objective - self.lower_bound) / self.objective
+    def minimised(self) -> float:
+        """The ``objective``: the value the solver minimises and ``lower_bound`` bounds."""
+        return self.objective
 
 
 def _nonnegative(value: object, not_a_number: Callable[[], str], out_of_range: Callable[[], str]) -> float:
@@ -201,12 +186,7 @@ def pcst_tree(
     G: nx.Graph,
     prizes: Mapping[Hashable, float],
     root: Hashable | None = None,
-    *,
-    weight: str = "weight",
-    method: str = "auto",
-    time_limit: float | None = None,
-    seed: int | None = None,
-    work_limit: float | None = None,
+    **options: Unpack[SolveOptions],
 ) -> PCSTResult:
     """Minimum ``c(E_T) + p(V \\ V_T)`` tree of ``G`` (with a lower bound).
 
@@ -218,21 +198,15 @@ def pcst_tree(
         Node prizes ``>= 0``; nodes not listed have prize 0.
     root : node, optional
         If given, the tree must contain it (rooted PCST).
-    weight : str, default "weight"
-    method : {"auto", "heuristic", "exact", "mehlhorn_prune"}
+    weight, time_limit, seed, work_limit
+        Keyword options as in :class:`~planner.steiner.SolveOptions`.
+    method : {"auto", "heuristic", "exact", "mehlhorn_prune"}, default "auto"
         ``"auto"``: reductions, heuristic, branch and cut within the limit;
         ``"heuristic"``: without the branch and cut (bound: 0 plus the
         reductions' constant); ``"exact"``: like auto with no default time
         limit; ``"mehlhorn_prune"``: baseline — networkx's Mehlhorn Steiner
         tree over the root and all prized nodes, then strong pruning (no
         bound beyond 0).
-    time_limit : float, optional
-        Seconds; ``None`` means 60 (auto), 10 (heuristic), none (exact).
-        Sets the deterministic work budget and the wall-clock safety net.
-    seed : int, optional
-        Seed of the heuristic starts and of SCIP.
-    work_limit : float, optional
-        Work budget in ticks instead of the one derived from ``time_limit``.
 
     Returns
     -------
@@ -251,15 +225,18 @@ def pcst_tree(
     exponential in the worst case and bounded by the work budget.
     """
     t0 = time.perf_counter()
+    o = solve_options("pcst_tree", options)
+    method, time_limit, weight, seed = o["method"], o["time_limit"], o["weight"], o["seed"]
     if method not in PCST_METHODS:
         raise InputError(f"unknown method {method!r}; choose one of {', '.join(PCST_METHODS)}")
     p0, labels, eref = _build(G, prizes, root, weight)
-    work = solve_work(limit_seconds(method, time_limit), t0, work_limit)
+    work = solve_work(limit_seconds(method, time_limit), t0, o["work_limit"])
     integral = bool(np.all(p0.ew == np.round(p0.ew)) and np.all(p0.prize == np.round(p0.prize)))
     lb = 0.0
     info: dict = {}
     if p0.n == 0:
-        return PCSTResult([], [], 0.0, 0.0, 0.0, 0.0, True, time.perf_counter() - t0, method, "proof")
+        return PCSTResult(nodes=[], edges=[], cost=0.0, penalty=0.0, objective=0.0, lower_bound=0.0, optimal=True,
+                          seconds=time.perf_counter() - t0, method=method, stopped_by="proof")
     # the best single node (unrooted) or the root alone
     single = {int(np.argmax(p0.prize))} if p0.root is None else {int(p0.root)}
     best_n, best_e = single, set()
