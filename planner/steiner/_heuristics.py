@@ -14,6 +14,8 @@ All functions take and return sets of edge ids of an :class:`SGraph`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
@@ -293,48 +295,94 @@ def key_path_exchange(g: SGraph, edges: set[int], work: Work, max_passes: int = 
     return edges
 
 
-def vertex_elimination(g: SGraph, edges: set[int], work: Work) -> set[int]:
-    """Try removing each Steiner vertex of degree >= 3 and rebuilding the MST."""
+def _rebuild_rounds(g: SGraph, edges: set[int], work: Work,
+                    node_sets: Callable[[set[int]], Generator[set[int], set[int] | None, None]]) -> set[int]:
+    """Local search by MST rebuilds: rounds over the node sets ``node_sets(edges)`` yields until one improves nothing.
+
+    Each node set is rebuilt by :func:`mst_prune` and kept if cheaper; the
+    tree kept is sent back into the generator (``None`` otherwise), which may
+    then end the round or go on from it.
+    """
     best_c = tree_cost(g, edges)
     improved = True
     while improved and not work.exhausted():
         improved = False
-        inc = _incidence(g, edges)
-        nodes = set(inc) | set(int(t) for t in g.terminals)
-        for v in sorted((v for v, es in inc.items() if not g.is_term[v] and len(es) >= 3), key=lambda v: -len(inc[v])):
+        sets = node_sets(edges)
+        kept: set[int] | None = None
+        for nodes in iter(lambda: sets.send(kept), None):  # ends with the generator (its StopIteration)
+            kept = None
             if work.exhausted():
                 break
-            cand = mst_prune(g, nodes - {v}, work)
+            cand = mst_prune(g, nodes, work)
             if cand is not None:
                 c = tree_cost(g, cand)
                 if c < best_c * (1 - 1e-12):
                     edges, best_c, improved = cand, c, True
-                    break
+                    kept = cand
     return edges
+
+
+def vertex_elimination(g: SGraph, edges: set[int], work: Work) -> set[int]:
+    """Try removing each Steiner vertex of degree >= 3 and rebuilding the MST."""
+
+    def without_one(edges: set[int]) -> Generator[set[int], set[int] | None, None]:
+        inc = _incidence(g, edges)
+        nodes = set(inc) | set(int(t) for t in g.terminals)
+        for v in sorted((v for v, es in inc.items() if not g.is_term[v] and len(es) >= 3), key=lambda v: -len(inc[v])):
+            if (yield nodes - {v}) is not None:
+                return  # a cheaper tree: the next round starts from it
+
+    return _rebuild_rounds(g, edges, work, without_one)
 
 
 def vertex_insertion(g: SGraph, edges: set[int], work: Work) -> set[int]:
     """Try inserting a non-tree vertex adjacent to >= 2 tree vertices."""
-    best_c = tree_cost(g, edges)
-    improved = True
-    while improved and not work.exhausted():
-        improved = False
+
+    def with_one_more(edges: set[int]) -> Generator[set[int], set[int] | None, None]:
         nodes = _tree_nodes(g, edges)
         intree = np.zeros(g.n, dtype=bool)
         intree[list(nodes)] = True
         cnt = np.bincount(np.r_[g.eu[intree[g.ev]], g.ev[intree[g.eu]]], minlength=g.n)
-        cands = np.flatnonzero((cnt >= 2) & ~intree)
-        for v in cands:
-            if work.exhausted():
-                break
-            cand = mst_prune(g, nodes | {int(v)}, work)
-            if cand is not None:
-                c = tree_cost(g, cand)
-                if c < best_c * (1 - 1e-12):
-                    edges, best_c, improved = cand, c, True
-                    nodes = _tree_nodes(g, edges)
-                    intree[list(nodes)] = True
-    return edges
+        for v in np.flatnonzero((cnt >= 2) & ~intree):
+            kept = yield nodes | {int(v)}
+            if kept is not None:
+                nodes = _tree_nodes(g, kept)  # the candidates of the round stay those of its start
+
+    return _rebuild_rounds(g, edges, work, with_one_more)
+
+
+def _region_graph(cand: np.ndarray, cost: np.ndarray, lo: np.ndarray, hi: np.ndarray, size: int
+                  ) -> tuple[sp.csr_matrix, dict[tuple[int, int], int]]:
+    """The distance graph of ``size`` regions (Voronoi regions of terminals or of tree components).
+
+    ``cand`` are the boundary edges, ``cost`` the length of the path through
+    each from base to base, ``lo < hi`` the regions each joins. Returns the
+    matrix of the cheapest boundary path per pair of regions and, per pair
+    ``(lo, hi)``, the boundary edge it takes.
+    """
+    order = np.lexsort((cost, hi, lo))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (lo[order][1:] != lo[order][:-1]) | (hi[order][1:] != hi[order][:-1])
+    pick = order[first]
+    M = sp.csr_matrix((np.maximum(cost[pick], 1e-300), (lo[pick], hi[pick])), shape=(size, size))
+    return M, {(int(a), int(b)): int(cand[i]) for a, b, i in zip(lo[pick], hi[pick], pick)}
+
+
+def _add_region_tree(g: SGraph, T: sp.coo_matrix, crossing: dict[tuple[int, int], int], P: np.ndarray,
+                     edges: set[int]) -> None:
+    """Add to ``edges`` the boundary edge of each arc of ``T`` (a tree of :func:`_region_graph`) and the
+    shortest paths (predecessors ``P``) from its ends back to their regions' bases."""
+    for x, y in zip(T.row, T.col):
+        e = crossing[(min(int(x), int(y)), max(int(x), int(y)))]
+        edges.add(e)
+        for v in (int(g.eu[e]), int(g.ev[e])):
+            while int(P[v]) >= 0:
+                u = int(P[v])
+                f = g.eid[(u, v)]
+                if f in edges:
+                    break  # a path walked before: the rest of it is in already
+                edges.add(f)
+                v = u
 
 
 def key_vertex_elimination(g: SGraph, edges: set[int], work: Work) -> set[int]:
@@ -397,13 +445,7 @@ def key_vertex_elimination(g: SGraph, edges: set[int], work: Work) -> set[int]:
             cost = D[g.eu[cand_e]] + g.ew[cand_e] + D[g.ev[cand_e]]
             ca, cb = ba[cand_e], bb[cand_e]
             lo, hi = np.minimum(ca, cb), np.maximum(ca, cb)
-            # cheapest boundary edge per component pair
-            order = np.lexsort((cost, hi, lo))
-            lo_s, hi_s = lo[order], hi[order]
-            first = np.ones(len(order), dtype=bool)
-            first[1:] = (lo_s[1:] != lo_s[:-1]) | (hi_s[1:] != hi_s[:-1])
-            pick = order[first]
-            M = sp.csr_matrix((np.maximum(cost[pick], 1e-300), (lo[pick], hi[pick])), shape=(d, d))
+            M, crossing = _region_graph(cand_e, cost, lo, hi, d)
             ncomp, _ = connected_components(M, directed=False)
             if ncomp > 1:
                 continue
@@ -411,16 +453,8 @@ def key_vertex_elimination(g: SGraph, edges: set[int], work: Work) -> set[int]:
             total = float(T.data.sum())
             if not total < rem_len * (1 - 1e-12):
                 continue
-            pair_to_e = {(int(a), int(b)): int(cand_e[i]) for a, b, i in zip(lo[pick], hi[pick], pick)}
             new = set(rest)
-            for a, b in zip(T.row, T.col):
-                e = pair_to_e[(min(int(a), int(b)), max(int(a), int(b)))]
-                new.add(e)
-                for x in (int(g.eu[e]), int(g.ev[e])):
-                    while int(P[x]) >= 0:
-                        y = int(P[x])
-                        new.add(g.eid[(x, y)])
-                        x = y
+            _add_region_tree(g, T, crossing, P, new)
             cand = mst_prune(g, _tree_nodes(g, new), work)
             if cand is not None:
                 c = tree_cost(g, cand)
@@ -543,26 +577,9 @@ def voronoi_tree(g: SGraph, w: np.ndarray, work: Work | None = None) -> set[int]
     tpos[g.terminals] = np.arange(len(g.terminals))
     a, b = tpos[su[cross]], tpos[sv[cross]]
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    order = np.lexsort((cost, hi, lo))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = (lo[order][1:] != lo[order][:-1]) | (hi[order][1:] != hi[order][:-1])
-    pick = order[first]
-    k = len(g.terminals)
-    M = sp.csr_matrix((np.maximum(cost[pick], 1e-300), (lo[pick], hi[pick])), shape=(k, k))
-    T = minimum_spanning_tree(M).tocoo()
-    pair_to_e = {(int(x), int(y)): int(cross[i]) for x, y, i in zip(lo[pick], hi[pick], pick)}
+    M, crossing = _region_graph(cross, cost, lo, hi, len(g.terminals))
     edges: set[int] = set()
-    for x, y in zip(T.row, T.col):
-        e = pair_to_e[(min(int(x), int(y)), max(int(x), int(y)))]
-        edges.add(e)
-        for v in (int(g.eu[e]), int(g.ev[e])):
-            while int(P[v]) >= 0:
-                u = int(P[v])
-                f = g.eid[(u, v)]
-                if f in edges:
-                    break
-                edges.add(f)
-                v = u
+    _add_region_tree(g, minimum_spanning_tree(M).tocoo(), crossing, P, edges)
     if work is not None:
         work.spend(ARC * 3 * g.m + 2.0 * len(edges))
     return mst_prune(g, _tree_nodes(g, edges), work) or edges
