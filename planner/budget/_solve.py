@@ -124,10 +124,9 @@ class WorkLimits:
 
     Attributes
     ----------
-    lp_rounds
-        Separation rounds of the root LP.
-    lp_iterations
-        Simplex iterations of each root LP solve.
+    lp_rounds, lp_iterations
+        Separation rounds of the root LP and simplex iterations of each of its
+        solves (:meth:`of`: :data:`LP_ROUNDS`, :data:`LP_ITERATIONS`).
     mip_nodes
         Branch-and-bound nodes of HiGHS (over all its runs).
     """
