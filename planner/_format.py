@@ -9,13 +9,20 @@ an Indonesian page.
 :func:`esc` is the one path of text from input data into HTML, and
 :func:`csv_cell` the one path into CSV text cells (a leading ``=``, ``+``,
 ``-`` or ``@`` would make a spreadsheet evaluate the cell).
+
+:func:`shared_doc` fills the parameter descriptions several functions share
+into their docstrings (as pandas does), so that they are written once.
 """
 
 from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 from numbers import Real
+from typing import TypeVar
+
+_Documented = TypeVar("_Documented")
 
 #: Characters that make a spreadsheet read a cell as a formula.
 FORMULA_START: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -90,4 +97,29 @@ def csv_cell(value: object) -> object:
     return value
 
 
-__all__ = ["FORMULA_START", "csv_cell", "esc", "fmt_idr", "fmt_int", "fmt_miliar", "fmt_num", "fmt_pct", "fmt_rate"]
+def shared_doc(**parts: str) -> Callable[[_Documented], _Documented]:
+    """Decorator: each docstring line that is only ``{name}`` becomes ``parts[name]``, at that line's indent.
+
+    A part is numpydoc text written once for several functions, e.g. a
+    ``Parameters`` entry ``"plan\\n    The plan."``. Other braces of the
+    docstring are left as they are.
+    """
+
+    def fill(obj: _Documented) -> _Documented:
+        if obj.__doc__ is None:  # python -OO
+            return obj
+        lines = []
+        for line in obj.__doc__.split("\n"):
+            name = line.strip()
+            if name.startswith("{") and name.endswith("}") and name[1:-1] in parts:
+                indent = line[: len(line) - len(line.lstrip())]
+                lines += [indent + part if part else part for part in parts[name[1:-1]].split("\n")]
+            else:
+                lines.append(line)
+        obj.__doc__ = "\n".join(lines)
+        return obj
+
+    return fill
+
+
+__all__ = ["FORMULA_START", "csv_cell", "esc", "fmt_idr", "fmt_int", "fmt_miliar", "fmt_num", "fmt_pct", "fmt_rate", "shared_doc"]

@@ -21,6 +21,11 @@ from planner.schema import DataIssue
 # ----------------------------------------------------------------------------- issues
 
 
+#: The ``Parameters`` entry of the ``issues`` list every reader fills (:func:`planner._format.shared_doc`).
+ISSUES_DOC = """issues
+    Receives every problem found."""
+
+
 def add_issue(issues: list[DataIssue], file: Path | str, row: int | None, field: str | None, message: str,
               severity: str = "warning", unit: str = "row") -> None:
     """Append one :class:`~planner.schema.DataIssue` to ``issues``.

@@ -39,7 +39,8 @@ import pandas as pd
 import shapely
 
 from planner._errors import DataErrors, InputError
-from planner.io._common import LinkOutside, check_in_folder, has_errors, safe_join, suggest
+from planner._format import shared_doc
+from planner.io._common import ISSUES_DOC, LinkOutside, check_in_folder, has_errors, safe_join, suggest
 from planner.io.boundaries import normalise_polygons
 from planner.io.facilities import read_facilities
 from planner.io.lines import normalise_fiber, normalise_roads
@@ -164,6 +165,7 @@ def load_city(source: str | Path = "bontang") -> City:
     return city
 
 
+@shared_doc(issues=ISSUES_DOC)
 def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
     """Read every file of a city folder, collecting every problem in ``issues``.
 
@@ -174,8 +176,7 @@ def read_city(folder: Path, issues: list[DataIssue]) -> City | None:
     ----------
     folder
         A city folder.
-    issues
-        Receives every problem found.
+    {issues}
     """
     meta = read_meta(folder / "city.toml")
     crs = meta["crs"]
@@ -352,6 +353,7 @@ def bbox_of(values: Iterable[float] | None, path: Path) -> tuple[float, float, f
     return b  # type: ignore[return-value]
 
 
+@shared_doc(issues=ISSUES_DOC)
 def read_layer(stem: str, path: Path | None, crs: str, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
     """Read and normalise one layer of a city folder: roads, existing fiber or boundary polygons.
 
@@ -363,8 +365,7 @@ def read_layer(stem: str, path: Path | None, crs: str, issues: list[DataIssue]) 
         The file, or None (nothing read).
     crs
         Projected CRS in which road lengths are measured.
-    issues
-        Receives every problem found.
+    {issues}
     """
     if path is None:
         return None

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
+from planner._format import shared_doc
 from planner.io.numbers import number_series
 
 #: Margin (degrees) around the study-area bounding box when testing a swapped point.
@@ -22,8 +23,12 @@ LON_NAMES: tuple[str, ...] = ("lon", "lng", "long", "longitude", "bujur", "x", "
 #: Column names recognised for one cell holding ``"lat, lon"``.
 COORD_NAMES: tuple[str, ...] = ("koordinat", "coordinates", "coordinate", "titik_koordinat", "latlon",
                                 "lat_lon", "lat_long", "lokasi_koordinat")
+#: The ``Parameters`` entry of the text parsers' cells (:func:`planner._format.shared_doc`).
+TEXT_CELLS_DOC = """values
+    Text cells."""
 
 
+@shared_doc(values=TEXT_CELLS_DOC)
 def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Parse decimal numbers given as text, vectorised.
 
@@ -34,8 +39,7 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
     Parameters
     ----------
-    values
-        Text cells.
+    {values}
 
     Returns
     -------
@@ -52,6 +56,7 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return num, blank.to_numpy(), comma.fillna(False).to_numpy(dtype=bool), bad
 
 
+@shared_doc(values=TEXT_CELLS_DOC)
 def split_koordinat(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
     """Split one ``"lat, lon"`` cell into latitude and longitude text, vectorised.
 
@@ -60,8 +65,7 @@ def split_koordinat(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray
 
     Parameters
     ----------
-    values
-        Text cells.
+    {values}
 
     Returns
     -------

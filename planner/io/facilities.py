@@ -27,7 +27,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from planner._format import shared_doc
 from planner.io._common import (
+    ISSUES_DOC,
     add_issue,
     closest_column,
     match_columns,
@@ -454,6 +456,7 @@ def _result(out: pd.DataFrame, xy: _Coords, valid_xy: np.ndarray, core: np.ndarr
 # ----------------------------------------------------------------------------- reading a file
 
 
+@shared_doc(issues=ISSUES_DOC)
 def read_facilities(
     path: Path,
     issues: list[DataIssue],
@@ -470,8 +473,7 @@ def read_facilities(
     ----------
     path
         The file.
-    issues
-        Receives every problem found.
+    {issues}
     bbox
         Study-area bounds (lon/lat) used to detect swapped coordinates.
     strict

@@ -22,7 +22,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from planner._format import shared_doc
 from planner.io._common import (
+    ISSUES_DOC,
     add_issue,
     has_errors,
     match_columns,
@@ -289,6 +291,7 @@ def _read_layer(path: Path, issues: list[DataIssue],
     return out
 
 
+@shared_doc(issues=ISSUES_DOC)
 def read_roads(path: Path, crs: str, issues: list[DataIssue]) -> gpd.GeoDataFrame | None:
     """Read a road centreline layer; every feature needs a known ``road_class``.
 
@@ -300,8 +303,7 @@ def read_roads(path: Path, crs: str, issues: list[DataIssue]) -> gpd.GeoDataFram
         Any supported file (see :func:`planner.io.vector.read_any`).
     crs
         Projected CRS in which lengths are measured.
-    issues
-        Receives every problem found.
+    {issues}
 
     Raises
     ------

@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from planner._errors import InputError
-from planner.io._common import has_errors, is_inside, resolve_columns, suggest
+from planner._format import shared_doc
+from planner.io._common import ISSUES_DOC, has_errors, is_inside, resolve_columns, suggest
 from planner.io.city import (
     bbox_of,
     check_inside,
@@ -144,6 +145,7 @@ def _study_area(path: Path, area: Path | None,
     return crs, outline, bbox
 
 
+@shared_doc(issues=ISSUES_DOC)
 def validate_file(path: Path, issues: list[DataIssue], *, kind: str | None = None,
                   area: Path | None = None, kinds: dict[str, KindGuess] | None = None) -> None:
     """Check one file as data of ``kind``; problems are appended to ``issues``.
@@ -152,8 +154,7 @@ def validate_file(path: Path, issues: list[DataIssue], *, kind: str | None = Non
     ----------
     path
         The file.
-    issues
-        Receives every problem found.
+    {issues}
     kind
         One of :data:`KINDS`; default: from the file's content (its name as a fallback).
     area
@@ -213,6 +214,7 @@ def _utm_for(gdf: gpd.GeoDataFrame) -> str:
         return "EPSG:32650"
 
 
+@shared_doc(issues=ISSUES_DOC)
 def check_prices(path: Path, issues: list[DataIssue]) -> None:
     """Check a unit-price table, reporting every bad row before the cost model's own checks.
 
@@ -220,8 +222,7 @@ def check_prices(path: Path, issues: list[DataIssue]) -> None:
     ----------
     path
         ``unit_prices.csv``.
-    issues
-        Receives every problem found.
+    {issues}
     """
     t = read_table(path, issues)
     if t is None:
