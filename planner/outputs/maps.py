@@ -27,9 +27,10 @@ import folium
 from branca.element import Element
 from folium.plugins import DualMap
 
-from planner._format import esc, fmt_idr, fmt_num
+from planner._format import esc, fmt_idr, fmt_num, shared_doc
 from planner._i18n import label, tr
 from planner.gaps import opd_count_text
+from planner.outputs._docs import PLAN_DOC
 from planner.outputs.map_layers import (
     METHOD_COLORS,
     PHASE_COLORS,
@@ -101,13 +102,13 @@ def plan_map(plan: Plan, lang: str = "id", *, target: Plan | None = None,
     return m
 
 
+@shared_doc(plan=PLAN_DOC)
 def compare_map(plan: Plan, target: Plan, lang: str = "id", same_method: SameMethodTable | None = None) -> DualMap:
     """Side-by-side maps that pan and zoom together: ``plan`` (left) and ``target`` (right).
 
     Parameters
     ----------
-    plan
-        The plan.
+    {plan}
     target
         The target-level plan (:func:`planner.studies.target.target_plan`).
     lang
@@ -159,6 +160,7 @@ def compare_map(plan: Plan, target: Plan, lang: str = "id", same_method: SameMet
     return dm
 
 
+@shared_doc(plan=PLAN_DOC)
 def write_maps(plan: Plan, folder: str | Path, lang: str = "id", *, target: Plan | None = None,
                same_method: SameMethodTable | None = None) -> list[Path]:
     """Write ``map.html`` (and ``map_compare.html`` when a target is given) into ``folder``, both offline.
@@ -168,8 +170,7 @@ def write_maps(plan: Plan, folder: str | Path, lang: str = "id", *, target: Plan
 
     Parameters
     ----------
-    plan
-        The plan.
+    {plan}
     folder
         Existing output folder.
     lang

@@ -17,13 +17,15 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import pandas as pd
 from matplotlib.figure import Figure
 
-from planner._format import esc, fmt_idr, fmt_num
+from planner._format import esc, fmt_idr, fmt_num, shared_doc
 from planner._i18n import check_lang, tr
 from planner.io.rab_config import read_rab_header
+from planner.outputs._docs import PLAN_DOC
 from planner.outputs.peers import peers_figure, peers_notes
 from planner.outputs.rab_book import owner_text
 from planner.outputs.rab_notes import notes
@@ -98,6 +100,28 @@ def _key_figures(plan: Plan, lang: str) -> str:
     return ("<div class=\"kpi\">" + "".join(f"<div>{esc(k)}<b>{esc(v)}</b></div>" for k, v in kpis) + "</div>")
 
 
+class ReportParts(TypedDict, total=False):
+    """The inputs of the report that its caller computes or runs (keywords of :func:`write_report`).
+
+    Attributes
+    ----------
+    peers_table
+        The comparison table, when already computed.
+    ladder
+        The cost ladder, when the caller ran it.
+    same_method
+        The same-method comparison, when the caller ran it.
+    peers_path
+        The peer table the comparison was made with.
+    """
+
+    peers_table: pd.DataFrame | None
+    ladder: CostLadder | None
+    same_method: SameMethodTable | None
+    peers_path: str | Path | None
+
+
+@shared_doc(plan=PLAN_DOC)
 def report_html(
     plan: Plan,
     lang: str = "id",
@@ -113,8 +137,7 @@ def report_html(
 
     Parameters
     ----------
-    plan
-        The plan.
+    {plan}
     lang
         ``id`` or ``en``.
     map_png, peers_png
@@ -188,34 +211,25 @@ def report_html(
     return "".join(parts)
 
 
+@shared_doc(plan=PLAN_DOC)
 def write_report(
     plan: Plan,
     folder: str | Path,
     lang: str = "id",
-    *,
-    peers_table: pd.DataFrame | None = None,
-    ladder: CostLadder | None = None,
-    same_method: SameMethodTable | None = None,
-    peers_path: str | Path | None = None,
+    **parts: Unpack[ReportParts],
 ) -> Path:
     """Write ``report.html`` into ``folder``, embedding ``map.png``/``peers.png`` found there.
 
     Parameters
     ----------
-    plan
-        The plan.
+    {plan}
     folder
         Output folder; images already written there are reused, missing ones drawn.
     lang
         ``id`` or ``en``.
-    peers_table
-        The comparison table, when already computed.
-    ladder
-        The cost ladder, when the caller ran it.
-    same_method
-        The same-method comparison, when the caller ran it.
-    peers_path
-        The peer table the comparison was made with.
+    **parts
+        What the caller already computed or ran (:class:`ReportParts`),
+        handed on to :func:`report_html`.
 
     Returns
     -------
@@ -228,11 +242,11 @@ def write_report(
         plan, lang,
         map_png=map_png.read_bytes() if map_png.exists() else None,
         peers_png=peers_png.read_bytes() if peers_png.exists() else None,
-        peers_table=peers_table, ladder=ladder, same_method=same_method, peers_path=peers_path,
+        **parts,
     )
     path = folder / "report.html"
     path.write_text(page, encoding="utf-8")
     return path
 
 
-__all__ = ["report_html", "write_report"]
+__all__ = ["ReportParts", "report_html", "write_report"]

@@ -18,9 +18,10 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from planner._format import fmt_num
+from planner._format import fmt_num, shared_doc
 from planner._i18n import label, tr
 from planner.gaps import opd_count_text
+from planner.outputs._docs import PLAN_DOC
 from planner.outputs.sources import fiber_note, is_illustrative, sources_line
 from planner.plan import Plan
 from planner.whatif.fallback import TECHNOLOGY, VERIFY
@@ -41,13 +42,13 @@ def _t(key: str, lang: str, **kw: object) -> str:
     return tr(f"static_map.{key}", lang, **kw)
 
 
+@shared_doc(plan=PLAN_DOC)
 def static_map_figure(plan: Plan, lang: str = "id", figsize: tuple[float, float] = (11.7, 8.3)) -> Figure:
     """Draw the plan on a new :class:`matplotlib.figure.Figure` (A4 landscape by default).
 
     Parameters
     ----------
-    plan
-        The plan.
+    {plan}
     lang
         ``id`` or ``en``.
     figsize
@@ -210,13 +211,13 @@ def _radio_links(ax: object, plan: Plan, crs: str, lang: str, handles: list[obje
                                 label=_t(f"radio_{kind}", lang)))
 
 
+@shared_doc(plan=PLAN_DOC)
 def write_static_map(plan: Plan, path: str | Path, lang: str = "id", dpi: int = 200) -> Path:
     """Write the plan's static map as a PNG.
 
     Parameters
     ----------
-    plan
-        The plan.
+    {plan}
     path
         Output file (``.png``).
     lang

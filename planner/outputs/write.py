@@ -39,7 +39,9 @@ import geopandas as gpd
 import pandas as pd
 
 from planner._errors import PlannerError
+from planner._format import shared_doc
 from planner._i18n import check_lang
+from planner.outputs._docs import PLAN_DOC
 from planner.outputs.maps import write_maps
 from planner.outputs.peers import write_peers
 from planner.outputs.rab import write_rab
@@ -123,6 +125,7 @@ def _check_target(out: Path, scenario: str, force: bool) -> None:
         )
 
 
+@shared_doc(plan=PLAN_DOC)
 def write_outputs(
     plan: Plan,
     out: str | Path,
@@ -142,8 +145,7 @@ def write_outputs(
 
     Parameters
     ----------
-    plan
-        The plan.
+    {plan}
     out
         Output folder; created if missing.
     lang
