@@ -17,12 +17,13 @@ from typing import Any
 
 import pandas as pd
 
+from planner._format import shared_doc
 from planner.io.city import City
 from planner.model.network import Network
 from planner.model.scenario import Scenario
 from planner.plan import Plan, make_plan
 from planner.schema import CATEGORIES, LEVELS
-from planner.studies.ladder import cost_ladder
+from planner.studies.ladder import cost_ladder, runs_doc
 
 
 def comparison_row(plan: Plan) -> dict[str, Any]:
@@ -62,6 +63,7 @@ def comparison_row(plan: Plan) -> dict[str, Any]:
     return row
 
 
+@shared_doc(runs=runs_doc("scenario", "scenario name"))
 def compare_scenarios(
     city: City,
     scenarios: Iterable[Scenario],
@@ -80,12 +82,7 @@ def compare_scenarios(
         Validated city data.
     scenarios
         Scenarios to plan (names should differ; rows are in the given order).
-    time_limit, seed
-        Passed to :func:`planner.plan.make_plan` for each scenario.
-    progress
-        Called with a short message per scenario.
-    plans
-        When given, receives ``{scenario name: Plan}``.
+    {runs}
     ladder
         Append the cost ladder's steps (default prices) as rows named
         ``tangga-<step>``, with ``extra_cost_base_idr`` = what each step adds.

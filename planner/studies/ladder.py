@@ -23,6 +23,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from planner._format import shared_doc
 from planner.io.city import City
 from planner.model.scenario import Scenario
 from planner.plan import Network, Plan, Progress, make_plan
@@ -36,6 +37,16 @@ LADDER_STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sekolah", ("school",)),
     ("klinik", ("clinic",)),
 )
+
+
+def runs_doc(each: str, key: str) -> str:
+    """The ``Parameters`` entries of a study that plans a city once per ``each`` (:func:`planner._format.shared_doc`).
+
+    ``key`` names the key of the ``plans`` it fills.
+    """
+    return (f"time_limit, seed\n    Passed to :func:`planner.plan.make_plan` for each {each}.\n"
+            f"progress\n    Called with a short message per {each}.\n"
+            f"plans\n    When given, receives ``{{{key}: Plan}}``.")
 
 
 @dataclass(frozen=True)
@@ -104,6 +115,7 @@ def _same_selection(plan: Plan, scenario: Scenario) -> bool:
             and p.max_drop_m == scenario.max_drop_m)
 
 
+@shared_doc(runs=runs_doc("step", "step key"))
 def cost_ladder(
     city: City,
     scenario: Scenario | None = None,
@@ -128,12 +140,7 @@ def cost_ladder(
         its network for the others.
     network
         The model to reuse (default: the plan's).
-    time_limit, seed
-        Passed to :func:`planner.plan.make_plan` for each step.
-    progress
-        Called with a short message per step.
-    plans
-        When given, receives ``{step key: Plan}``.
+    {runs}
     """
     base = scenario or (plan.scenario if plan is not None else Scenario())
     net = network or (plan.network if plan is not None else None)
@@ -170,4 +177,4 @@ def cost_ladder(
     return CostLadder(base.name, tuple(steps))
 
 
-__all__ = ["LADDER_STEPS", "CostLadder", "LadderStep", "cost_ladder", "step_scenario"]
+__all__ = ["LADDER_STEPS", "CostLadder", "LadderStep", "cost_ladder", "runs_doc", "step_scenario"]
