@@ -48,14 +48,26 @@ class Page:
 
     def tab(self, name):
         self.d.find_element("css selector", f'#tabs a[data-tab="{name}"]').click()
-        self.wait(lambda: self.js("return P.tab") == name, what=f"tab {name}")
+        self.wait(lambda: self.js("return P.tab === arguments[0] && !document.body.dataset.tabBusy", name),
+                  what=f"tab {name} loaded")
 
     def keep_log(self):
         self.log += self.d.get_log("browser")
 
     def click_map_at(self, lat, lon, zoom=17):
+        """A real click on the map at (lat, lon): centred there first, once Leaflet's size is its container's.
+
+        A tab switch resizes the map a moment later (``invalidateSize``); on a busy machine a click before that
+        lands metres away from the point aimed at, so the map must have settled and be centred on the point.
+        """
         from selenium.webdriver.common.action_chains import ActionChains
+        self.wait(lambda: self.js("var s = P.map.getSize(), c = P.map.getContainer();"
+                                  "return s.x === c.clientWidth && s.y === c.clientHeight && s.x > 0;"),
+                  what="the map to take its final size")
         self.js("P.map.setView([arguments[0], arguments[1]], arguments[2], {animate: false});", lat, lon, zoom)
+        self.wait(lambda: self.js("var p = P.map.latLngToContainerPoint([arguments[0], arguments[1]]),"
+                                  " s = P.map.getSize(); return Math.abs(p.x - s.x / 2) < 1 && Math.abs(p.y - s.y / 2) < 1;",
+                                  lat, lon), what="the map centred on the point")
         ActionChains(self.d).move_to_element(self.d.find_element("id", "map")).click().perform()
 
     def figures(self):
@@ -119,6 +131,7 @@ def test_the_planner_loop_in_a_browser(browser, start_server):
     title.clear()
     title.send_keys("Pagu Rp 3 miliar")
     form.find_element("name", "budget_idr").send_keys("3.000.000.000")
+    assert form.find_element("name", "budget_idr").get_attribute("value") == "3.000.000.000"
     p.d.find_element("id", "sc-newname").send_keys("pagu-3m")
     p.d.find_element("id", "sc-new").click()
     p.wait(lambda: p.js("return !!document.querySelector('#run-scenario option[value=\"pagu-3m\"]')"),
@@ -150,7 +163,9 @@ def test_the_planner_loop_in_a_browser(browser, start_server):
     for lat_, lon_ in route:
         p.click_map_at(lat_, lon_)
     drawn = p.js("return P.drawing.length()")
-    assert 990 < drawn < 1010, drawn
+    off = p.js("var r = arguments[0]; return P.drawing.points.map(function (q, i) { return Math.round(P.map.distance(q, r[i])); });",
+               route)
+    assert 990 < drawn < 1010, f"drawn {drawn:.1f} m; metres between each click and its point: {off}"
     p.d.find_element("id", "draw-finish").click()
     p.wait(lambda: p.js("return P.fiber.features.length") == 2, what="the route saved")
     km = p.js("return +P.fiber.features.filter(function (f) { return f.properties.status === 'as-built'; })"

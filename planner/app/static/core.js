@@ -85,7 +85,10 @@ P.showTab = function (name) {
   document.body.classList.toggle("nomap", wide);
   P.tab = name;
   if (P.map) { setTimeout(function () { P.map.invalidateSize(); }, 0); }
-  if (P.onTab[name]) { P.onTab[name](); }
+  // body[data-tab-busy] is "1" until the screen's own loading (if any) has finished
+  document.body.dataset.tabBusy = "1";
+  var done = function () { if (P.tab === name) { document.body.dataset.tabBusy = ""; } };
+  Promise.resolve(P.onTab[name] ? P.onTab[name]() : null).then(done, done);
 };
 window.addEventListener("hashchange", function () { P.showTab(location.hash.slice(1)); });
 

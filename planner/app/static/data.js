@@ -71,6 +71,6 @@
     if (P.showSiteCard) { P.showSiteCard(id); }
   };
 
-  P.onTab.data = function () { P.loadValidation(); };
+  P.onTab.data = function () { return P.loadValidation(); };
   P.ready.push(P.reloadData);
 })();

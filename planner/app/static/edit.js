@@ -191,7 +191,7 @@
   P.$("undo-last").addEventListener("click", function () { undo(null); });
 
   P.afterReload = function () { fillSiteSelect(); fiberList(); if (P.selected) { P.showSiteCard(P.selected); } };
-  P.onTab.edit = function () { loadHistory(); if (!P.drawing) { armPlacing(); } };
+  P.onTab.edit = function () { if (!P.drawing) { armPlacing(); } return loadHistory(); };
   var leaving = P.showTab;
   P.showTab = function (name) {
     if (name !== "edit" && P.tab === "edit") {
