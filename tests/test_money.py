@@ -50,6 +50,14 @@ def test_recap_arithmetic() -> None:
     assert round_down_thousands(999) == 0 and round_down_thousands(12_999) == 12_000
 
 
+def test_recap_terms_are_checked_when_built() -> None:
+    with pytest.raises(InputError, match="PPN rate"):
+        RecapTerms(ppn_rate=1.1)
+    with pytest.raises(InputError, match="price level"):
+        RecapTerms(levels=("median",))
+    assert RecapTerms(levels=["base"]).levels == ("base",)
+
+
 def test_defaults_are_shares_of_works_and_a_lump() -> None:
     keys = [i.key for i in DEFAULT_NON_CONSTRUCTION]
     assert keys == ["perencanaan", "pengawasan", "smkk", "uji_terima", "perizinan"]

@@ -57,6 +57,18 @@ def test_negative_budget_rejected():
         BudgetProblem(G, "r", {"a": 1.0}, -1.0, ZERO, rules=RoadRules.of(G))
 
 
+def test_problem_checks_and_normalises_its_inputs():
+    from planner._errors import InputError
+
+    G = _star()
+    p = BudgetProblem(G, "r", {"a": 1.0}, 5, ZERO, rules=RoadRules.of(G), forced=["d", "r", "a", "d"],
+                      free_edges=[("h", "r", 0)], paid_nodes={"h"})
+    assert p.forced == ("d", "a") and p.budget == 5.0 and isinstance(p.budget, float)
+    assert p.free_edges == {("h", "r", 0), ("r", "h", 0)} and p.paid_nodes == frozenset({"h"})
+    with pytest.raises(InputError, match="'x' is not in the routing graph"):
+        BudgetProblem(G, "r", {"a": 1.0}, 5.0, ZERO, rules=RoadRules.of(G), forced=["x"])
+
+
 def test_forced_sites_over_budget_are_infeasible():
     from planner._errors import InfeasibleError
 
