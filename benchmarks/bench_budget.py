@@ -27,7 +27,7 @@ from collections.abc import Hashable
 
 import networkx as nx
 
-from planner.budget import BudgetResult, Rates, solve_budget
+from planner.budget import BudgetProblem, BudgetResult, Rates, solve_budget
 from planner.model.quantities import RoadRules
 
 
@@ -95,11 +95,11 @@ def main(argv: list[str] | None = None) -> None:
     print("-" * len(head))
     for b in args.budgets:
         works = b if args.works else b / 1.11 - ROUNDING_MARGIN_IDR
+        problem = BudgetProblem(G, root, prizes, works, rates, rules=rules)
         runs = []
         for _ in range(2):
             t = time.perf_counter()
-            res = solve_budget(G, root, prizes, works, rates, rules=rules, time_limit=args.time_limit,
-                               seed=args.seed)
+            res = solve_budget(problem, time_limit=args.time_limit, seed=args.seed)
             runs.append((res, time.perf_counter() - t))
         cells = [f"{r.priority:>5.0f} {r.bound:>6.0f} {100 * r.gap:>6.2f} {sec:>5.1f} {_work(r):>7d} "
                  f"{r.stopped_by:>10}" for r, sec in runs]

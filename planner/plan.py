@@ -193,9 +193,7 @@ class Plan:
 
     def phase_rab_totals(self) -> dict[int, dict[str, RabTotals]]:
         """Recap of each phase (``{phase: {level: RabTotals}}``, phase 0 = not scheduled); ``{}`` unphased."""
-        sc = self.scenario
-        return phase_totals(self.costs, ppn_rate=sc.ppn_rate, contingency_rate=sc.contingency_rate,
-                            non_construction=sc.non_construction)
+        return phase_totals(self.costs, self.scenario.recap_terms())
 
     def pagu_checks(self) -> tuple[PaguCheck, ...]:
         """The budget (or each phase ceiling) against the rounded RAB total at low, base and high prices.

@@ -21,16 +21,16 @@ def test_works_amount_nets_out_ppn():
 
 def test_works_amount_nets_out_everything_the_rab_adds():
     """The pagu covers works + non-construction items + contingency + PPN: the rounded RAB total fits it."""
-    from planner.model.money import recap
+    from planner.model.money import RecapTerms
 
     sc = parse_scenario({"budget": {"total_idr": 2e9, "contingency_rate": 0.05,
                                     "non_construction": {"perizinan_idr": 25e6}}})
     works = sc.works_amount(2e9)
     shares = sum(i.rate for i in sc.non_construction if not i.lump) + 0.05
     assert works == pytest.approx((2e9 / 1.11 - 25e6) / (1 + shares), abs=10)
-    t = recap(int(works), ppn_rate=sc.ppn_rate, contingency_rate=0.05, non_construction=sc.non_construction)
-    assert t.total <= 2e9 < recap(int(works) + 1000, ppn_rate=sc.ppn_rate, contingency_rate=0.05,
-                                  non_construction=sc.non_construction).total
+    terms = RecapTerms(ppn_rate=sc.ppn_rate, contingency_rate=0.05, non_construction=sc.non_construction)
+    t = terms.recap(int(works))
+    assert t.total <= 2e9 < terms.recap(int(works) + 1000).total
 
 
 @pytest.mark.parametrize("bad", [{"ppn_rate": 11}, {"ppn_rate": -0.1}, {"includes_ppn": "ya"}])

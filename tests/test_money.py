@@ -9,10 +9,10 @@ from planner._errors import InputError
 from planner.model.money import (
     DEFAULT_NON_CONSTRUCTION,
     NonConstructionItem,
+    RecapTerms,
     pagu_check,
     phase_totals,
     rab_totals,
-    recap,
     round_down_thousands,
     terbilang,
 )
@@ -41,13 +41,21 @@ def test_terbilang_range() -> None:
 def test_recap_arithmetic() -> None:
     items = (NonConstructionItem("perencanaan", rate=0.03), NonConstructionItem("perizinan", lump_idr=5_000_000,
                                                                                  lump=True))
-    t = recap(1_000_000_000, ppn_rate=0.11, contingency_rate=0.05, non_construction=items)
+    t = RecapTerms(ppn_rate=0.11, contingency_rate=0.05, non_construction=items).recap(1_000_000_000)
     assert t.non_construction == {"perencanaan": 30_000_000, "perizinan": 5_000_000}
     assert t.contingency == 50_000_000 and t.dpp == 1_085_000_000
     assert t.ppn == 119_350_000 and t.total == 1_204_350_000 and t.rounded == 1_204_350_000
-    t = recap(1_234_567, ppn_rate=0.11)
+    t = RecapTerms(ppn_rate=0.11).recap(1_234_567)
     assert t.total == 1_234_567 + 135_802 and t.rounded == 1_370_000  # 0.11 x 1,234,567 = 135,802.37
     assert round_down_thousands(999) == 0 and round_down_thousands(12_999) == 12_000
+
+
+def test_recap_terms_are_checked_when_built() -> None:
+    with pytest.raises(InputError, match="PPN rate"):
+        RecapTerms(ppn_rate=1.1)
+    with pytest.raises(InputError, match="price level"):
+        RecapTerms(levels=("median",))
+    assert RecapTerms(levels=["base"]).levels == ("base",)
 
 
 def test_defaults_are_shares_of_works_and_a_lump() -> None:
@@ -60,9 +68,9 @@ def test_defaults_are_shares_of_works_and_a_lump() -> None:
 def test_phases_are_one_rab_each_and_the_recap_is_their_sum() -> None:
     costs = pd.DataFrame({"low": [333, 333, 334], "base": [1_000_001, 2_000_003, 5], "high": [7, 7, 7],
                           "phase": [1, 2, 2]})
-    per = phase_totals(costs, ppn_rate=0.11)
+    per = phase_totals(costs, RecapTerms(ppn_rate=0.11))
     assert set(per) == {1, 2}
-    total = rab_totals(costs, ppn_rate=0.11)
+    total = rab_totals(costs, RecapTerms(ppn_rate=0.11))
     for lvl in ("low", "base", "high"):
         assert total[lvl].ppn == per[1][lvl].ppn + per[2][lvl].ppn
         assert total[lvl].rounded == per[1][lvl].rounded + per[2][lvl].rounded
@@ -70,7 +78,8 @@ def test_phases_are_one_rab_each_and_the_recap_is_their_sum() -> None:
 
 
 def test_pagu_check_at_every_level() -> None:
-    t = rab_totals(pd.DataFrame({"low": [1_000_000], "base": [1_500_000], "high": [2_000_000]}), ppn_rate=0.11)
+    t = rab_totals(pd.DataFrame({"low": [1_000_000], "base": [1_500_000], "high": [2_000_000]}),
+                   RecapTerms(ppn_rate=0.11))
     c = pagu_check(1_800_000, t)
     assert c.exceeds == {"low": False, "base": False, "high": True} and c.over_at == ("high",)
     assert c.total_idr["high"] == 2_220_000

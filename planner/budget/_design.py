@@ -10,16 +10,22 @@ the caller passes in (the planner's road rules,
 :class:`planner.model.quantities.RoadRules`, satisfy it): the budget solver
 knows no roads.
 
+A :class:`BudgetProblem` holds the data of one budgeted site choice (graph,
+root, prizes, budget, prices, rules and what is already built), checked when
+it is built; every budgeted solver and heuristic takes one.
+
 Complexity: :func:`design_cost` is ``O(|edges|)`` plus the rules' own work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, Protocol
 
 import networkx as nx
+
+from planner._errors import InputError
 
 Node = Hashable
 Edge = tuple[Node, Node, int]
@@ -224,6 +230,85 @@ def design_cost(
     return cost + rates.site * n_sites + rates.core
 
 
+@dataclass(frozen=True)
+class BudgetProblem:
+    """One budgeted site choice: the data :func:`~planner.budget.solve_budget` and the heuristics take.
+
+    A model object built from the data (as spopt's): the inputs are checked
+    and normalised when it is built, so a bad input is explained before any
+    solving.
+
+    Parameters
+    ----------
+    G
+        Routing graph (one connected component holding the root); edge costs in ``weight``.
+    root
+        The core node.
+    prizes
+        Priority weight of each candidate site node.
+    budget
+        Budget in IDR at the level ``weight`` and ``rates`` are priced at (held as a float).
+    rates
+        Closure, crossing, site and core prices.
+    rules
+        Where closures and crossings are (:class:`DesignRules`,
+        e.g. ``planner.model.quantities.RoadRules.of(G)``).
+    weight
+        Edge cost attribute.
+    forced
+        Nodes that must be connected (e.g. built in an earlier phase); forced
+        nodes not in ``prizes`` pay no equipment. Any iterable; held once
+        each, in input order, without the root.
+    free_edges
+        Edges already built (cost 0: dig once). Any iterable; held in both orientations.
+    paid_nodes
+        Nodes whose closure and crossing are already paid.
+
+    Raises
+    ------
+    InputError
+        A negative budget, or the root, a prize or a forced node not in ``G``.
+    """
+
+    G: nx.MultiGraph
+    root: Node
+    prizes: Mapping[Node, float]
+    budget: float
+    rates: Rates
+    _: KW_ONLY
+    rules: DesignRules
+    weight: str = "weight"
+    forced: tuple[Node, ...] = ()
+    free_edges: frozenset[Edge] = frozenset()
+    paid_nodes: frozenset[Node] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.budget < 0:
+            raise InputError(f"budget must not be negative, got {self.budget}")
+        forced = tuple(t for t in dict.fromkeys(self.forced) if t != self.root)
+        for t in [*self.prizes, *forced, self.root]:
+            if t not in self.G:
+                raise InputError(f"node {t!r} is not in the routing graph")
+        object.__setattr__(self, "budget", float(self.budget))
+        object.__setattr__(self, "forced", forced)
+        object.__setattr__(self, "free_edges", frozenset(both_ways(self.free_edges)))
+        object.__setattr__(self, "paid_nodes", frozenset(self.paid_nodes))
+
+    def cost(self, edges: Iterable[Edge], n_sites: int) -> float:
+        """Full cost (:func:`design_cost`) of a design with ``n_sites`` paid sites."""
+        return design_cost(self.G, edges, n_sites, self.rates, rules=self.rules, weight=self.weight,
+                           free_edges=self.free_edges, paid_nodes=self.paid_nodes)
+
+    def priority(self, sites: Iterable[Node]) -> float:
+        """Priority of ``sites`` (forced sites excluded)."""
+        forced = set(self.forced)
+        return float(sum(self.prizes.get(t, 0.0) for t in sites if t not in forced))
+
+    def routing_graph(self) -> nx.Graph:
+        """The simple graph the heuristics route on (:func:`simple_graph`: built edges cost 0)."""
+        return simple_graph(self.G, self.weight, set(self.free_edges))
+
+
 @dataclass
 class Incumbent:
     """Best design found so far (within the budget)."""
@@ -244,5 +329,5 @@ class Incumbent:
         return False
 
 
-__all__ = ["BudgetResult", "DesignRules", "Edge", "Incumbent", "Node", "Rates", "STOPPED_BY", "both_ways",
-           "design_cost", "orient_edge", "simple_graph", "sort_edges"]
+__all__ = ["BudgetProblem", "BudgetResult", "DesignRules", "Edge", "Incumbent", "Node", "Rates", "STOPPED_BY",
+           "both_ways", "design_cost", "orient_edge", "simple_graph", "sort_edges"]

@@ -36,72 +36,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 import networkx as nx
 
 from planner._errors import InfeasibleError
 from planner.budget._design import (
+    BudgetProblem,
     DesignRules,
     Edge,
     Node,
     Rates,
     both_ways,
-    design_cost,
     orient_edge,
     simple_graph,
     sort_edges,
 )
 
 
-@dataclass(frozen=True)
-class Setting:
-    """The fixed data of one budgeted problem, shared by the heuristics.
-
-    Attributes
-    ----------
-    G, root, prizes, budget, rates, rules, weight
-        As in :func:`planner.budget.solve_budget`.
-    forced
-        Sites that must be connected (in input order).
-    free
-        Edges built before, both orientations.
-    paid
-        Nodes whose closure or crossing is already paid.
-    """
-
-    G: nx.MultiGraph
-    root: Node
-    prizes: Mapping[Node, float]
-    budget: float
-    rates: Rates
-    rules: DesignRules
-    weight: str = "weight"
-    forced: tuple[Node, ...] = ()
-    free: frozenset = frozenset()
-    paid: frozenset = frozenset()
-
-    @classmethod
-    def of(cls, G: nx.MultiGraph, root: Node, prizes: Mapping[Node, float], budget: float, rates: Rates,
-           rules: DesignRules, weight: str, forced: Iterable[Node], free_edges: Iterable[Edge],
-           paid_nodes: Iterable[Node]) -> Setting:
-        """The setting of the arguments of :func:`planner.budget.solve_budget` (forced sites once each, in
-        input order; free edges in both orientations)."""
-        return cls(G, root, prizes, budget, rates, rules, weight, tuple(dict.fromkeys(forced)),
-                   frozenset(both_ways(free_edges)), frozenset(paid_nodes))
-
-    def cost(self, edges: Iterable[Edge], n_sites: int) -> float:
-        """Full cost of a design with ``n_sites`` paid sites."""
-        return design_cost(self.G, edges, n_sites, self.rates, rules=self.rules, weight=self.weight,
-                           free_edges=self.free, paid_nodes=self.paid)
-
-    def priority(self, sites: Iterable[Node]) -> float:
-        """Priority of ``sites`` (forced sites excluded)."""
-        forced = set(self.forced)
-        return float(sum(self.prizes.get(t, 0.0) for t in sites if t not in forced))
-
-
-def _grow(s: Setting, H: nx.Graph, chosen: dict[Node, None], edges: dict[Edge, None],
+def _grow(s: BudgetProblem, H: nx.Graph, chosen: dict[Node, None], edges: dict[Edge, None],
           tree_nodes: dict[Node, None]) -> float:
     """Greedy insertion into the design ``chosen``/``edges`` (both updated in place); returns its cost.
 
@@ -154,9 +106,9 @@ def _grow(s: Setting, H: nx.Graph, chosen: dict[Node, None], edges: dict[Edge, N
     return cost
 
 
-def greedy_design(s: Setting, H: nx.Graph, start: tuple[Iterable[Node], Iterable[Edge]] | None = None
+def greedy_design(s: BudgetProblem, H: nx.Graph, start: tuple[Iterable[Node], Iterable[Edge]] | None = None
                   ) -> tuple[set[Node], list[Edge], float]:
-    """Greedy insertion for a :class:`Setting` on its simple graph ``H`` (see :func:`greedy_budget`)."""
+    """Greedy insertion for a :class:`BudgetProblem` on its routing graph ``H`` (see :func:`greedy_budget`)."""
     chosen: dict[Node, None] = {}
     edges: dict[Edge, None] = {}
     tree_nodes: dict[Node, None] = {s.root: None}
@@ -168,31 +120,19 @@ def greedy_design(s: Setting, H: nx.Graph, start: tuple[Iterable[Node], Iterable
     return set(chosen), sort_edges(edges), cost
 
 
-def greedy_budget(
-    G: nx.MultiGraph,
-    root: Node,
-    prizes: Mapping[Node, float],
-    budget: float,
-    rates: Rates,
-    *,
-    rules: DesignRules,
-    weight: str = "weight",
-    forced: Iterable[Node] = (),
-    free_edges: frozenset | set = frozenset(),
-    paid_nodes: frozenset | set = frozenset(),
-    start: tuple[set[Node], Iterable[Edge]] | None = None,
-) -> tuple[set[Node], list[Edge], float]:
+def greedy_budget(problem: BudgetProblem, *, start: tuple[set[Node], Iterable[Edge]] | None = None
+                  ) -> tuple[set[Node], list[Edge], float]:
     """Cheapest-priority-per-rupiah insertion within the budget.
 
     Starting from the root and the forced sites (joined by shortest paths),
     or from the design ``start`` (sites, edges) within the budget, repeatedly
     add the candidate with the highest ``priority / marginal cost`` whose
-    addition keeps the full design cost within ``budget``.
+    addition keeps the full design cost within the budget.
 
     Parameters
     ----------
-    G, root, prizes, budget, rates, rules, weight, forced, free_edges, paid_nodes
-        As in :func:`planner.budget.solve_budget`.
+    problem
+        The graph, root, prizes, budget, prices, rules and what is built (:class:`BudgetProblem`).
     start
         A design to grow instead of the bare root.
 
@@ -210,8 +150,7 @@ def greedy_budget(
     -----
     ``O(K^2 (E + V log V))`` for ``K`` candidates; deterministic.
     """
-    s = Setting.of(G, root, prizes, budget, rates, rules, weight, forced, free_edges, paid_nodes)
-    return greedy_design(s, simple_graph(G, weight, set(s.free)), start)
+    return greedy_design(problem, problem.routing_graph(), start)
 
 
 def _prune_leaves(T: nx.MultiGraph, keep: set[Node]) -> None:
@@ -224,7 +163,7 @@ def _prune_leaves(T: nx.MultiGraph, keep: set[Node]) -> None:
             stack.extend(m for m in nb if m not in keep)
 
 
-def _cheapest_branch(s: Setting, T: nx.MultiGraph, chosen: Sequence[Node]) -> tuple[Node, list[Edge]] | None:
+def _cheapest_branch(s: BudgetProblem, T: nx.MultiGraph, chosen: Sequence[Node]) -> tuple[Node, list[Edge]] | None:
     """The leaf branch with the least priority per rupiah saved (edges, equipment, a closure no longer needed)."""
     forced = set(s.forced)
     chosen_set = set(chosen)
@@ -236,13 +175,13 @@ def _cheapest_branch(s: Setting, T: nx.MultiGraph, chosen: Sequence[Node]) -> tu
         saved, prev, cur = s.rates.site, None, t
         while True:
             if cur != t and (T.degree(cur) != 2 or cur in chosen_set or cur == s.root):
-                if T.degree(cur) == 3 and not s.rules.closure_exempt(cur) and cur not in s.paid:
+                if T.degree(cur) == 3 and not s.rules.closure_exempt(cur) and cur not in s.paid_nodes:
                     saved += s.rates.closure
                 break
             a, b, k = next((a, b, k) for a, b, k in T.edges(cur, keys=True) if prev is None or b != prev)
             path.append((a, b, k))
             oe = orient_edge(s.G, (a, b, k))
-            saved += 0.0 if oe in s.free else float(s.G.edges[oe][s.weight])
+            saved += 0.0 if oe in s.free_edges else float(s.G.edges[oe][s.weight])
             prev, cur = cur, b
         ratio = s.prizes.get(t, 0.0) / max(saved, 1.0)
         if best is None or ratio < best[0]:
@@ -250,7 +189,7 @@ def _cheapest_branch(s: Setting, T: nx.MultiGraph, chosen: Sequence[Node]) -> tu
     return None if best is None else (best[1], best[2])
 
 
-def _prune(s: Setting, H: nx.Graph, tree: Iterable[Edge]) -> tuple[set[Node], list[Edge], float]:
+def _prune(s: BudgetProblem, H: nx.Graph, tree: Iterable[Edge]) -> tuple[set[Node], list[Edge], float]:
     T = nx.MultiGraph()
     T.add_node(s.root)
     T.add_edges_from(orient_edge(s.G, e) for e in tree)
@@ -274,20 +213,7 @@ def _prune(s: Setting, H: nx.Graph, tree: Iterable[Edge]) -> tuple[set[Node], li
     return greedy_design(s, H, (chosen, list(T.edges(keys=True))))
 
 
-def prune_budget(
-    G: nx.MultiGraph,
-    root: Node,
-    prizes: Mapping[Node, float],
-    budget: float,
-    rates: Rates,
-    tree: Iterable[Edge],
-    *,
-    rules: DesignRules,
-    weight: str = "weight",
-    forced: Iterable[Node] = (),
-    free_edges: frozenset | set = frozenset(),
-    paid_nodes: frozenset | set = frozenset(),
-) -> tuple[set[Node], list[Edge], float]:
+def prune_budget(problem: BudgetProblem, tree: Iterable[Edge]) -> tuple[set[Node], list[Edge], float]:
     """Reverse greedy: cut branches off ``tree`` (spanning the candidates) until it fits the budget.
 
     A branch is a leaf site with the path that serves only it (up to the
@@ -298,8 +224,8 @@ def prune_budget(
 
     Parameters
     ----------
-    G, root, prizes, budget, rates, rules, weight, forced, free_edges, paid_nodes
-        As in :func:`planner.budget.solve_budget`.
+    problem
+        As in :func:`greedy_budget`.
     tree
         Edges of a tree containing the root.
 
@@ -317,11 +243,10 @@ def prune_budget(
     -----
     ``O(K)`` branch removals of ``O(V)`` each plus one greedy refill; deterministic.
     """
-    s = Setting.of(G, root, prizes, budget, rates, rules, weight, forced, free_edges, paid_nodes)
-    return _prune(s, simple_graph(G, weight, set(s.free)), tree)
+    return _prune(problem, problem.routing_graph(), tree)
 
 
-def steiner_then_prune(s: Setting, H: nx.Graph, span: Sequence[Node],
+def steiner_then_prune(s: BudgetProblem, H: nx.Graph, span: Sequence[Node],
                        edge_w: Mapping[tuple[Node, Node], float] | None = None
                        ) -> tuple[set[Node], list[Edge], float] | None:
     """Mehlhorn Steiner tree (networkx) on ``span`` in ``H`` (weights ``edge_w`` where given), pruned, refilled.
@@ -401,4 +326,4 @@ def marginal_costs(
     return out
 
 
-__all__ = ["Setting", "greedy_budget", "greedy_design", "marginal_costs", "prune_budget", "steiner_then_prune"]
+__all__ = ["greedy_budget", "greedy_design", "marginal_costs", "prune_budget", "steiner_then_prune"]

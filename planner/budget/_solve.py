@@ -77,16 +77,14 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import highspy
 import networkx as nx
 import numpy as np
 
-from planner._errors import InputError
-from planner.budget._design import BudgetResult, DesignRules, Incumbent, Node, Rates, simple_graph
-from planner.budget._heuristics import Setting, greedy_design, steiner_then_prune
+from planner.budget._design import BudgetProblem, BudgetResult, Incumbent, Node
+from planner.budget._heuristics import greedy_design, steiner_then_prune
 from planner.budget._milp import (
     CutPool,
     Layout,
@@ -143,9 +141,9 @@ class WorkLimits:
 
 @dataclass
 class _Run:
-    """State of one solve: the setting, the incumbent, the clock (safety net only) and what happened."""
+    """State of one solve: the problem, the incumbent, the clock (safety net only) and what happened."""
 
-    s: Setting
+    s: BudgetProblem
     H: nx.Graph
     best: Incumbent
     limits: WorkLimits
@@ -189,15 +187,6 @@ class _Lp:
         return math.floor(b + 1e-6) if self.integral else b
 
 
-def _validate(G: nx.MultiGraph, root: Node, prizes: Mapping[Node, float], budget: float,
-              forced: list[Node]) -> None:
-    if budget < 0:
-        raise InputError(f"budget must not be negative, got {budget}")
-    for t in [*prizes, *forced, root]:
-        if t not in G:
-            raise InputError(f"node {t!r} is not in the routing graph")
-
-
 def _candidates(run: _Run) -> tuple[list[Node], dict[Node, float]]:
     """Candidates that can fit alone (shortest path + equipment + fixed costs within the budget)."""
     s = run.s
@@ -213,7 +202,7 @@ def _setup_lp(run: _Run, cands: list[Node], seed: int) -> _Lp:
     """Reduce the graph, lay out and build the MILP (as an LP)."""
     s = run.s
     forced = [t for t in s.forced]
-    R = reduce_graph(s.G, {s.root, *forced, *cands}, s.weight, set(s.free), s.rules)
+    R = reduce_graph(s.G, {s.root, *forced, *cands}, s.weight, set(s.free_edges), s.rules)
     ri = R.index[s.root]
     fixed = s.rates.core + s.rates.site * sum(1 for t in forced if t in s.prizes)
     left = s.budget - fixed
@@ -223,8 +212,8 @@ def _setup_lp(run: _Run, cands: list[Node], seed: int) -> _Lp:
     cand_i = [R.index[t] for t in cands]
     prize = np.zeros(R.n)
     prize[cand_i] = [s.prizes[t] for t in cands]
-    closure_ok = np.array([not (v in s.paid or s.rules.closure_exempt(v)) for v in R.nodes])
-    cross_ok = np.array([v in s.rules.crossing_candidates and v not in s.paid for v in R.nodes])
+    closure_ok = np.array([not (v in s.paid_nodes or s.rules.closure_exempt(v)) for v in R.nodes])
+    cross_ok = np.array([v in s.rules.crossing_candidates and v not in s.paid_nodes for v in R.nodes])
     L = make_layout(R, ri, cand_i, [R.index[t] for t in forced], prize, (s.rates, closure_ok, cross_ok, reach))
     eps = 0.01 * min([s.prizes[t] for t in cands] or [1.0]) / max(s.budget, 1.0)
     h, base_rows = build_model(L, left, eps, seed)
@@ -390,47 +379,13 @@ def _branch_and_cut(run: _Run, lp: _Lp) -> float:
     return dual
 
 
-def solve_budget(
-    G: nx.MultiGraph,
-    root: Node,
-    prizes: Mapping[Node, float],
-    budget: float,
-    rates: Rates,
-    *,
-    rules: DesignRules,
-    weight: str = "weight",
-    forced: Iterable[Node] = (),
-    free_edges: frozenset | set = frozenset(),
-    paid_nodes: frozenset | set = frozenset(),
-    time_limit: float = 30.0,
-    seed: int = 0,
-) -> BudgetResult:
-    """Choose the sites and tree of maximum total priority whose full cost stays within ``budget``.
+def solve_budget(problem: BudgetProblem, *, time_limit: float = 30.0, seed: int = 0) -> BudgetResult:
+    """Choose the sites and tree of maximum total priority whose full cost stays within the budget.
 
     Parameters
     ----------
-    G
-        Routing graph (one connected component holding the root); edge costs in ``weight``.
-    root
-        The core node.
-    prizes
-        Priority weight of each candidate site node.
-    budget
-        Budget in IDR at the level ``weight`` and ``rates`` are priced at.
-    rates
-        Closure, crossing, site and core prices.
-    rules
-        Where closures and crossings are (:class:`~planner.budget.DesignRules`,
-        e.g. ``planner.model.quantities.RoadRules.of(G)``).
-    weight
-        Edge cost attribute.
-    forced
-        Nodes that must be connected (e.g. built in an earlier phase); forced
-        nodes not in ``prizes`` pay no equipment.
-    free_edges
-        Edges already built (cost 0: dig once).
-    paid_nodes
-        Nodes whose closure and crossing are already paid.
+    problem
+        The graph, root, prizes, budget, prices, rules and what is built (:class:`BudgetProblem`).
     time_limit
         Sets the deterministic work limits (:class:`WorkLimits`), calibrated
         so that a solve ends within ``time_limit`` seconds on the reference
@@ -447,8 +402,6 @@ def solve_budget(
 
     Raises
     ------
-    InputError
-        A negative budget, or a prize or forced node not in ``G``.
     InfeasibleError
         When the root and forced sites alone exceed the budget.
 
@@ -457,20 +410,18 @@ def solve_budget(
     NP-hard; see the module documentation for the method and its complexity.
     """
     t0 = time.perf_counter()
-    forced_l = [t for t in dict.fromkeys(forced) if t != root]
-    _validate(G, root, prizes, budget, forced_l)
-    s = Setting.of(G, root, prizes, float(budget), rates, rules, weight, forced_l, free_edges, paid_nodes)
-    H = simple_graph(G, weight, set(s.free))
+    s = problem
+    H = s.routing_graph()
     g_sites, g_edges, g_cost = greedy_design(s, H)
     run = _Run(s, H, Incumbent(g_sites, g_edges, g_cost, s.priority(g_sites), "greedy"),
                WorkLimits.of(time_limit), t0 + WALL_CLOCK_FACTOR * max(float(time_limit), 0.0))
     g_prio = run.best.priority
-    reach = nx.node_connected_component(H, root)
-    run.offer(steiner_then_prune(s, H, [root, *[t for t in dict.fromkeys([*prizes, *forced_l])
-                                                if t in reach and t != root]]), "prune")
+    reach = nx.node_connected_component(H, s.root)
+    run.offer(steiner_then_prune(s, H, [s.root, *[t for t in dict.fromkeys([*s.prizes, *s.forced])
+                                                  if t in reach and t != s.root]]), "prune")
     t_heur = time.perf_counter() - t0
     cands, _dist = _candidates(run)
-    total = float(sum(prizes[t] for t in cands))
+    total = float(sum(s.prizes[t] for t in cands))
     lp = _setup_lp(run, cands, seed)
     xv = _root_lp(run, lp)
     if xv is not None and not run.out_of_time():
@@ -487,7 +438,7 @@ def solve_budget(
         dual = _branch_and_cut(run, lp)
     best = run.best
     bound = max(min(dual, lp.bound, total), best.priority)
-    optimal = bool(bound - best.priority <= max(1e-6 * bound, 1e-9) + (0.0 if lp.integral else lp.eps * budget))
+    optimal = bool(bound - best.priority <= max(1e-6 * bound, 1e-9) + (0.0 if lp.integral else lp.eps * s.budget))
     proven = optimal or (bound - best.priority <= TARGET_GAP * bound and not run.info.get("mip_work_limit_hit")
                          and run.info.get("highs_status") == "Optimal")
     stopped = "proof" if proven else ("wall_clock" if run.wall_clock else "work_limit")
@@ -496,10 +447,10 @@ def solve_budget(
                     seconds_heuristics=round(t_heur, 2), seconds_mip=round(time.perf_counter() - t_mip, 2))
     run.info.setdefault("highs_status", "not run")
     canon = {}
-    for u, v, k in G.edges(keys=True):
+    for u, v, k in s.G.edges(keys=True):
         canon[(u, v, k)] = canon[(v, u, k)] = (u, v, k)
     return BudgetResult(
-        sites=set(best.sites) | set(forced_l),
+        sites=set(best.sites) | set(s.forced),
         edges=sorted({canon[tuple(e)] for e in best.edges}, key=str),
         cost=best.cost, priority=best.priority, bound=bound, optimal=optimal, method=best.method,
         seconds=time.perf_counter() - t0, greedy_priority=g_prio, greedy_cost=g_cost, stopped_by=stopped,

@@ -21,13 +21,17 @@ formulas compute the same figures), the report and the CLI:
     ``ROUNDDOWN(total, -3)``: the figure proposed and written in words
     (:func:`terbilang`).
 
+How a recap is computed (PPN, contingency, non-construction items, price
+levels) is one :class:`RecapTerms`, checked when it is built; a scenario
+builds its own (:meth:`planner.model.scenario.Scenario.recap_terms`).
+
 A phased plan is one RAB per fiscal year: every phase has its own recap and
 the plan's recap is their sum (:func:`rab_totals` with a ``phase`` column).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -145,21 +149,55 @@ class RabTotals:
             rounded=self.rounded + other.rounded)
 
 
-def recap(
-    works: int,
-    *,
-    ppn_rate: float = DEFAULT_PPN_RATE,
-    contingency_rate: float = DEFAULT_CONTINGENCY_RATE,
-    non_construction: Sequence[NonConstructionItem] = (),
-) -> RabTotals:
-    """The recap of one works total (one price level, one fiscal year)."""
-    _check_rates(ppn_rate, contingency_rate)
-    nc = {item.key: item.amount(works) for item in non_construction}
-    cont = round_idr(Decimal(works) * Decimal(str(contingency_rate)))
-    dpp = works + sum(nc.values()) + cont
-    ppn = round_idr(Decimal(dpp) * Decimal(str(ppn_rate)))
-    total = dpp + ppn
-    return RabTotals(works, cont, dpp, ppn, total, nc, round_down_thousands(total))
+@dataclass(frozen=True)
+class RecapTerms:
+    """How a RAB recap is computed: PPN, contingency, non-construction items and the price levels.
+
+    Parameters
+    ----------
+    ppn_rate
+        Effective PPN rate (0.11 = 11 %).
+    contingency_rate
+        Contingency as a share of the works total, added before PPN.
+    non_construction
+        Non-construction items (shares of the works total or lump sums); any sequence, held as a tuple.
+    levels
+        Price levels to compute (:func:`rab_totals`, :func:`phase_totals`); any sequence, held as a tuple.
+
+    Raises
+    ------
+    InputError
+        For a rate outside ``[0, 1)`` or an unknown level (or none).
+    """
+
+    ppn_rate: float = DEFAULT_PPN_RATE
+    contingency_rate: float = DEFAULT_CONTINGENCY_RATE
+    non_construction: tuple[NonConstructionItem, ...] = ()
+    levels: tuple[str, ...] = LEVELS
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "non_construction", tuple(self.non_construction))
+        object.__setattr__(self, "levels", tuple(self.levels))
+        if not 0 <= self.ppn_rate < 1:
+            raise InputError(f"PPN rate {self.ppn_rate!r} must be a share between 0 and 1 (0.11 = 11%)")
+        if not 0 <= self.contingency_rate < 1:
+            raise InputError(f"contingency rate {self.contingency_rate!r} must be a share between 0 and 1 (0.05 = 5%)")
+        bad = [lvl for lvl in self.levels if lvl not in LEVELS]
+        if bad or not self.levels:
+            raise InputError(f"price level(s) {bad or '(none)'} unknown; use some of {', '.join(LEVELS)}")
+
+    def recap(self, works: int) -> RabTotals:
+        """The recap of one works total (one price level, one fiscal year)."""
+        nc = {item.key: item.amount(works) for item in self.non_construction}
+        cont = round_idr(Decimal(works) * Decimal(str(self.contingency_rate)))
+        dpp = works + sum(nc.values()) + cont
+        ppn = round_idr(Decimal(dpp) * Decimal(str(self.ppn_rate)))
+        total = dpp + ppn
+        return RabTotals(works, cont, dpp, ppn, total, nc, round_down_thousands(total))
+
+    def per_level(self, rows: pd.DataFrame) -> dict[str, RabTotals]:
+        """The recap of the works of ``rows`` (a priced table) at each of :attr:`levels`."""
+        return {lvl: self.recap(int(rows[lvl].sum())) for lvl in self.levels}
 
 
 def phase_numbers(costs: pd.DataFrame) -> list[int]:
@@ -178,21 +216,7 @@ def phase_rows(costs: pd.DataFrame, phase: int) -> pd.DataFrame:
     return costs[ph == phase]
 
 
-def _recaps(rows: pd.DataFrame, levels: Sequence[str], ppn_rate: float, contingency_rate: float,
-            non_construction: Sequence[NonConstructionItem]) -> dict[str, RabTotals]:
-    """The recap of the works of ``rows`` at each price level."""
-    return {lvl: recap(int(rows[lvl].sum()), ppn_rate=ppn_rate, contingency_rate=contingency_rate,
-                       non_construction=non_construction) for lvl in levels}
-
-
-def rab_totals(
-    costs: pd.DataFrame,
-    *,
-    ppn_rate: float = DEFAULT_PPN_RATE,
-    contingency_rate: float = DEFAULT_CONTINGENCY_RATE,
-    non_construction: Sequence[NonConstructionItem] = (),
-    levels: Sequence[str] = LEVELS,
-) -> dict[str, RabTotals]:
+def rab_totals(costs: pd.DataFrame, terms: RecapTerms = RecapTerms()) -> dict[str, RabTotals]:
     """Recap figures per price level: works, non-construction, contingency, PPN, total and rounded total.
 
     A cost table with phases (a ``phase`` column with values > 0) is one RAB
@@ -203,54 +227,33 @@ def rab_totals(
     ----------
     costs
         A priced table (:func:`planner.model.costs.price_quantities`).
-    ppn_rate
-        Effective PPN rate (0.11 = 11 %).
-    contingency_rate
-        Contingency as a share of the works total, added before PPN.
-    non_construction
-        Non-construction items (shares of the works total or lump sums).
-    levels
-        Price levels to compute.
+    terms
+        How the recap is computed and at which price levels (:class:`RecapTerms`).
 
     Returns
     -------
     dict
         ``{level: RabTotals}``.
-
-    Raises
-    ------
-    InputError
-        For a negative rate or an unknown level.
     """
-    _check_args(ppn_rate, contingency_rate, levels)
-    phases = phase_totals(costs, ppn_rate=ppn_rate, contingency_rate=contingency_rate,
-                          non_construction=non_construction, levels=levels)
+    phases = phase_totals(costs, terms)
     if phases:
         out = {}
-        for lvl in levels:
+        for lvl in terms.levels:
             parts = [p[lvl] for p in phases.values()]
             acc = parts[0]
             for p in parts[1:]:
                 acc = acc + p
             out[lvl] = acc
         return out
-    return _recaps(costs, levels, ppn_rate, contingency_rate, non_construction)
+    return terms.per_level(costs)
 
 
-def phase_totals(
-    costs: pd.DataFrame,
-    *,
-    ppn_rate: float = DEFAULT_PPN_RATE,
-    contingency_rate: float = DEFAULT_CONTINGENCY_RATE,
-    non_construction: Sequence[NonConstructionItem] = (),
-    levels: Sequence[str] = LEVELS,
-) -> dict[int, dict[str, RabTotals]]:
-    """The recap of each phase (``{phase: {level: RabTotals}}``; phase 0 = rows not scheduled); ``{}`` unphased."""
-    _check_args(ppn_rate, contingency_rate, levels)
-    out: dict[int, dict[str, RabTotals]] = {}
-    for n in phase_numbers(costs):
-        out[n] = _recaps(phase_rows(costs, n), levels, ppn_rate, contingency_rate, non_construction)
-    return out
+def phase_totals(costs: pd.DataFrame, terms: RecapTerms = RecapTerms()) -> dict[int, dict[str, RabTotals]]:
+    """The recap of each phase (``{phase: {level: RabTotals}}``; phase 0 = rows not scheduled); ``{}`` unphased.
+
+    ``costs`` and ``terms`` as in :func:`rab_totals`.
+    """
+    return {n: terms.per_level(phase_rows(costs, n)) for n in phase_numbers(costs)}
 
 
 @dataclass(frozen=True)
@@ -285,20 +288,6 @@ def pagu_check(pagu_idr: float, totals: Mapping[str, RabTotals], phase: int = 0)
     pagu = round_idr(pagu_idr)
     tot = {lvl: t.rounded for lvl, t in totals.items()}
     return PaguCheck(phase, pagu, tot, {lvl: v > pagu for lvl, v in tot.items()})
-
-
-def _check_rates(ppn_rate: float, contingency_rate: float) -> None:
-    if not 0 <= ppn_rate < 1:
-        raise InputError(f"PPN rate {ppn_rate!r} must be a share between 0 and 1 (0.11 = 11%)")
-    if not 0 <= contingency_rate < 1:
-        raise InputError(f"contingency rate {contingency_rate!r} must be a share between 0 and 1 (0.05 = 5%)")
-
-
-def _check_args(ppn_rate: float, contingency_rate: float, levels: Sequence[str]) -> None:
-    _check_rates(ppn_rate, contingency_rate)
-    bad = [lvl for lvl in levels if lvl not in LEVELS]
-    if bad or not levels:
-        raise InputError(f"price level(s) {bad or '(none)'} unknown; use some of {', '.join(LEVELS)}")
 
 
 # --------------------------------------------------------------------------- terbilang
@@ -370,5 +359,5 @@ def terbilang(value: int) -> str:
 
 
 __all__ = ["DEFAULT_CONTINGENCY_RATE", "DEFAULT_NON_CONSTRUCTION", "DEFAULT_PPN_RATE", "NON_CONSTRUCTION_KEYS",
-           "NonConstructionItem", "PaguCheck", "RabTotals", "pagu_check", "phase_numbers", "phase_rows",
-           "phase_totals", "rab_totals", "recap", "round_down_thousands", "round_idr", "terbilang"]
+           "NonConstructionItem", "PaguCheck", "RabTotals", "RecapTerms", "pagu_check", "phase_numbers",
+           "phase_rows", "phase_totals", "rab_totals", "round_down_thousands", "round_idr", "terbilang"]

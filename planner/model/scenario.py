@@ -100,6 +100,7 @@ from planner.model.money import (
     NON_CONSTRUCTION_KEYS,
     NonConstructionItem,
     RabTotals,
+    RecapTerms,
     rab_totals,
 )
 from planner.schema import CATEGORIES, LEVELS, LINK_CLASSES, METHODS
@@ -247,15 +248,18 @@ class Scenario:
         slack = len(self.non_construction) + 2.0 if (shares or self.budget_includes_ppn) else 0.0
         return max(0.0, (dpp - lumps - slack) / (1.0 + shares))
 
-    def rab_totals(self, costs: pd.DataFrame, levels: Sequence[str] = LEVELS) -> dict[str, RabTotals]:
-        """The RAB recap of a cost table under this scenario: its non-construction items, contingency and PPN.
+    def recap_terms(self, levels: Sequence[str] = LEVELS) -> RecapTerms:
+        """How this scenario's RAB recaps are computed: its non-construction items, contingency and PPN.
 
-        The one place where a scenario's rates meet a cost table (the plan's
+        The one place where a scenario's rates become recap terms (the plan's
         recap, phase sheets, budget warnings); with PPN excluded from the
         pagu, the recap still carries PPN (the RAB always does).
         """
-        return rab_totals(costs, ppn_rate=self.ppn_rate, contingency_rate=self.contingency_rate,
-                          non_construction=self.non_construction, levels=levels)
+        return RecapTerms(self.ppn_rate, self.contingency_rate, self.non_construction, levels)
+
+    def rab_totals(self, costs: pd.DataFrame, levels: Sequence[str] = LEVELS) -> dict[str, RabTotals]:
+        """The RAB recap of a cost table under this scenario (:meth:`recap_terms`) at ``levels``."""
+        return rab_totals(costs, self.recap_terms(levels))
 
     def with_categories(self, categories: Sequence[str]) -> Scenario:
         """Copy selecting ``categories`` (Indonesian names accepted; ``planner plan --categories``)."""

@@ -19,7 +19,7 @@ import pandas as pd
 
 from planner._i18n import label, tr
 from planner.io.rab_config import RabHeader
-from planner.model.money import PaguCheck, recap, terbilang
+from planner.model.money import PaguCheck, terbilang
 from planner.outputs import rab_formulas as fx
 from planner.outputs.rab_book import Book, Rates, level_text, print_setup, write_header
 from planner.outputs.rab_notes import (
@@ -138,8 +138,8 @@ def _phase_recap(
     """One fiscal year's recap below the items of a phase sheet; returns the next free row."""
     lang, f = book.lang, book.fmt
     sc = plan.scenario
-    tot = {lvl: recap(works[lvl], ppn_rate=sc.ppn_rate, contingency_rate=sc.contingency_rate,
-                      non_construction=sc.non_construction) for lvl in levels}
+    terms = sc.recap_terms()
+    tot = {lvl: terms.recap(works[lvl]) for lvl in levels}
     col = {lvl: c_amount + j for j, lvl in enumerate(levels)}
     refs["nonconst"] = {}
     nc_rows = []

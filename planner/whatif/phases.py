@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
-from planner.budget import BudgetResult, DesignRules, Rates, marginal_costs, solve_budget
+from planner.budget import BudgetProblem, BudgetResult, DesignRules, Rates, marginal_costs, solve_budget
 
 Node = Hashable
 Edge = tuple[Node, Node, int]
@@ -167,8 +167,9 @@ def plan_rollout(
             if target < r.core:
                 res = None
                 break
-            res = solve_budget(G, root, remaining, target, r, rules=rules, weight=weight, forced=connected,
-                               free_edges=set(built), paid_nodes=paid, time_limit=per, seed=seed)
+            problem = BudgetProblem(G, root, remaining, target, r, rules=rules, weight=weight, forced=connected,
+                                    free_edges=built, paid_nodes=paid)
+            res = solve_budget(problem, time_limit=per, seed=seed)
             new_edges = [e for e in res.edges if e not in set(built)]
             new_sites = [t for t in res.sites if t in remaining]
             actual = phase_cost(G, built, built + new_edges, len(new_sites), r, rules=rules, weight=weight)

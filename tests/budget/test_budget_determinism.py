@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 import planner.budget._solve as budget_solve
-from planner.budget import BudgetResult, Rates, design_cost, solve_budget
+from planner.budget import BudgetProblem, BudgetResult, Rates, design_cost, solve_budget
 from planner.model.quantities import RoadRules
 
 RATES = Rates(closure=3.0, crossing=5.0, site=4.0, core=10.0)
@@ -53,8 +53,8 @@ def _check_design(G: nx.MultiGraph, root: int, res: BudgetResult, budget: float)
 def test_same_input_and_seed_give_the_same_result():
     G, root, prizes, budget = grid_instance()
     rules = RoadRules.of(G)
-    a = solve_budget(G, root, prizes, budget, RATES, rules=rules, time_limit=120, seed=3)
-    b = solve_budget(G, root, prizes, budget, RATES, rules=rules, time_limit=120, seed=3)
+    a = solve_budget(BudgetProblem(G, root, prizes, budget, RATES, rules=rules), time_limit=120, seed=3)
+    b = solve_budget(BudgetProblem(G, root, prizes, budget, RATES, rules=rules), time_limit=120, seed=3)
     _check_design(G, root, a, budget)
     assert a.stopped_by != "wall_clock"
     assert (sorted(a.sites), a.edges, a.priority, a.bound, a.cost, a.method, a.stopped_by) == \
@@ -68,15 +68,15 @@ def test_same_input_and_seed_give_the_same_result():
 def test_tiny_work_limit_still_gives_a_valid_design_and_bound(monkeypatch):
     G, root, prizes, budget = grid_instance()
     rules = RoadRules.of(G)
-    full = solve_budget(G, root, prizes, budget, RATES, rules=rules, time_limit=120)
+    full = solve_budget(BudgetProblem(G, root, prizes, budget, RATES, rules=rules), time_limit=120)
     monkeypatch.setattr(budget_solve, "LP_ROUNDS", 1)
     monkeypatch.setattr(budget_solve, "MIP_NODES_PER_SECOND", 1e-6)  # one node whatever the time limit
-    res = solve_budget(G, root, prizes, budget, RATES, rules=rules, time_limit=60)
+    res = solve_budget(BudgetProblem(G, root, prizes, budget, RATES, rules=rules), time_limit=60)
     _check_design(G, root, res, budget)
     assert res.stopped_by == "work_limit" and not res.optimal
     assert res.bound >= full.priority - 1e-9  # still a true upper bound
     assert res.priority >= res.greedy_priority - 1e-9
-    again = solve_budget(G, root, prizes, budget, RATES, rules=rules, time_limit=60)
+    again = solve_budget(BudgetProblem(G, root, prizes, budget, RATES, rules=rules), time_limit=60)
     assert (again.edges, again.priority, again.bound) == (res.edges, res.priority, res.bound)
 
 

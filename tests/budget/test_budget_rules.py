@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import networkx as nx
 import pytest
 
-from planner.budget import DesignRules, Rates, design_cost, marginal_costs, solve_budget
+from planner.budget import BudgetProblem, DesignRules, Rates, design_cost, marginal_costs, solve_budget
 from planner.model.quantities import RoadRules
 
 
@@ -71,8 +71,8 @@ def test_rules_decide_what_the_solver_can_afford():
     G = _crossing_graph()
     prizes = {"s": 5.0}
     # 6 of edges + 1 of equipment fits 10 only when the crossing is free
-    road = solve_budget(G, "r", prizes, 10.0, RATES, rules=RoadRules.of(G), time_limit=5)
-    free = solve_budget(G, "r", prizes, 10.0, RATES, rules=NoCrossings(G), time_limit=5)
+    road = solve_budget(BudgetProblem(G, "r", prizes, 10.0, RATES, rules=RoadRules.of(G)), time_limit=5)
+    free = solve_budget(BudgetProblem(G, "r", prizes, 10.0, RATES, rules=NoCrossings(G)), time_limit=5)
     assert road.priority == 0 and road.optimal
     assert free.priority == 5 and free.optimal and free.cost == pytest.approx(7.0)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from planner.budget import Rates, greedy_budget, solve_budget
+from planner.budget import BudgetProblem, Rates, greedy_budget, solve_budget
 from planner.model.quantities import RoadRules
 
 ZERO = Rates(closure=0.0, crossing=0.0, site=0.0, core=0.0)
@@ -29,9 +29,9 @@ def test_milp_beats_greedy_and_proves_optimality():
     G = _star()
     rules = RoadRules.of(G)
     prizes = {"a": 1.0, "b": 1.0, "c": 1.0, "d": 2.0}
-    sites, _edges, cost = greedy_budget(G, "r", prizes, 13.0, ZERO, rules=rules)
+    sites, _edges, cost = greedy_budget(BudgetProblem(G, "r", prizes, 13.0, ZERO, rules=rules))
     assert sites == {"d"} and cost == pytest.approx(6.0)
-    res = solve_budget(G, "r", prizes, 13.0, ZERO, rules=rules, time_limit=5)
+    res = solve_budget(BudgetProblem(G, "r", prizes, 13.0, ZERO, rules=rules), time_limit=5)
     assert res.sites == {"a", "b", "c"}
     assert res.priority == pytest.approx(3.0)
     assert res.cost <= 13.0 + 1e-9
@@ -44,7 +44,7 @@ def test_equipment_and_closures_count_against_the_budget():
     prizes = {"a": 1.0, "b": 1.0, "c": 1.0, "d": 2.0}
     rates = Rates(closure=5.0, crossing=0.0, site=1.0, core=0.0)
     # hub with three leaves: 10 + 3 + closure 5 + 3 sites = 21 > 16; two leaves: 10 + 2 + 2 = 14
-    res = solve_budget(G, "r", prizes, 16.0, rates, rules=RoadRules.of(G), time_limit=5)
+    res = solve_budget(BudgetProblem(G, "r", prizes, 16.0, rates, rules=RoadRules.of(G)), time_limit=5)
     assert res.cost <= 16.0 + 1e-9
     assert res.priority == pytest.approx(2.0)
 
@@ -54,7 +54,19 @@ def test_negative_budget_rejected():
 
     G = _star()
     with pytest.raises(InputError, match="budget"):
-        solve_budget(G, "r", {"a": 1.0}, -1.0, ZERO, rules=RoadRules.of(G))
+        BudgetProblem(G, "r", {"a": 1.0}, -1.0, ZERO, rules=RoadRules.of(G))
+
+
+def test_problem_checks_and_normalises_its_inputs():
+    from planner._errors import InputError
+
+    G = _star()
+    p = BudgetProblem(G, "r", {"a": 1.0}, 5, ZERO, rules=RoadRules.of(G), forced=["d", "r", "a", "d"],
+                      free_edges=[("h", "r", 0)], paid_nodes={"h"})
+    assert p.forced == ("d", "a") and p.budget == 5.0 and isinstance(p.budget, float)
+    assert p.free_edges == {("h", "r", 0), ("r", "h", 0)} and p.paid_nodes == frozenset({"h"})
+    with pytest.raises(InputError, match="'x' is not in the routing graph"):
+        BudgetProblem(G, "r", {"a": 1.0}, 5.0, ZERO, rules=RoadRules.of(G), forced=["x"])
 
 
 def test_forced_sites_over_budget_are_infeasible():
@@ -62,7 +74,7 @@ def test_forced_sites_over_budget_are_infeasible():
 
     G = _star()
     with pytest.raises(InfeasibleError):
-        solve_budget(G, "r", {"a": 1.0}, 5.0, ZERO, rules=RoadRules.of(G), forced=["a"])
+        solve_budget(BudgetProblem(G, "r", {"a": 1.0}, 5.0, ZERO, rules=RoadRules.of(G), forced=["a"]))
 
 
 def _random_instance(seed: int) -> tuple[nx.MultiGraph, dict[str, float]]:
@@ -122,7 +134,7 @@ def test_proven_optimum_matches_enumeration(seed):
     full = sum(d["weight"] for *_, d in G.edges(data=True))
     budget = 0.35 * full
     expected = _brute_force(G, "j0", prizes, budget, rates)
-    res = solve_budget(G, "j0", prizes, budget, rates, rules=RoadRules.of(G), time_limit=10)
+    res = solve_budget(BudgetProblem(G, "j0", prizes, budget, rates, rules=RoadRules.of(G)), time_limit=10)
     assert res.cost <= budget + 1e-9
     assert res.bound >= expected - 1e-9  # the bound is a true upper bound
     assert res.priority == pytest.approx(expected)  # and the optimum is found
@@ -138,7 +150,7 @@ def test_bound_is_honest_when_time_is_short(bontang_plan):
     sel = bontang_plan.sites[bontang_plan.sites["status"] == "connected"]
     prizes = {G.graph["site_nodes"][i]: 1.0 for i in sel["id"] if G.graph["site_nodes"][i] != core}
     rates = Rates(closure=1.7e6, crossing=1.8e7, site=1.5e7, core=1.7e8)  # test values near the base prices
-    res = solve_budget(comp, core, prizes, 1.5e9, rates, rules=RoadRules.of(comp), time_limit=3)
+    res = solve_budget(BudgetProblem(comp, core, prizes, 1.5e9, rates, rules=RoadRules.of(comp)), time_limit=3)
     assert res.cost <= 1.5e9 + 1.0
     assert res.priority >= res.greedy_priority - 1e-9
     assert res.bound >= res.priority - 1e-9

@@ -21,7 +21,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from planner.model.money import recap, round_idr, terbilang
+from planner.model.money import round_idr, terbilang
 from planner.plan import Plan
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -95,8 +95,7 @@ def test_edited_price_and_volume_flow_through_every_total(bontang_outputs: Path,
         "Perencanaan", "Pengawasan", "Sistem Manajemen", "Uji terima", "Perizinan"))}
     for j, lvl in enumerate(LEVELS):
         works = before[lvl].works + delta[lvl]
-        expected = recap(works, ppn_rate=sc.ppn_rate, contingency_rate=sc.contingency_rate,
-                         non_construction=sc.non_construction)
+        expected = sc.recap_terms().recap(works)
         col = 4 + j
         assert ci.cell(works_row, 8 + j).value == works
         assert rec.cell(rows["works"], col).value == works == before[lvl].works + delta[lvl]
