@@ -386,14 +386,14 @@ class _Design:
 
 def _solve(
     net: Network, scenario: Scenario, sites: gpd.GeoDataFrame, core_id: str, terminals: list[int],
-    *, time_limit: float, seed: int,
+    *, time_limit: float, seed: int, work_limit: float | None = None,
 ) -> _Design:
     """The minimum-cost tree, or the budgeted/phased site choice; marks sites a budget leaves out."""
     G = net.graph
     core_node = net.site_nodes[core_id]
     sub = G.subgraph(n for n, c in net.component.items() if c == net.component[core_node])
     if scenario.budget_idr is None and not scenario.phase_ceilings:
-        result = steiner_tree(sub, terminals, weight="weight", time_limit=time_limit, seed=seed)
+        result = steiner_tree(sub, terminals, weight="weight", time_limit=time_limit, seed=seed, work_limit=work_limit)
         return _Design(result, terminals, [tuple(e) for e in result.edges])
     prio = dict(zip(sites["id"], sites["priority"]))
     bd = budgeted_design(sub, core_node, terminals, {n: prio[G.nodes[n]["site_id"]] for n in terminals},
@@ -452,6 +452,7 @@ def make_plan(
     seed: int = 0,
     progress: Progress | None = None,
     network: Network | None = None,
+    work_limit: float | None = None,
 ) -> Plan:
     """Plan the minimum-cost backbone connecting the core to every selected, reachable site.
 
@@ -472,6 +473,8 @@ def make_plan(
         The model built by :func:`build_network` for this city and a scenario
         with the same prices and deployment (reused, e.g. by studies that plan
         several selections); built here when None.
+    work_limit
+        Ticks for the (unbudgeted) tree solve instead of ``time_limit``'s, which then is the safety net only.
 
     Returns
     -------
@@ -491,7 +494,7 @@ def make_plan(
 
     say(f"menyelesaikan pohon Steiner / solving the Steiner tree ({len(terminals)} terminals)")
     t1 = time.perf_counter()
-    design = _solve(net, scenario, sites, core_id, terminals, time_limit=time_limit, seed=seed)
+    design = _solve(net, scenario, sites, core_id, terminals, time_limit=time_limit, seed=seed, work_limit=work_limit)
     model_net = net
     net = _protect(net, scenario, sites, core_id, design)
     timings["solve"] = time.perf_counter() - t1

@@ -16,7 +16,9 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 from branca.element import Element
 
 from planner._errors import InputError
@@ -51,15 +53,47 @@ RADIO_STYLES: Mapping[str, tuple[str, str]] = {
 }
 
 
-def lines_geojson(gdf: gpd.GeoDataFrame, props: list[str]) -> dict[str, Any]:
+#: The map's lines and areas are simplified to this many metres (in a metric CRS) and their coordinates
+#: rounded to this many decimals of a degree (1e-6 degree is about 0.1 m): invisible at the zoom levels
+#: of the map, and the page of a large area stays a few megabytes instead of tens.
+SIMPLIFY_M = 0.5
+COORD_DECIMALS = 6
+#: Tolerance of the context layers (road network and kelurahan boundaries), drawn thin and grey.
+CONTEXT_SIMPLIFY_M = 3.0
+
+
+def light_geometries(gdf: gpd.GeoDataFrame, tolerance_m: float = SIMPLIFY_M) -> np.ndarray:
+    """The geometries of ``gdf`` in WGS84 for a page: simplified by ``tolerance_m`` metres, 2D, rounded.
+
+    Simplification keeps the topology of each geometry (``shapely.simplify`` with
+    ``preserve_topology``) and runs in ``gdf``'s CRS when it is projected, else
+    in its UTM zone.
+    """
+    if len(gdf) == 0:
+        return np.array([], dtype=object)
+    metric = gdf if gdf.crs is None or gdf.crs.is_projected else gdf.to_crs(gdf.estimate_utm_crs())
+    geoms = shapely.simplify(metric.geometry.to_numpy(), tolerance_m, preserve_topology=True)
+    geoms = gpd.GeoSeries(geoms, crs=metric.crs).to_crs(WGS84).to_numpy()
+    return shapely.transform(shapely.force_2d(geoms), lambda c: np.round(c, COORD_DECIMALS))
+
+
+def merged_lines(gdf: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
+    """One multi-line per value of column ``by`` (missing values as ""): features drawn alike, fewer page elements."""
+    key = gdf[by].astype(object).where(gdf[by].notna(), "")
+    groups = [(v, shapely.multilinestrings(shapely.get_parts(gdf.geometry.to_numpy()[np.flatnonzero(key == v)])))
+              for v in sorted(set(key))]
+    return gpd.GeoDataFrame({by: [v for v, _ in groups]}, geometry=[g for _, g in groups], crs=gdf.crs)
+
+
+def lines_geojson(gdf: gpd.GeoDataFrame, props: list[str], tolerance_m: float = SIMPLIFY_M) -> dict[str, Any]:
     """A FeatureCollection with only ``props`` (JSON-safe) — never NaN in the page.
 
     Text properties are HTML-escaped: folium's tooltips put property values
-    into the page as markup, and these come from input files.
+    into the page as markup, and these come from input files. Geometries are
+    made light for the page (:func:`light_geometries`).
     """
     feats = []
-    for rec in gdf.to_crs(WGS84).to_dict("records"):
-        geom = rec["geometry"]
+    for rec, geom in zip(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).to_dict("records"), light_geometries(gdf, tolerance_m)):
         if geom is None or geom.is_empty:
             continue
         p = {}
@@ -80,7 +114,8 @@ def points_layer(points: list[dict[str, Any]], max_width: int = 360) -> folium.G
     (escaped here: folium puts property values into the page as markup),
     ``style`` Leaflet path options (``radius``, ``color``, ``fillColor``, …).
     """
-    feats = [{"type": "Feature", "id": p["id"], "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+    feats = [{"type": "Feature", "id": p["id"],
+              "geometry": {"type": "Point", "coordinates": [round(p["lon"], COORD_DECIMALS), round(p["lat"], COORD_DECIMALS)]},
               "properties": {"popup": p["popup"], "tooltip": esc(p["tooltip"]),
                              "style": p["style"]}} for p in points]
     return folium.GeoJson(
@@ -165,10 +200,12 @@ def site_costs(plan: Plan) -> dict[str, float]:
 
 # --------------------------------------------------------------------------- layers
 
-#: Compact layer control (without Bootstrap the page falls back to the browser's larger default font).
+#: Compact layer control (without Bootstrap the page falls back to the browser's larger default font);
+#: the popups' row headings (styled once here, not in every popup).
 _CONTROL_CSS = (
     "<style>.leaflet-control-layers{font:12px/1.35 sans-serif}"
-    ".leaflet-control-layers-expanded{max-height:60vh;max-width:340px;overflow:auto}</style>"
+    ".leaflet-control-layers-expanded{max-height:60vh;max-width:340px;overflow:auto}"
+    ".leaflet-popup-content th{text-align:left;padding-right:6px}</style>"
 )
 
 
@@ -190,13 +227,13 @@ def context_layers(m: folium.Map, plan: Plan, lang: str) -> None:
     """Kelurahan boundaries, roads and the existing fiber ("today")."""
     city = plan.city
     folium.GeoJson(
-        lines_geojson(city.kelurahan, ["name", "kecamatan"]),
+        lines_geojson(city.kelurahan, ["name", "kecamatan"], CONTEXT_SIMPLIFY_M),
         name=tr("map.boundaries", lang),
         style_function=lambda _f: {"color": "#555555", "weight": 1.2, "fillColor": "#f2efe9", "fillOpacity": 0.35},
         tooltip=folium.GeoJsonTooltip(fields=["name", "kecamatan"], aliases=["Kelurahan", "Kecamatan"]),
     ).add_to(m)
     folium.GeoJson(
-        lines_geojson(city.roads, ["road_class"]),
+        lines_geojson(merged_lines(city.roads, "road_class"), ["road_class"], CONTEXT_SIMPLIFY_M),
         name=tr("map.roads", lang),
         style_function=lambda f: {"color": "#9e9e9e", "weight": 2.0 if f["properties"]["road_class"] == "arteri"
                                   else 1.0, "opacity": 0.8,
@@ -316,7 +353,7 @@ def radio_layer(m: folium.Map, plan: Plan, lang: str) -> int:
             (tr("map.radio_los", lang), tr("map.radio_los_text", lang)),
             (tr("map.radio_state", lang), state),
         ]
-        body = "".join(f"<tr><th style='text-align:left;padding-right:6px'>{esc(k)}</th><td>{esc(v)}</td></tr>"
+        body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>"
                        for k, v in rows)
         html = f"<b>{esc(tr('map.radio_title', lang))}: {esc(x.name)}</b><table>{body}</table>"
         folium.PolyLine([[a.y, a.x], [b.y, b.x]], color=color, weight=3, dash_array=dash, opacity=0.95,
@@ -403,7 +440,7 @@ def popup_html(rec: Mapping[str, Any], lang: str, phase: int | None = None, cost
         (tr("map.flags", lang), rec.get("flags")),
         (tr("map.source", lang), _source_text(rec, lang)),
     ]
-    body = "".join(f"<tr><th style='text-align:left;padding-right:6px'>{esc(k)}</th><td>{esc(v)}</td></tr>"
+    body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>"
                    for k, v in rows)
     return f"<b>{esc(rec['name'])}</b><br><small>{esc(rec['id'])}</small><table>{body}</table>"
 
@@ -442,7 +479,7 @@ def site_layers(m: folium.Map, plan: Plan, lang: str) -> None:
         fg.add_to(m)
 
 
-__all__ = ["METHOD_COLORS", "PHASE_COLORS", "RADIO_STYLES", "ROAD_GAP_COLOR", "STATUS_COLORS", "TARGET_COLOR", "context_layers",
-           "lines_geojson", "network_layers", "new_map", "phase_color", "phase_numbers", "plan_phases", "points_layer",
+__all__ = ["COORD_DECIMALS", "METHOD_COLORS", "PHASE_COLORS", "RADIO_STYLES", "ROAD_GAP_COLOR", "SIMPLIFY_M", "CONTEXT_SIMPLIFY_M", "STATUS_COLORS",
+           "TARGET_COLOR", "context_layers", "light_geometries", "lines_geojson", "merged_lines", "network_layers", "new_map", "phase_color", "phase_numbers", "plan_phases", "points_layer",
            "popup_html",
            "radio_kind", "radio_layer", "site_costs", "site_layers", "site_phase", "target_layer"]

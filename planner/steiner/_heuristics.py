@@ -20,6 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
+from ._tree import key_paths, pair_ids, pair_index, prune_leaves, root_tree
 from ._work import ARC, Work, dijkstra_counted
 
 #: above this ``k * m`` the restarts use the Voronoi construction instead of
@@ -48,6 +49,7 @@ class SGraph:
             a, b = int(self.eu[i]), int(self.ev[i])
             self.eid[(a, b)] = i
             self.eid[(b, a)] = i
+        self.pairs = pair_index(n, self.eu, self.ev)
         self.A = self.matrix(self.ew)
         self.nbrs: list[list[int]] = [[] for _ in range(n)]
         for i in range(self.m):
@@ -156,8 +158,11 @@ def mst_prune(g: SGraph, nodes, work: Work | None = None) -> set[int] | None:
     """MST of the subgraph induced by ``nodes`` followed by leaf pruning.
 
     Returns ``None`` if the induced subgraph does not connect the terminals.
+    ``nodes`` is any iterable of node indices or an integer array. The set
+    returned is built in the order of the MST's edges (then leaves removed),
+    so it iterates in the same order whichever way it was computed.
     """
-    nodes = np.unique(np.fromiter(nodes, dtype=np.int64))
+    nodes = np.unique(nodes if isinstance(nodes, np.ndarray) else np.fromiter(nodes, dtype=np.int64))
     if work is not None:
         work.spend(0.02 * (g.m + g.n) + 3.0 * len(nodes))
     if len(nodes) == 0:
@@ -169,54 +174,36 @@ def mst_prune(g: SGraph, nodes, work: Work | None = None) -> set[int] | None:
         if np.any(tl != tl[0]):
             return None
     T = minimum_spanning_tree(M).tocoo()
-    edges = {g.eid[(int(nodes[a]), int(nodes[b]))] for a, b in zip(T.row, T.col)}
+    ids = pair_ids(g.pairs, g.n, nodes[T.row], nodes[T.col])
+    edges = set(ids.tolist())
     if ncomp > 1:
         # drop components without terminals
-        comp_t = lab[pos[g.terminals[0]]]
-        edges = {e for e in edges if lab[pos[g.eu[e]]] == comp_t}
-    inc = _incidence(g, edges)
-    _prune(g, inc, edges)
+        ids = np.fromiter(edges, dtype=np.int64, count=len(edges))
+        ids = ids[lab[pos[g.eu[ids]]] == lab[pos[g.terminals[0]]]]
+        edges = set(ids.tolist())
+    alive = prune_leaves(g.n, g.eu[ids], g.ev[ids], g.is_term)
+    if alive is None:
+        _prune(g, _incidence(g, edges), edges)
+    else:
+        for e in ids[~alive].tolist():
+            edges.discard(e)  # one by one: difference_update may resize the set (and change its order)
     return edges
 
 
 def _tree_nodes(g: SGraph, edges) -> set[int]:
-    s = set(int(t) for t in g.terminals)
-    for e in edges:
-        s.add(int(g.eu[e]))
-        s.add(int(g.ev[e]))
+    """Terminals and the ends of ``edges``, added to the set in that order."""
+    ids = np.fromiter(edges, dtype=np.int64, count=len(edges))
+    ends = np.empty(2 * len(ids), dtype=np.int64)
+    ends[0::2], ends[1::2] = g.eu[ids], g.ev[ids]
+    s = set(g.terminals.tolist())
+    s.update(ends.tolist())
     return s
 
 
-def _rooted(g: SGraph, edges: set[int], root: int):
-    """Parent edge, DFS entry/exit times and order of the tree ``edges`` rooted at ``root``."""
-    adj: dict[int, list[int]] = {}
-    for e in edges:
-        adj.setdefault(int(g.eu[e]), []).append(e)
-        adj.setdefault(int(g.ev[e]), []).append(e)
-    parent_e = {root: -1}
-    tin = np.full(g.n, -1, dtype=np.int64)
-    tout = np.full(g.n, -1, dtype=np.int64)
-    clock = 0
-    stack = [(root, 0)]
-    tin[root] = 0
-    order = []
-    while stack:
-        v, i = stack.pop()
-        if i == 0:
-            tin[v] = clock
-            clock += 1
-            order.append(v)
-        nbrs = adj.get(v, [])
-        if i < len(nbrs):
-            stack.append((v, i + 1))
-            e = nbrs[i]
-            w = g.other(e, v)
-            if w not in parent_e:
-                parent_e[w] = e
-                stack.append((w, 0))
-        else:
-            tout[v] = clock - 1
-    return adj, parent_e, tin, tout, order
+def _node_array(g: SGraph, edges) -> np.ndarray:
+    """Terminals and the ends of ``edges`` as an array (with repeats)."""
+    ids = np.fromiter(edges, dtype=np.int64, count=len(edges))
+    return np.r_[g.terminals, g.eu[ids], g.ev[ids]]
 
 
 def key_path_exchange(g: SGraph, edges: set[int], work: Work, max_passes: int = 4) -> set[int]:
@@ -224,9 +211,10 @@ def key_path_exchange(g: SGraph, edges: set[int], work: Work, max_passes: int = 
     the two tree parts by a shortest path if that is shorter.
 
     A key path joins two key nodes (terminals or nodes of tree degree >= 3)
-    through non-terminals of degree 2. The tree is rooted once per change, so a
-    key path is identified by its lower key node ``b`` and the side of ``b`` is
-    its DFS interval.
+    through non-terminals of degree 2. The tree is rooted once per change
+    (:func:`._tree.root_tree`, adjacency in the set's order), so a key path
+    is identified by its lower key node ``b`` and the side of ``b`` is its
+    preorder interval; paths are tried longest first.
     """
     if not edges:
         return edges
@@ -238,37 +226,27 @@ def key_path_exchange(g: SGraph, edges: set[int], work: Work, max_passes: int = 
         changed = True
         while changed and not work.exhausted():
             changed = False
-            adj, parent_e, tin, tout, order = _rooted(g, edges, root)
-            nodes = np.fromiter(parent_e.keys(), dtype=np.int64)
-            tin_nodes = tin[nodes]
-            paths = []
-            for b in order:
-                if b == root:
-                    continue
-                if not (g.is_term[b] or len(adj[b]) >= 3):
-                    continue
-                pe, inner, v = [], [], b
-                while True:
-                    e = parent_e[v]
-                    pe.append(e)
-                    v = g.other(e, v)
-                    if v == root or g.is_term[v] or len(adj[v]) >= 3:
-                        break
-                    inner.append(v)
-                paths.append((float(g.ew[pe].sum()), b, pe, inner))
-            paths.sort(key=lambda x: -x[0])
-            work.spend(ARC * 20 * len(order))
-            for length, b, pe, inner in paths:
+            rt = root_tree(g.n, g.eu, g.ev, np.fromiter(edges, dtype=np.int64, count=len(edges)), root)
+            kp = key_paths(rt, g.is_term, root, g.ew)
+            nodes = rt.order
+            work.spend(ARC * 20 * len(nodes))
+            for p in np.argsort(-kp.length, kind="stable").tolist():
                 if work.exhausted():
                     break
+                s, c = int(kp.start[p]), int(kp.count[p])
+                pe = kp.edges[s:s + c].tolist()
                 sig = frozenset(pe)
                 if sig in failed:
                     continue
-                in_b = (tin_nodes >= tin[b]) & (tin_nodes <= tout[b])
-                side_b = nodes[in_b]
-                other = nodes[~in_b]
-                if inner:
-                    other = other[~np.isin(other, inner)]
+                length = float(kp.length[p])
+                lo = int(rt.pos[kp.nodes[s]])
+                hi = int(rt.last[lo])
+                keep = np.ones(len(nodes), dtype=bool)
+                keep[lo:hi + 1] = False
+                if c > 1:
+                    keep[rt.pos[kp.nodes[s + 1:s + c]]] = False
+                side_b = nodes[lo:hi + 1]
+                other = nodes[keep]
                 if len(other) == 0:
                     continue
                 src, dst = (side_b, other) if len(side_b) <= len(other) else (other, side_b)
@@ -283,7 +261,7 @@ def key_path_exchange(g: SGraph, edges: set[int], work: Work, max_passes: int = 
                     u = int(P[v])
                     new.add(g.eid[(u, v)])
                     v = u
-                cand = mst_prune(g, _tree_nodes(g, new), work)
+                cand = mst_prune(g, _node_array(g, new), work)
                 if cand is not None and tree_cost(g, cand) < tree_cost(g, edges) * (1 - 1e-12):
                     edges = cand
                     changed = improved_pass = True
@@ -455,7 +433,7 @@ def key_vertex_elimination(g: SGraph, edges: set[int], work: Work) -> set[int]:
                 continue
             new = set(rest)
             _add_region_tree(g, T, crossing, P, new)
-            cand = mst_prune(g, _tree_nodes(g, new), work)
+            cand = mst_prune(g, _node_array(g, new), work)
             if cand is not None:
                 c = tree_cost(g, cand)
                 if c < cur_c * (1 - 1e-12):
@@ -470,7 +448,7 @@ def local_search(g: SGraph, edges: set[int], work: Work) -> set[int]:
 
     Stops after 10 rounds, a round without improvement or when ``work`` is spent.
     """
-    cur = mst_prune(g, _tree_nodes(g, edges), work) or edges
+    cur = mst_prune(g, _node_array(g, edges), work) or edges
     c = tree_cost(g, cur)
     for _ in range(10):
         if work.exhausted():
@@ -582,4 +560,4 @@ def voronoi_tree(g: SGraph, w: np.ndarray, work: Work | None = None) -> set[int]
     _add_region_tree(g, minimum_spanning_tree(M).tocoo(), crossing, P, edges)
     if work is not None:
         work.spend(ARC * 3 * g.m + 2.0 * len(edges))
-    return mst_prune(g, _tree_nodes(g, edges), work) or edges
+    return mst_prune(g, _node_array(g, edges), work) or edges
