@@ -33,7 +33,6 @@ The baseline ``method="mehlhorn"`` wraps networkx's 2-approximation
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -164,17 +163,6 @@ def steiner_tree(
     method, time_limit, weight = o["method"], o["time_limit"], o["weight"]
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    if time_limit is not None:
-        try:
-            time_limit = float(time_limit)
-        except (TypeError, ValueError):
-            raise InputError(f"time_limit must be a number of seconds, got {time_limit!r}") from None
-        if math.isnan(time_limit):
-            raise InputError("time_limit must be a number of seconds, got nan")
-        if math.isinf(time_limit):
-            time_limit = None if method == "exact" else time_limit
-        # a non-positive limit means "as fast as possible": still a valid tree
-        time_limit = None if time_limit is None else max(time_limit, 0.01)
     p = build_problem(G, terminals, weight)
     if method == "mehlhorn":
         out: Outcome = solve_mehlhorn(G, p, weight)

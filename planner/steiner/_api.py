@@ -6,9 +6,12 @@ and the fields of their results (:class:`TreeResult`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypedDict
+
+from planner._errors import InputError
 
 __all__ = ["SolveOptions", "TreeResult", "solve_options"]
 
@@ -51,16 +54,39 @@ DEFAULT_OPTIONS: SolveOptions = {"weight": "weight", "method": "auto", "time_lim
 def solve_options(caller: str, given: Mapping[str, object]) -> SolveOptions:
     """The options ``given`` to ``caller``, the missing ones at their :data:`DEFAULT_OPTIONS`.
 
+    ``time_limit`` comes back as a float of at least 0.01 seconds (a
+    non-positive limit means "as fast as possible": still a valid result),
+    or None for no limit: an infinite limit is no limit for ``"exact"``.
+
     Raises
     ------
     TypeError
         For a keyword that is not an option, as Python does for an unknown
         keyword argument.
+    InputError
+        For a ``time_limit`` that is not a number of seconds (or is NaN).
     """
     for key in given:
         if key not in DEFAULT_OPTIONS:
             raise TypeError(f"{caller}() got an unexpected keyword argument {key!r}")
-    return {**DEFAULT_OPTIONS, **given}  # type: ignore[typeddict-item]
+    o: SolveOptions = {**DEFAULT_OPTIONS, **given}  # type: ignore[typeddict-item]
+    o["time_limit"] = _seconds(o["time_limit"], o["method"])
+    return o
+
+
+def _seconds(time_limit: object, method: str) -> float | None:
+    """``time_limit`` checked and normalised (see :func:`solve_options`)."""
+    if time_limit is None:
+        return None
+    try:
+        t = float(time_limit)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"time_limit must be a number of seconds, got {time_limit!r}") from None
+    if math.isnan(t):
+        raise InputError("time_limit must be a number of seconds, got nan")
+    if math.isinf(t) and method == "exact":
+        return None
+    return max(t, 0.01)
 
 
 @dataclass(frozen=True)

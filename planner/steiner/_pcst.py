@@ -48,6 +48,9 @@ class PCProblem:
     offset: float = 0.0
     #: original node index of each node
     orig: np.ndarray | None = None
+    #: unrooted: the trees the reductions took out whole (a merged node left alone), as
+    #: (original node, original edges); each is a feasible tree the caller must still weigh
+    dropped: list[tuple[int, list[int]]] = field(default_factory=list)
 
     @property
     def m(self) -> int:
@@ -86,6 +89,13 @@ def reduce_pc(p: PCProblem, work: Work) -> PCProblem:
     nxt = p.m
     q = deque(range(n))
     steps = 0
+    orig = p.orig if p.orig is not None else np.arange(n)
+    dropped = list(p.dropped)
+
+    def drop_whole(v: int) -> None:
+        # unrooted: the tree merged into v may be the best tree of all on its own
+        if p.root is None and node_edges[v]:
+            dropped.append((int(orig[v]), list(node_edges[v])))
 
     def drop_edge(e: int) -> None:
         a, b, _, _ = edges.pop(e)
@@ -124,6 +134,7 @@ def reduce_pc(p: PCProblem, work: Work) -> PCProblem:
             (u, e), = adj[v].items()
             c = edges[e][2]
             if c >= prize[v]:
+                drop_whole(v)
                 offset += prize[v]
                 node_edges[v] = []
             else:
@@ -134,6 +145,7 @@ def reduce_pc(p: PCProblem, work: Work) -> PCProblem:
             alive[v] = False
             prize[v] = 0.0
         elif deg == 0:
+            drop_whole(v)
             offset += prize[v]
             prize[v] = 0.0
             alive[v] = False
@@ -142,7 +154,6 @@ def reduce_pc(p: PCProblem, work: Work) -> PCProblem:
     pos = np.full(n, -1, dtype=np.int64)
     pos[keep] = np.arange(len(keep))
     ids = list(edges)
-    orig = p.orig if p.orig is not None else np.arange(n)
     return PCProblem(
         n=len(keep),
         eu=np.array([pos[edges[e][0]] for e in ids], dtype=np.int64),
@@ -154,6 +165,7 @@ def reduce_pc(p: PCProblem, work: Work) -> PCProblem:
         node_edges=[node_edges[v] for v in keep],
         offset=offset,
         orig=orig[keep],
+        dropped=dropped,
     )
 
 
@@ -190,6 +202,7 @@ def drop_edges(p: PCProblem, bad: np.ndarray) -> PCProblem:
     return PCProblem(
         n=p.n, eu=p.eu[keep], ev=p.ev[keep], ew=p.ew[keep], prize=p.prize, root=p.root,
         eorig=[p.eorig[i] for i in keep], node_edges=p.node_edges, offset=p.offset, orig=p.orig,
+        dropped=p.dropped,
     )
 
 

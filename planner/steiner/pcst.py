@@ -263,7 +263,9 @@ def pcst_tree(
                 break
             red = reduce_pc(drop_edges(red, bad), red_work)
         info["reduced"] = (red.n, red.m, int((red.prize > 0).sum()))
-        single_val = best  # every tree the reductions dropped is a single node: covered here
+        for v, es in red.dropped:
+            offer({v, *(int(x) for e in es for x in (p0.eu[e], p0.ev[e]))}, set(es))
+        single_val = best  # every tree the reductions took out is a single node or in red.dropped: covered here
         lb = red.offset if red.n else best
         if red.n:
             hn, he = pc_heuristic(red, work.until(0.25, 30.0), seed)

@@ -12,6 +12,7 @@ import networkx as nx
 import pytest
 
 from planner._errors import InputError
+from planner.steiner import steiner_tree
 from planner.steiner.pcst import pcst_tree, read_pcstp
 
 DATA = Path(__file__).parent / "data"
@@ -141,3 +142,39 @@ def test_cli_pcst(capsys):
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout.strip().splitlines()[-1])
     assert d["objective"] == 87498 and d["optimal"] and d["stopped_by"] == "proof"
+
+
+@pytest.mark.parametrize("bad", [float("nan"), "ten", object()])
+def test_a_time_limit_that_is_not_seconds_is_refused_as_by_steiner_tree(bad: object) -> None:
+    G = nx.path_graph(3)
+    nx.set_edge_attributes(G, 1.0, "weight")
+    with pytest.raises(InputError, match="time_limit must be a number of seconds"):
+        pcst_tree(G, {0: 5.0, 2: 5.0}, time_limit=bad)
+    with pytest.raises(InputError, match="time_limit must be a number of seconds"):
+        steiner_tree(G, [0, 2], time_limit=bad)
+
+
+def test_an_infinite_time_limit_is_no_limit_for_exact() -> None:
+    G = nx.path_graph(4)
+    nx.set_edge_attributes(G, 1.0, "weight")
+    res = pcst_tree(G, {0: 5.0, 3: 5.0}, method="exact", time_limit=float("inf"))
+    assert res.optimal and res.cost == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_sparse_instances_the_reductions_take_apart_keep_their_optimum(seed: int) -> None:
+    """Trees and near-trees: the leaf and degree reductions merge whole subtrees into one node and may leave it
+    alone; that tree must still be weighed (unrooted), and the bound must stay valid."""
+    rnd = random.Random(seed)
+    n = rnd.randint(2, 9)
+    G = nx.random_labeled_tree(n, seed=seed) if n > 1 else nx.empty_graph(1)
+    for _ in range(rnd.randint(0, 2)):
+        u, v = rnd.sample(range(n), 2)
+        G.add_edge(u, v)
+    for u, v in G.edges():
+        G.edges[u, v]["weight"] = rnd.randint(1, 6)
+    prizes = {v: rnd.choice([0, 0, 3, 5, 9]) for v in G.nodes()}
+    prizes[rnd.randrange(n)] = 7
+    r = pcst_tree(G, prizes, time_limit=20, seed=0)
+    _assert_tree(G, prizes, r)
+    assert r.optimal and r.objective == pytest.approx(_brute(G, prizes))
