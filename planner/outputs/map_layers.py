@@ -61,12 +61,15 @@ RADIO_STYLES: Mapping[str, tuple[str, str]] = {
 #: of the map, and the page of a large area stays a few megabytes instead of tens.
 SIMPLIFY_M = 0.5
 COORD_DECIMALS = 6
-#: Tolerance of the context layers (road network and kelurahan boundaries), drawn thin and grey.
+#: Tolerance of the context layers (road network and kelurahan boundaries), drawn thin and grey, and their
+#: decimals of a degree: 1e-5 degree is about 1.1 m, a rounding (at most 0.8 m) below that tolerance.
 CONTEXT_SIMPLIFY_M = 3.0
+CONTEXT_COORD_DECIMALS = 5
 
 
-def light_geometries(gdf: gpd.GeoDataFrame, tolerance_m: float = SIMPLIFY_M) -> np.ndarray:
-    """The geometries of ``gdf`` in WGS84 for a page: simplified by ``tolerance_m`` metres, 2D, rounded.
+def light_geometries(gdf: gpd.GeoDataFrame, tolerance_m: float = SIMPLIFY_M,
+                     decimals: int = COORD_DECIMALS) -> np.ndarray:
+    """The geometries of ``gdf`` in WGS84 for a page: simplified by ``tolerance_m`` metres, 2D, rounded to ``decimals``.
 
     Simplification keeps the topology of each geometry (``shapely.simplify`` with
     ``preserve_topology``) and runs in ``gdf``'s CRS when it is projected, else
@@ -77,7 +80,7 @@ def light_geometries(gdf: gpd.GeoDataFrame, tolerance_m: float = SIMPLIFY_M) -> 
     metric = gdf if gdf.crs is None or gdf.crs.is_projected else gdf.to_crs(gdf.estimate_utm_crs())
     geoms = shapely.simplify(metric.geometry.to_numpy(), tolerance_m, preserve_topology=True)
     geoms = gpd.GeoSeries(geoms, crs=metric.crs).to_crs(WGS84).to_numpy()
-    return shapely.transform(shapely.force_2d(geoms), lambda c: np.round(c, COORD_DECIMALS))
+    return shapely.transform(shapely.force_2d(geoms), lambda c: np.round(c, decimals))
 
 
 def merged_lines(gdf: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
@@ -88,7 +91,8 @@ def merged_lines(gdf: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({by: [v for v, _ in groups]}, geometry=[g for _, g in groups], crs=gdf.crs)
 
 
-def lines_geojson(gdf: gpd.GeoDataFrame, props: list[str], tolerance_m: float = SIMPLIFY_M) -> dict[str, Any]:
+def lines_geojson(gdf: gpd.GeoDataFrame, props: list[str], tolerance_m: float = SIMPLIFY_M,
+                  decimals: int = COORD_DECIMALS) -> dict[str, Any]:
     """A FeatureCollection with only ``props`` (JSON-safe) — never NaN in the page.
 
     Text properties are HTML-escaped: folium's tooltips put property values
@@ -96,7 +100,7 @@ def lines_geojson(gdf: gpd.GeoDataFrame, props: list[str], tolerance_m: float = 
     made light for the page (:func:`light_geometries`).
     """
     feats = []
-    for rec, geom in zip(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).to_dict("records"), light_geometries(gdf, tolerance_m)):
+    for rec, geom in zip(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).to_dict("records"), light_geometries(gdf, tolerance_m, decimals)):
         if geom is None or geom.is_empty:
             continue
         p = {}
@@ -245,13 +249,14 @@ def context_layers(m: folium.Map, plan: Plan, lang: str) -> None:
     """Kelurahan boundaries, roads and the existing fiber ("today")."""
     city = plan.city
     folium.GeoJson(
-        lines_geojson(city.kelurahan, ["name", "kecamatan"], CONTEXT_SIMPLIFY_M),
+        lines_geojson(city.kelurahan, ["name", "kecamatan"], CONTEXT_SIMPLIFY_M, CONTEXT_COORD_DECIMALS),
         name=tr("map.boundaries", lang),
         style_function=lambda _f: {"color": "#555555", "weight": 1.2, "fillColor": "#f2efe9", "fillOpacity": 0.35},
         tooltip=folium.GeoJsonTooltip(fields=["name", "kecamatan"], aliases=["Kelurahan", "Kecamatan"]),
     ).add_to(m)
     folium.GeoJson(
-        lines_geojson(merged_lines(city.roads, "road_class"), ["road_class"], CONTEXT_SIMPLIFY_M),
+        lines_geojson(merged_lines(city.roads, "road_class"), ["road_class"], CONTEXT_SIMPLIFY_M,
+                      CONTEXT_COORD_DECIMALS),
         name=tr("map.roads", lang),
         style_function=lambda f: {"color": "#9e9e9e", "weight": 2.0 if f["properties"]["road_class"] == "arteri"
                                   else 1.0, "opacity": 0.8,
@@ -282,7 +287,8 @@ def _edge_tooltip(lang: str, with_phase: bool) -> folium.GeoJsonTooltip:
     return folium.GeoJsonTooltip(fields=fields, aliases=aliases)
 
 
-_EDGE_PROPS = ["road_class", "road_class_txt", "method", "method_txt", "status", "length_txt", "cost_txt"]
+#: What the edge layers' tooltips show, and ``method`` (the phase and target layers' styles).
+_EDGE_PROPS = ["method", "method_txt", "road_class_txt", "length_txt", "cost_txt"]
 
 
 def network_layers(m: folium.Map, plan: Plan, lang: str) -> None:
@@ -499,7 +505,7 @@ def site_layers(m: folium.Map, plan: Plan, lang: str) -> None:
         fg.add_to(m)
 
 
-__all__ = ["COORD_DECIMALS", "METHOD_COLORS", "PHASE_COLORS", "RADIO_STYLES", "ROAD_GAP_COLOR", "SIMPLIFY_M", "CONTEXT_SIMPLIFY_M", "RUN_KEYS", "STATUS_COLORS",
+__all__ = ["COORD_DECIMALS", "METHOD_COLORS", "PHASE_COLORS", "RADIO_STYLES", "ROAD_GAP_COLOR", "SIMPLIFY_M", "CONTEXT_COORD_DECIMALS", "CONTEXT_SIMPLIFY_M", "RUN_KEYS", "STATUS_COLORS",
            "TARGET_COLOR", "context_layers", "edge_runs", "light_geometries", "lines_geojson", "merged_lines", "network_layers", "new_map", "phase_color", "phase_numbers", "plan_phases",
            "site_popup",
            "radio_kind", "radio_layer", "site_costs", "site_layers", "site_phase", "target_layer"]
