@@ -70,11 +70,8 @@ var {{ this.get_name() }} = (function (s) {
 class PopupTable(MacroElement):
     """The string table and popup template of one map (added once, before the layers that use it).
 
-    Parameters
-    ----------
-    None
-        Get the table of a map with :func:`popup_table`; strings are added by
-        :meth:`ref` while layers are built, and written when the page renders.
+    Get the table of a map with :func:`popup_table`; strings are added by
+    :meth:`ref` while layers are built, and written when the page renders.
     """
 
     _template = Template(_JS)
