@@ -20,11 +20,14 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from planner._errors import InputError
 from planner._format import esc, fmt_idr, fmt_num
 from planner._i18n import cite, label, tr
 from planner.model.sites import site_reason
+from planner.outputs.map_popups import Cell, points_layer, popup_cells
 from planner.plan import Plan
 from planner.projection import WGS84
 from planner.schema import CATEGORIES
@@ -58,12 +61,15 @@ RADIO_STYLES: Mapping[str, tuple[str, str]] = {
 #: of the map, and the page of a large area stays a few megabytes instead of tens.
 SIMPLIFY_M = 0.5
 COORD_DECIMALS = 6
-#: Tolerance of the context layers (road network and kelurahan boundaries), drawn thin and grey.
+#: Tolerance of the context layers (road network and kelurahan boundaries), drawn thin and grey, and their
+#: decimals of a degree: 1e-5 degree is about 1.1 m, a rounding (at most 0.8 m) below that tolerance.
 CONTEXT_SIMPLIFY_M = 3.0
+CONTEXT_COORD_DECIMALS = 5
 
 
-def light_geometries(gdf: gpd.GeoDataFrame, tolerance_m: float = SIMPLIFY_M) -> np.ndarray:
-    """The geometries of ``gdf`` in WGS84 for a page: simplified by ``tolerance_m`` metres, 2D, rounded.
+def light_geometries(gdf: gpd.GeoDataFrame, tolerance_m: float = SIMPLIFY_M,
+                     decimals: int = COORD_DECIMALS) -> np.ndarray:
+    """The geometries of ``gdf`` in WGS84 for a page: simplified by ``tolerance_m`` metres, 2D, rounded to ``decimals``.
 
     Simplification keeps the topology of each geometry (``shapely.simplify`` with
     ``preserve_topology``) and runs in ``gdf``'s CRS when it is projected, else
@@ -74,7 +80,7 @@ def light_geometries(gdf: gpd.GeoDataFrame, tolerance_m: float = SIMPLIFY_M) -> 
     metric = gdf if gdf.crs is None or gdf.crs.is_projected else gdf.to_crs(gdf.estimate_utm_crs())
     geoms = shapely.simplify(metric.geometry.to_numpy(), tolerance_m, preserve_topology=True)
     geoms = gpd.GeoSeries(geoms, crs=metric.crs).to_crs(WGS84).to_numpy()
-    return shapely.transform(shapely.force_2d(geoms), lambda c: np.round(c, COORD_DECIMALS))
+    return shapely.transform(shapely.force_2d(geoms), lambda c: np.round(c, decimals))
 
 
 def merged_lines(gdf: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
@@ -85,7 +91,8 @@ def merged_lines(gdf: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({by: [v for v, _ in groups]}, geometry=[g for _, g in groups], crs=gdf.crs)
 
 
-def lines_geojson(gdf: gpd.GeoDataFrame, props: list[str], tolerance_m: float = SIMPLIFY_M) -> dict[str, Any]:
+def lines_geojson(gdf: gpd.GeoDataFrame, props: list[str], tolerance_m: float = SIMPLIFY_M,
+                  decimals: int = COORD_DECIMALS) -> dict[str, Any]:
     """A FeatureCollection with only ``props`` (JSON-safe) — never NaN in the page.
 
     Text properties are HTML-escaped: folium's tooltips put property values
@@ -93,7 +100,7 @@ def lines_geojson(gdf: gpd.GeoDataFrame, props: list[str], tolerance_m: float = 
     made light for the page (:func:`light_geometries`).
     """
     feats = []
-    for rec, geom in zip(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).to_dict("records"), light_geometries(gdf, tolerance_m)):
+    for rec, geom in zip(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).to_dict("records"), light_geometries(gdf, tolerance_m, decimals)):
         if geom is None or geom.is_empty:
             continue
         p = {}
@@ -106,25 +113,40 @@ def lines_geojson(gdf: gpd.GeoDataFrame, props: list[str], tolerance_m: float = 
     return {"type": "FeatureCollection", "features": feats}
 
 
-def points_layer(points: list[dict[str, Any]], max_width: int = 360) -> folium.GeoJson:
-    """Circle markers as one GeoJSON layer (one page element instead of three per marker).
+#: Edge attributes a run of edges shares (those the tooltips and the styles show).
+RUN_KEYS = ("part", "method", "status", "road_class", "phase")
 
-    Each point is ``{"id", "lat", "lon", "popup", "tooltip", "style"}``: ``popup``
-    is HTML built from escaped text (:func:`popup_html`), ``tooltip`` plain text
-    (escaped here: folium puts property values into the page as markup),
-    ``style`` Leaflet path options (``radius``, ``color``, ``fillColor``, …).
+
+def edge_runs(edges: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Connected edges sharing their :data:`RUN_KEYS` merged into one (multi-)line each.
+
+    Edges are joined through their end nodes ``u`` and ``v`` (edges without
+    them stay alone); a run's ``length_m`` and ``cost_base`` are the sums of
+    its edges' (lengths as the plan measured them, in its projected CRS), so a
+    tooltip shows the run's totals.  Fewer features, and one tooltip's data per
+    run instead of per edge.
     """
-    feats = [{"type": "Feature", "id": p["id"],
-              "geometry": {"type": "Point", "coordinates": [round(p["lon"], COORD_DECIMALS), round(p["lat"], COORD_DECIMALS)]},
-              "properties": {"popup": p["popup"], "tooltip": esc(p["tooltip"]),
-                             "style": p["style"]}} for p in points]
-    return folium.GeoJson(
-        {"type": "FeatureCollection", "features": feats},
-        marker=folium.CircleMarker(radius=5, weight=1.5, fill=True, fill_opacity=0.9),
-        style_function=lambda f: f["properties"]["style"],
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, localize=False),
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, localize=False, max_width=max_width),
-    )
+    if not len(edges):
+        return edges
+    keys = [k for k in RUN_KEYS if k in edges.columns]
+    group = edges[keys].astype(str).where(edges[keys].notna(), "").apply(tuple, axis=1)
+    gid = pd.factorize(group)[0]
+    n = len(edges)
+    if "u" in edges.columns and "v" in edges.columns:
+        ends = pd.factorize(pd.Series(list(zip(gid, edges["u"].astype(str))) + list(zip(gid, edges["v"].astype(str)))))[0]
+        size = int(ends.max()) + 1
+        adj = coo_matrix((np.ones(n), (ends[:n], ends[n:])), shape=(size, size))
+        comp = connected_components(adj, directed=False)[1][ends[:n]]
+    else:
+        comp = np.arange(n)
+    run = pd.factorize(comp)[0]
+    parts, index = shapely.get_parts(edges.geometry.to_numpy(), return_index=True)
+    order = np.argsort(run[index], kind="stable")
+    geoms = shapely.line_merge(shapely.multilinestrings(parts[order], indices=run[index][order]))
+    first = pd.DataFrame(edges.drop(columns=edges.geometry.name)).groupby(run, sort=True).first()
+    sums = edges[["length_m", "cost_base"]].astype(float).groupby(run, sort=True).sum()
+    first[["length_m", "cost_base"]] = sums
+    return gpd.GeoDataFrame(first.reset_index(drop=True), geometry=list(geoms), crs=edges.crs)
 
 
 def _formatted(gdf: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
@@ -227,13 +249,14 @@ def context_layers(m: folium.Map, plan: Plan, lang: str) -> None:
     """Kelurahan boundaries, roads and the existing fiber ("today")."""
     city = plan.city
     folium.GeoJson(
-        lines_geojson(city.kelurahan, ["name", "kecamatan"], CONTEXT_SIMPLIFY_M),
+        lines_geojson(city.kelurahan, ["name", "kecamatan"], CONTEXT_SIMPLIFY_M, CONTEXT_COORD_DECIMALS),
         name=tr("map.boundaries", lang),
         style_function=lambda _f: {"color": "#555555", "weight": 1.2, "fillColor": "#f2efe9", "fillOpacity": 0.35},
         tooltip=folium.GeoJsonTooltip(fields=["name", "kecamatan"], aliases=["Kelurahan", "Kecamatan"]),
     ).add_to(m)
     folium.GeoJson(
-        lines_geojson(merged_lines(city.roads, "road_class"), ["road_class"], CONTEXT_SIMPLIFY_M),
+        lines_geojson(merged_lines(city.roads, "road_class"), ["road_class"], CONTEXT_SIMPLIFY_M,
+                      CONTEXT_COORD_DECIMALS),
         name=tr("map.roads", lang),
         style_function=lambda f: {"color": "#9e9e9e", "weight": 2.0 if f["properties"]["road_class"] == "arteri"
                                   else 1.0, "opacity": 0.8,
@@ -264,12 +287,13 @@ def _edge_tooltip(lang: str, with_phase: bool) -> folium.GeoJsonTooltip:
     return folium.GeoJsonTooltip(fields=fields, aliases=aliases)
 
 
-_EDGE_PROPS = ["road_class", "road_class_txt", "method", "method_txt", "status", "length_txt", "cost_txt"]
+#: What the edge layers' tooltips show, and ``method`` (the phase and target layers' styles).
+_EDGE_PROPS = ["method", "method_txt", "road_class_txt", "length_txt", "cost_txt"]
 
 
 def network_layers(m: folium.Map, plan: Plan, lang: str) -> None:
     """The planned network: one layer per method and, when phased, one per phase (costs as in the RAB)."""
-    bb = _formatted(plan.backbone.assign(length_m=plan.backbone["length_m"].astype(float)), lang)
+    bb = plan.backbone.assign(length_m=plan.backbone["length_m"].astype(float))
     phases = plan_phases(plan)
     props = _EDGE_PROPS + (["phase"] if phases else [])
     layers = [
@@ -287,7 +311,7 @@ def network_layers(m: folium.Map, plan: Plan, lang: str) -> None:
                                  show=not phases or color_key == "existing")
         if len(sub):
             folium.GeoJson(
-                lines_geojson(sub, props),
+                lines_geojson(_formatted(edge_runs(sub), lang), props),
                 style_function=lambda _f, c=METHOD_COLORS[color_key], w=weight: {"color": c, "weight": w},
                 tooltip=_edge_tooltip(lang, bool(phases)),
             ).add_to(fg)
@@ -296,7 +320,7 @@ def network_layers(m: folium.Map, plan: Plan, lang: str) -> None:
     if len(gaps):  # links across gaps in the road data: drawn on top, flagged "celah data jalan"
         fg = folium.FeatureGroup(name=tr("map.road_gap_layer", lang, n=len(gaps),
                                          m=fmt_num(gaps["length_m"].sum(), 0, lang)))
-        folium.GeoJson(lines_geojson(gaps, props), tooltip=_edge_tooltip(lang, bool(phases)),
+        folium.GeoJson(lines_geojson(_formatted(edge_runs(gaps), lang), props), tooltip=_edge_tooltip(lang, bool(phases)),
                        style_function=lambda _f: {"color": ROAD_GAP_COLOR, "weight": 6, "dashArray": "2 4"}
                        ).add_to(fg)
         fg.add_to(m)
@@ -311,7 +335,7 @@ def network_layers(m: folium.Map, plan: Plan, lang: str) -> None:
         fg = folium.FeatureGroup(name=text)
         if len(sub):
             folium.GeoJson(
-                lines_geojson(sub, props),
+                lines_geojson(_formatted(edge_runs(sub), lang), props),
                 style_function=lambda f, c=phase_color(ph): {
                     "color": c, "weight": 1.5 if f["properties"]["method"] == "drop" else 4},
                 tooltip=_edge_tooltip(lang, True),
@@ -371,7 +395,8 @@ def target_layer(m: folium.Map, target: Plan, lang: str, show: bool, title: str 
               km=fmt_num(s["backbone_km"], 1, lang), n=s["sites_connected"], cost=fmt_idr(s["cost_idr"]["base"], lang))
     fg = folium.FeatureGroup(name=name, show=show)
     if len(bb):
-        sub = _formatted(bb[bb["status"] == "new"].assign(length_m=lambda d: d["length_m"].astype(float)), lang)
+        sub = _formatted(edge_runs(bb[bb["status"] == "new"].assign(length_m=lambda d: d["length_m"].astype(float))),
+                         lang)
         folium.GeoJson(
             lines_geojson(sub, _EDGE_PROPS),
             style_function=lambda f: {"color": TARGET_COLOR, "weight": 1.5 if f["properties"]["method"] == "drop"
@@ -386,10 +411,9 @@ def target_layer(m: folium.Map, target: Plan, lang: str, show: bool, title: str 
     for rec in conn.to_dict("records"):
         rec["reason"] = site_reason(rec, target.scenario.max_drop_m, target.scenario.budget_level, lang)
         points.append({"id": f"target:{rec['id']}", "lat": rec["geometry"].y, "lon": rec["geometry"].x,
-                       "popup": popup_html(rec, lang, cost=costs.get(rec["id"])), "tooltip": rec["name"],
-                       "style": style})
+                       "popup": site_popup(rec, lang, cost=costs.get(rec["id"])), "style": style})
     if points:
-        points_layer(points).add_to(fg)
+        points_layer(m, points, decimals=COORD_DECIMALS).add_to(fg)
     fg.add_to(m)
 
 
@@ -408,12 +432,16 @@ def _finite(value: object) -> bool:
         return False
 
 
-def popup_html(rec: Mapping[str, Any], lang: str, phase: int | None = None, cost: float | None = None,
-               housed: str = "") -> str:
-    """The popup of a site: category, status, reason, fallback, distances, cost, quality, flags, OPD and source."""
+def site_popup(rec: Mapping[str, Any], lang: str, phase: int | None = None, cost: float | None = None,
+               housed: str = "") -> list[Cell]:
+    """The popup of a site as :func:`popup_cells` (plain text, built into markup by the page).
+
+    Title and subtitle are the site's name and id; the rows: category, status,
+    reason, fallback, distances, cost, quality, flags, OPD and source.
+    """
+    category = label("category", rec["category"], lang)
     rows: list[tuple[str, object]] = [
-        (tr("map.category", lang), label("category", rec["category"], lang)
-         + (f" ({rec['subtype']})" if rec.get("subtype") else "")),
+        (tr("map.category", lang), [category, f" ({rec['subtype']})"] if rec.get("subtype") else category),
         (tr("map.status", lang), label("status", rec["status"], lang)),
     ]
     if phase is not None:
@@ -432,7 +460,7 @@ def popup_html(rec: Mapping[str, Any], lang: str, phase: int | None = None, cost
         rows.append((tr("map.road_gap_route", lang), tr("map.road_gap_route_text", lang,
                                                         m=fmt_num(rec["road_gap_m"], 0, lang))))
     if cost is not None:
-        rows.append((tr("map.site_cost", lang), f"{fmt_idr(cost, lang)} ({tr('map.site_cost_note', lang)})"))
+        rows.append((tr("map.site_cost", lang), [fmt_idr(cost, lang), f" ({tr('map.site_cost_note', lang)})"]))
     if housed:
         rows.append((tr("map.opd_housed", lang), housed))
     rows += [
@@ -440,9 +468,7 @@ def popup_html(rec: Mapping[str, Any], lang: str, phase: int | None = None, cost
         (tr("map.flags", lang), rec.get("flags")),
         (tr("map.source", lang), _source_text(rec, lang)),
     ]
-    body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>"
-                   for k, v in rows)
-    return f"<b>{esc(rec['name'])}</b><br><small>{esc(rec['id'])}</small><table>{body}</table>"
+    return popup_cells(rec["name"], rec["id"], rows)
 
 
 def site_layers(m: folium.Map, plan: Plan, lang: str) -> None:
@@ -472,14 +498,14 @@ def site_layers(m: folium.Map, plan: Plan, lang: str) -> None:
                      "weight": 1.5, "fill": True, "fillColor": STATUS_COLORS.get(rec["status"], "#8c8c8c"),
                      "fillOpacity": 0.9}
             points.append({"id": rec["id"], "lat": rec["geometry"].y, "lon": rec["geometry"].x,
-                           "popup": popup_html(rec, lang, phase=phase_of.get(rec["id"]), cost=costs.get(rec["id"]),
+                           "popup": site_popup(rec, lang, phase=phase_of.get(rec["id"]), cost=costs.get(rec["id"]),
                                                housed=housed.get(rec["id"], "")),
-                           "tooltip": rec["name"], "style": style})
-        points_layer(points).add_to(fg)
+                           "style": style})
+        points_layer(m, points, decimals=COORD_DECIMALS).add_to(fg)
         fg.add_to(m)
 
 
-__all__ = ["COORD_DECIMALS", "METHOD_COLORS", "PHASE_COLORS", "RADIO_STYLES", "ROAD_GAP_COLOR", "SIMPLIFY_M", "CONTEXT_SIMPLIFY_M", "STATUS_COLORS",
-           "TARGET_COLOR", "context_layers", "light_geometries", "lines_geojson", "merged_lines", "network_layers", "new_map", "phase_color", "phase_numbers", "plan_phases", "points_layer",
-           "popup_html",
+__all__ = ["COORD_DECIMALS", "METHOD_COLORS", "PHASE_COLORS", "RADIO_STYLES", "ROAD_GAP_COLOR", "SIMPLIFY_M", "CONTEXT_COORD_DECIMALS", "CONTEXT_SIMPLIFY_M", "RUN_KEYS", "STATUS_COLORS",
+           "TARGET_COLOR", "context_layers", "edge_runs", "light_geometries", "lines_geojson", "merged_lines", "network_layers", "new_map", "phase_color", "phase_numbers", "plan_phases",
+           "site_popup",
            "radio_kind", "radio_layer", "site_costs", "site_layers", "site_phase", "target_layer"]

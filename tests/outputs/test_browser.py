@@ -90,7 +90,7 @@ def test_page_renders_offline_without_errors(browser, bontang_outputs, name):
         text = js("var g = Object.keys(window).filter(function (n) { return n.indexOf('geo_json_') === 0; })"
                   ".map(function (n) { return window[n]; }).filter(function (v) {"
                   "  var ls = v.getLayers ? v.getLayers() : []; return ls.length && ls[0].feature"
-                  "    && ls[0].feature.properties.popup; });"
+                  "    && ls[0].feature.properties.p; });"
                   "var l = g[0].getLayers()[0]; l.fire('click', {latlng: l.getLatLng(), layer: l}, true);"
                   "var c = document.querySelector('.leaflet-popup-content'); return c ? c.innerText : '';")
         assert "Status" in text and "Kualitas lokasi" in text, text

@@ -8,7 +8,7 @@ import folium
 import numpy as np
 import pytest
 from folium.plugins import DualMap
-from page_text import page_text, point_texts
+from page_text import point_texts, reader_text
 
 from planner.outputs._assets import AssetError, asset_store, inline_assets
 from planner.io.city import load_city
@@ -123,7 +123,7 @@ def test_phases_are_coloured_when_present(small_plan, tmp_path):
         page = plan_map(phased, lang="en").get_root().render()
         assert "Phase 1 (" in page and "Phase 2 (" in page
         assert PHASE_COLORS[0] in page and PHASE_COLORS[1] in page
-        assert "Phase</th><td>" in page_text(page)  # the sites' popups say their phase
+        assert "Phase</th><td>" in reader_text(page)  # the sites' popups say their phase
         phased.backbone = original.assign(phase=["2"] * len(original))  # text from a file is read as a number
         assert "Phase 2 (" in plan_map(phased, lang="en").get_root().render()
         phased.backbone = original.assign(phase=0)  # a phase column without phases: drawn as unphased
@@ -142,7 +142,7 @@ def test_compare_map_escapes_names(make_city, tmp_path):
     files = write_maps(plan, tmp_path, target=target_plan(plan.city, plan.scenario, time_limit=5))
     assert [f.name for f in files] == ["map.html", "map_compare.html"]
     for f in files:
-        page = page_text(f.read_text(encoding="utf-8"))  # the markup the browser builds from the layers' data
+        page = reader_text(f.read_text(encoding="utf-8"))  # the markup the browser builds from the layers' data
         assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     page = compare_map(plan, plan).get_root().render()
     assert "Target: setiap kantor, puskesmas dan sekolah terhubung" in page

@@ -32,7 +32,7 @@ PAGES = ("map.html", "map_compare.html", "report.html")
 HOVER_ALL = """
 var maps = Object.keys(window).map(function (k) { try { return window[k]; } catch (e) { return null; } })
     .filter(function (v) { return v && window.L && v instanceof L.Map; });
-var tooltips = 0, popups = 0, layers = 0;
+var tooltips = 0, popups = 0, layers = 0, shown = 0;
 maps.forEach(function (m) {
   var all = [];
   m.eachLayer(function (l) { all.push(l); });
@@ -44,11 +44,13 @@ maps.forEach(function (m) {
     tooltips += document.querySelectorAll('.leaflet-tooltip').length > 0 ? 1 : 0;
     l.fire('mouseout', {latlng: at, layer: l}, true);
     l.fire('click', {latlng: at, layer: l}, true);
-    popups += document.querySelectorAll('.leaflet-popup-content').length > 0 ? 1 : 0;
+    var c = document.querySelector('.leaflet-popup-content');
+    popups += c ? 1 : 0;
+    shown += c && c.innerText.indexOf('<img class=xss') >= 0 ? 1 : 0;  // a payload shown as text
     m.closePopup();
   });
 });
-return {maps: maps.length, layers: layers, tooltips: tooltips, popups: popups};
+return {maps: maps.length, layers: layers, tooltips: tooltips, popups: popups, shown: shown};
 """
 
 
@@ -90,6 +92,7 @@ def test_every_layer_was_hovered_and_clicked(ran):
         r = ran[name]
         assert r["maps"] >= (2 if name == "map_compare.html" else 1), r
         assert r["layers"] > 10 and r["tooltips"] > 5 and r["popups"] > 0, (name, r)
+        assert r["shown"] > 0, (name, r)  # the site popups (built in the page) show the hostile names as text
 
 
 def _ran_anywhere(ran: dict[str, dict], tag: str) -> list[str]:
