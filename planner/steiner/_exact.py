@@ -43,12 +43,14 @@ from ._work import Work
 __all__ = ["CutModel", "FlowModel", "lp_iter_ticks"]
 
 #: ticks per dual simplex iteration: ``LP_ITER * (rows + cols)**0.33 * (1 + cut nonzeros / (rows + cols))**0.39``
-#: (fitted to 56 HiGHS runs of the cut loop on PACE and SteinLib instances, CPU time measured:
-#: an iteration costs little more on a large sparse LP, but more with many long cut rows;
-#: charging every nonzero overcharged the first LP of a 4000-node graph ~6×)
-LP_ITER = 5.6
+#: (the form fitted to 56 HiGHS runs of the cut loop on PACE and SteinLib instances, CPU time
+#: measured: 5.6 µs × …; an iteration costs little more on a large sparse LP, but more with
+#: many long cut rows; charging every nonzero overcharged the first LP of a 4000-node graph
+#: ~6×), scaled by 1.5 (2.2 would match the ~1.2 million ticks per CPU second of the other
+#: phases, but the small dense instances then lose proofs: 113 / 178 instead of 118).
+LP_ITER = 8.4
 #: ticks per nonzero of the LP for every HiGHS run (start-up, factorization)
-LP_RUN_NNZ = 0.02
+LP_RUN_NNZ = 0.03
 #: the cut loop stops (tailing off) when the last ``TAIL_ROUNDS`` rounds raised
 #: the bound by less than ``TAIL_SHARE`` of the remaining gap to the cutoff
 TAIL_ROUNDS = 5
