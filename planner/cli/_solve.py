@@ -157,13 +157,16 @@ BenchFolder = Annotated[Path, typer.Argument(help="Folder with optima.csv and th
 BenchSeconds = Annotated[float, typer.Option(help="Seconds per instance for our solver.")]
 BenchPattern = Annotated[Optional[str], typer.Option(help="Only instances whose path matches this glob.")]
 BenchSeed = Annotated[int, typer.Option(help="Random seed.")]
+BenchWork = Annotated[Optional[float], typer.Option(
+    help="Ticks per instance (700000 per second of --time-limit by default): pins the deterministic work budget, "
+         "so results do not depend on the machine's load; --time-limit is then only the wall-clock safety net.")]
 
 
 def _bench(run: Callable[..., list[dict]], report: Callable[[list[dict]], str], directory: Path, time_limit: float,
-           pattern: str | None, seed: int, progress: Callable[[str], None]) -> None:
+           pattern: str | None, seed: int, progress: Callable[[str], None], work_limit: float | None = None) -> None:
     """Run a benchmark (``run``) and print its report."""
     try:
-        rows = run(directory, time_limit, pattern=pattern, seed=seed, progress=progress)
+        rows = run(directory, time_limit, pattern=pattern, seed=seed, progress=progress, work_limit=work_limit)
     except PlannerError as exc:
         fail(exc)
     sys.stdout.write(report(rows) + "\n")
@@ -171,10 +174,10 @@ def _bench(run: Callable[..., list[dict]], report: Callable[[list[dict]], str], 
 
 @bench_app.command("steiner")
 def bench_steiner(directory: BenchFolder, time_limit: BenchSeconds = 10.0, pattern: BenchPattern = None,
-                  seed: BenchSeed = 0) -> None:
+                  seed: BenchSeed = 0, work_limit: BenchWork = None) -> None:
     """Run our solver and networkx's mehlhorn heuristic on every instance; print figures."""
     _bench(run_benchmark, format_bench_report, directory, time_limit, pattern, seed,
-           lambda msg: console.print(msg, highlight=False))
+           lambda msg: console.print(msg, highlight=False), work_limit)
 
 
 
@@ -228,9 +231,9 @@ def pcst_cmd(
 
 @bench_app.command("pcst")
 def bench_pcst(directory: BenchFolder, time_limit: BenchSeconds = 10.0, pattern: BenchPattern = None,
-               seed: BenchSeed = 0) -> None:
+               seed: BenchSeed = 0, work_limit: BenchWork = None) -> None:
     """Run our PCST solver and the pcst_fast baseline on every instance; print figures."""
     _bench(run_pcst_benchmark, format_pcst_report, directory, time_limit, pattern, seed,
-           lambda msg: print(msg, file=sys.stderr, flush=True))
+           lambda msg: print(msg, file=sys.stderr, flush=True), work_limit)
 
 

@@ -9,7 +9,16 @@ from pyscipopt import SCIP_PARAMSETTING, Conshdlr, Model
 
 from ._work import Work
 
-__all__ = ["ChargedCuts", "scip_model"]
+__all__ = ["ChargedCuts", "GENERAL_SEPARATORS", "DIVING_HEURISTICS", "scip_model", "switch_off"]
+
+#: SCIP's general-purpose cut separators (Gomory, MIR aggregation, zero-half, …)
+GENERAL_SEPARATORS = ("gomory", "aggregation", "zerohalf", "clique", "impliedbounds", "mcf", "disjunctive",
+                      "oddcycle", "rlt", "interminor", "minor", "convexproj", "gauge", "mixing", "rapidlearning",
+                      "closecuts", "cgmip", "eccuts", "lagromory")
+#: SCIP's diving heuristics (each dive solves LPs of its own)
+DIVING_HEURISTICS = ("farkasdiving", "conflictdiving", "coefdiving", "distributiondiving", "fracdiving",
+                     "guideddiving", "linesearchdiving", "pscostdiving", "veclendiving", "actconsdiving",
+                     "adaptivediving", "objpscostdiving", "rootsoldiving")
 
 
 def scip_model(name: str, seed: int, work: Work) -> Model:
@@ -36,6 +45,15 @@ def scip_model(name: str, seed: int, work: Work) -> Model:
     if math.isfinite(wall):
         model.setRealParam("limits/time", max(wall, 0.01))
     return model
+
+
+def switch_off(model: Model, kind: str, names: tuple[str, ...]) -> None:
+    """Set ``{kind}/{name}/freq`` to -1 (never called) for every ``name`` this SCIP has."""
+    for name in names:
+        try:
+            model.setIntParam(f"{kind}/{name}/freq", -1)
+        except (KeyError, LookupError, ValueError):
+            pass
 
 
 class ChargedCuts(Conshdlr):
