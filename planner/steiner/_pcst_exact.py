@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
-from pyscipopt import SCIP_RESULT
+from pyscipopt import SCIP_RESULT, quicksum
 from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
 from ._bound import dual_ascent_arcs
@@ -234,8 +234,8 @@ def pc_branch_and_cut(
     for j in range(na):
         ins[int(head[j])].append(j)
     for v in range(n):
-        model.addCons(sum(av[j] for j in ins[v]) == xv[v] if ins[v] else xv[v] == 0)
-    model.addCons(sum(av[j] for j in range(2 * m, na)) == 1)
+        model.addCons(quicksum(av[j] for j in ins[v]) == xv[v] if ins[v] else xv[v] == 0)
+    model.addCons(quicksum(av[j] for j in range(2 * m, na)) == 1)
     for j in range(2 * m):
         model.addCons(av[j] <= xv[int(tail[j])])
     for e in range(m):
@@ -248,7 +248,7 @@ def pc_branch_and_cut(
     pool_nnz = 0
     for ys, plus, minus in pool or []:
         if ys or plus or minus:
-            expr = sum(av[j] for j in ys) + sum(xv[v] for v in plus) - sum(xv[v] for v in minus)
+            expr = quicksum(av[j] for j in ys) + quicksum(xv[v] for v in plus) - quicksum(xv[v] for v in minus)
             model.addCons(expr >= 1 - len(minus), removable=True)
             pool_nnz += len(ys) + len(plus) + len(minus)
     hdlr = _PCHandler(n, tail, head, av, xv, work, 12 * m + 4 * n + pool_nnz)
