@@ -45,7 +45,7 @@ setup-office:
 	else echo "setup-office: soffice missing and not root; tests/outputs/test_rab_office.py will skip"; fi
 
 # pytest exits 5 when it collects no test: say so instead of failing silently
-# The suite runs on up to 4 processes (pytest-xdist; 2 on a 2-core machine): 948 tests in about 4 min
+# The suite runs on up to 4 processes (pytest-xdist; 2 on a 2-core machine): 977 tests in about 4 min
 # instead of 5.5 min on one.
 test: $(STAMP) setup-browser setup-office
 	@$(BIN)/python -m pytest -n auto --maxprocesses 4; rc=$$?; \
