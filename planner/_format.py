@@ -80,11 +80,16 @@ def fmt_rate(rate: float, lang: str = "id") -> str:
     return (text.replace(".", ",") if lang != "en" else text) + "%"
 
 
-def esc(value: object) -> str:
-    """Escape any value for HTML text or attributes; missing values become an em dash."""
+def plain(value: object) -> str:
+    """Any value as display text; missing values (and ``""``) become an em dash."""
     if _missing(value) or value == "":
         return "—"
-    return html.escape(str(value), quote=True)
+    return str(value)
+
+
+def esc(value: object) -> str:
+    """Escape any value for HTML text or attributes (:func:`plain`, then HTML-escaped)."""
+    return html.escape(plain(value), quote=True)
 
 
 def csv_cell(value: object) -> object:
@@ -122,4 +127,4 @@ def shared_doc(**parts: str) -> Callable[[_Documented], _Documented]:
     return fill
 
 
-__all__ = ["FORMULA_START", "csv_cell", "esc", "fmt_idr", "fmt_int", "fmt_miliar", "fmt_num", "fmt_pct", "fmt_rate", "shared_doc"]
+__all__ = ["FORMULA_START", "csv_cell", "esc", "fmt_idr", "fmt_int", "fmt_miliar", "fmt_num", "fmt_pct", "fmt_rate", "plain", "shared_doc"]

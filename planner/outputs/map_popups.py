@@ -30,7 +30,7 @@ from branca.element import MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
-from planner._format import esc
+from planner._format import plain
 
 #: A cell of a popup: text, or the concatenation of several texts.
 Cell = Union[str, Sequence[str]]
@@ -112,11 +112,10 @@ def popup_table(m: folium.Map) -> PopupTable:
 
 
 def cell_text(value: Cell | None) -> str:
-    """The plain text of a cell: missing values and "" are an em dash (as :func:`planner._format.esc` does)."""
+    """The plain text of a cell: missing values and "" are an em dash (:func:`planner._format.plain`)."""
     if isinstance(value, (list, tuple)):
         return "".join(cell_text(v) if isinstance(v, (list, tuple)) else str(v) for v in value)
-    text = esc(value)
-    return html.unescape(text)
+    return plain(value)
 
 
 def popup_cells(title: object, subtitle: object, rows: Sequence[tuple[object, object]]) -> list[Cell]:
