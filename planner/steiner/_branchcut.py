@@ -1,22 +1,39 @@
 """Branch and cut for the directed cut formulation in SCIP (PySCIPOpt).
 
-Problem: the rooted directed cut formulation of the STP (Wong 1984; see
-:mod:`._exact`) with binary arc variables, solved to optimality by SCIP's
-branch and bound with our own constraint handler, as SCIP-Jack does
-(Gamrath, Koch, Maher, Rehfeldt, Shinano 2017; Rehfeldt & Koch 2019):
+Problem: the rooted directed cut formulation of the STP (Wong 1984; Koch &
+Martin 1998; Polzin & Vahdati Daneshmand 2001): bidirect every edge, root
+``r`` a terminal, binary ``y_a`` per arc and ``z_v`` per Steiner vertex,
+
+    min  sum_a c_a y_a
+    s.t. y(delta^-(W)) >= 1     for all W with r not in W, W ∩ T != ∅   (cuts)
+         y(delta^-(t)) == 1     for terminals t != r
+         z_v == y(delta^-(v)),  y(delta^-(v)) <= y(delta^+(v)),  y_(v,w) <= y(delta^-(v))   for Steiner v
+         y_(u,v) + y_(v,u) <= 1
+
+solved to optimality by SCIP's branch and bound with our own constraint
+handler, as SCIP-Jack does (Gamrath, Koch, Maher, Rehfeldt, Shinano 2017;
+Rehfeldt & Koch 2019). The root's cut loop starts from the dual-ascent cuts,
+so its LP bound is at least the dual-ascent bound at once:
 
 * ``conssepalp``: max-flow separation of violated cuts (:mod:`._cuts`) at
   every node of the search tree (nested and back cuts);
 * ``consenfolp``/``consenfops``: an integral point whose support does not
   connect the root to every terminal gets component cuts (lazy
   constraints), so every accepted solution is a Steiner arborescence;
-* ``conscheck``: connectivity of a candidate solution.
+* ``conscheck``: connectivity of a candidate solution;
+* vertex branching: SCIP branches on the ``z_v`` first (priority
+  :data:`VERTEX_PRIORITY`); fixing a vertex in or out splits the search far
+  more evenly than an arc does (PACE track 1 instance 011, a 64-node PUC
+  instance: proof in 17 s instead of 65 s);
+* an LP-guided heuristic (the caller's shortest-path construction on
+  LP-discounted weights plus local search) at rounds 1, 2, 4, 8, … of the
+  root's cut loop and at every :data:`LP_HEUR_FREQ`-th node.
 
 The model starts with the degree, flow-balance and anti-parallel rows, the
-cut pool of the LP stage (dual-ascent and max-flow cuts), the incumbent as a
-start solution and, for integer costs, SCIP's integral-objective pruning (so
-a bound of ``opt - 1 + ε`` closes the gap: no relative tolerance on big
-integer weights).
+dual-ascent cuts, the incumbent as a start solution and, for integer costs,
+SCIP's integral-objective pruning (so a bound of ``opt - 1 + ε`` closes the
+gap: no relative tolerance on big integer weights). SCIP's reduced-cost
+propagation fixes arcs against the incumbent at every node.
 
 Work: LP iterations and separation are charged to a tick budget in the
 callbacks; when it is spent SCIP is interrupted there, so the search stops
@@ -29,24 +46,89 @@ Complexity: exponential in the worst case (NP-hard problem).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
-from pyscipopt import SCIP_RESULT, quicksum
+from pyscipopt import SCIP_HEURTIMING, SCIP_LPSOLSTAT, SCIP_RESULT, Heur, quicksum
 
 from ._cuts import Separator
-from ._exact import lp_iter_ticks
 from ._heuristics import SGraph
 from ._scip import DIVING_HEURISTICS, GENERAL_SEPARATORS, ChargedCuts, scip_model, switch_off
 from ._work import Work
 
-__all__ = ["branch_and_cut"]
+__all__ = ["branch_and_cut", "orient_tree"]
 
-#: scale of :func:`._exact.lp_iter_ticks` for an iteration of SCIP's LP (SoPlex costs about
-#: what HiGHS does per iteration on these LPs: 170 µs on a 26 000-row-and-column LP of a
-#: 4000-node PACE graph, 260 µs on 7300 with 41 000 cut nonzeros, CPU measured)
-SCIP_LP_ITER = 1.0
+#: ticks per iteration of SCIP's LP (SoPlex): ``SCIP_LP_ITER * (2 n + 2 m) ** SCIP_LP_EXP`` for the
+#: graph's ``n`` nodes and ``m`` edges, the least-squares fit of CPU microseconds per dual simplex
+#: iteration over 20 PACE and SteinLib root LPs (60-690 µs per iteration; residuals within a
+#: factor of 2.3, measured on a loaded 2-core machine). The cut rows' length did not explain more.
+SCIP_LP_ITER = 1.08
+SCIP_LP_EXP = 0.63
 #: ticks per node of the search tree (node overhead, Python callbacks)
 SCIP_NODE = 500.0
+#: branching priority of the vertex variables (arc variables have 0)
+VERTEX_PRIORITY = 10
+#: the LP-guided heuristic runs at the root and every this many nodes
+LP_HEUR_FREQ = 10
+
+
+def orient_tree(g: SGraph, root: int, edges: set[int]) -> np.ndarray:
+    """0/1 arc vector (arc ``2e`` is ``eu -> ev``, ``2e+1`` the reverse) of the tree ``edges`` oriented away from ``root``."""
+    y = np.zeros(2 * g.m)
+    adj: dict[int, list[int]] = {}
+    for e in edges:
+        adj.setdefault(int(g.eu[e]), []).append(e)
+        adj.setdefault(int(g.ev[e]), []).append(e)
+    stack, seen = [root], {root}
+    while stack:
+        v = stack.pop()
+        for e in adj.get(v, []):
+            w = g.other(e, v)
+            if w in seen:
+                continue
+            seen.add(w)
+            y[2 * e if int(g.eu[e]) == v else 2 * e + 1] = 1.0
+            stack.append(w)
+    return y
+
+
+def _add_solution(model, y: list, zvars: dict, head: np.ndarray, arcs: np.ndarray, heur=None) -> bool:
+    """Offer the arborescence ``arcs`` (0/1 per arc) to SCIP, vertex variables set to match."""
+    sol = model.createSol(heur)
+    for a in np.flatnonzero(arcs > 0.5).tolist():
+        model.setSolVal(sol, y[a], 1.0)
+        z = zvars.get(int(head[a]))
+        if z is not None:
+            model.setSolVal(sol, z, 1.0)
+    if heur is None:
+        return bool(model.addSol(sol, free=True))
+    return bool(model.trySol(sol, free=True))
+
+
+class _LPHeuristic(Heur):
+    """Trees from the LP values (the caller's construction and local search), offered to SCIP."""
+
+    def __init__(self, y: list, zvars: dict, head: np.ndarray, g: SGraph, root: int,
+                 build: Callable[[np.ndarray], set[int]]) -> None:
+        self.y, self.zvars, self.head, self.g, self.root, self.build = y, zvars, head, g, root, build
+        self.node, self.rounds = -1, 0
+
+    def heurexec(self, heurtiming, nodeinfeasible):
+        m = self.model
+        if m.getLPSolstat() != SCIP_LPSOLSTAT.OPTIMAL:
+            return {"result": SCIP_RESULT.DIDNOTRUN}
+        node = m.getCurrentNode().getNumber()
+        self.rounds = self.rounds + 1 if node == self.node else 1
+        self.node = node
+        if self.rounds & (self.rounds - 1):
+            # within a node's cut loop only at rounds 1, 2, 4, 8, ...: the LP moves little in between
+            return {"result": SCIP_RESULT.DIDNOTRUN}
+        yv = np.fromiter((m.getSolVal(None, v) for v in self.y), dtype=np.float64, count=len(self.y))
+        edges = self.build(yv[0::2] + yv[1::2])
+        if not edges:
+            return {"result": SCIP_RESULT.DIDNOTFIND}
+        ok = _add_solution(m, self.y, self.zvars, self.head, orient_tree(self.g, self.root, edges), self)
+        return {"result": SCIP_RESULT.FOUNDSOL if ok else SCIP_RESULT.DIDNOTFIND}
 
 
 class _CutHandler(ChargedCuts):
@@ -57,14 +139,11 @@ class _CutHandler(ChargedCuts):
         self.sep = sep
         self.yvars = yvars
         self.tvars: list | None = None
+        self.size = 0  # 2 n + 2 m of the graph, set by branch_and_cut
 
     def per_iter(self, solving: bool = True) -> float:
-        """Ticks per LP iteration (:func:`._exact.lp_iter_ticks` on SCIP's LP: the model's rows,
-        the pool cuts (``nnz``) and the cut rows added since, at the mean length of our cuts)."""
-        rows = self.model.getNLPRows() if solving else self.base_rows
-        added = max(rows - self.base_rows, 0)
-        cut_nnz = self.nnz + added * self.nnz_cuts / max(self.ncuts, 1)
-        return self.lp_iter * lp_iter_ticks(rows, len(self.yvars), int(cut_nnz)) + 1.0
+        """Ticks per LP iteration: :data:`SCIP_LP_ITER` ``* (2 n + 2 m) **`` :data:`SCIP_LP_EXP`."""
+        return self.lp_iter * self.size**SCIP_LP_EXP + 1.0
 
     def _values(self, sol=None) -> np.ndarray:
         m = self.model
@@ -137,6 +216,7 @@ def branch_and_cut(
     seed: int = 0,
     integral: bool = False,
     cutoff: float | None = None,
+    lp_heuristic: Callable[[np.ndarray], set[int]] | None = None,
 ) -> tuple[float, np.ndarray | None, bool, dict]:
     """Solve the directed cut formulation of ``g`` rooted at ``root`` in SCIP.
 
@@ -161,6 +241,12 @@ def branch_and_cut(
     cutoff : float, optional
         Only solutions cheaper than this are searched for; if none exists
         the result is ``proven`` with ``arcs=None`` and bound ``cutoff``.
+    lp_heuristic : callable, optional
+        ``lp_heuristic(x) -> edge ids``: a tree built from the LP values
+        ``x`` per edge (``y_uv + y_vu``), charged to ``work`` by the caller;
+        run after the LP of the root and of every :data:`LP_HEUR_FREQ`-th
+        node, its trees are offered to SCIP (SCIP-Jack's LP-guided
+        shortest-path heuristic).
 
     Returns
     -------
@@ -188,6 +274,7 @@ def branch_and_cut(
     if fixed_zero is not None:
         ub[fixed_zero] = 0.0
     y = [model.addVar(name=f"y{a}", vtype="B", obj=float(cost[a]), ub=float(ub[a])) for a in range(2 * m)]
+    zvars: dict[int, object] = {}
     order_in = np.argsort(head, kind="stable")
     in_ptr = np.searchsorted(head[order_in], np.arange(n + 1))
     order_out = np.argsort(tail, kind="stable")
@@ -203,7 +290,11 @@ def branch_and_cut(
         if g.is_term[v]:
             model.addCons(ysum_in == 1)
         else:
-            model.addCons(ysum_in <= 1)
+            # vertex branching (SCIP-Jack): z_v = 1 iff v is in the tree, branched on before any arc
+            z = model.addVar(name=f"z{v}", vtype="B", obj=0.0)
+            zvars[v] = z
+            model.addCons(z == ysum_in)
+            model.chgVarBranchPriority(z, VERTEX_PRIORITY)
             model.addCons(ysum_in <= quicksum(y[a] for a in outs))
             for a in outs:
                 if head[a] != root:
@@ -222,6 +313,7 @@ def branch_and_cut(
     sep = Separator(n, tail, head, root, g.terminals)
     hdlr = _CutHandler(sep, y, work, pool_nnz)
     hdlr.base_rows = model.getNConss()
+    hdlr.size = 2 * (n + m)
     model.includeConshdlr(
         hdlr, "steinercut", "directed Steiner cuts by max-flow", sepapriority=100, enfopriority=-100,
         chckpriority=-100, sepafreq=1, propfreq=-1, eagerfreq=-1, maxprerounds=0, needscons=True,
@@ -234,12 +326,15 @@ def branch_and_cut(
     if cutoff is not None:
         model.setObjlimit(cutoff)
     if incumbent_arcs is not None:
-        sol = model.createSol()
-        for a in np.flatnonzero(incumbent_arcs > 0.5).tolist():
-            model.setSolVal(sol, y[a], 1.0)
-        model.addSol(sol, free=True)
+        _add_solution(model, y, zvars, head, incumbent_arcs)
+    if lp_heuristic is not None:
+        heur = _LPHeuristic(y, zvars, head, g, root, lp_heuristic)
+        model.includeHeur(heur, "stplp", "LP-guided shortest-path heuristic with local search", "Y",
+                          priority=1_000_000, freq=LP_HEUR_FREQ, freqofs=0, maxdepth=-1,
+                          timingmask=SCIP_HEURTIMING.DURINGLPLOOP | SCIP_HEURTIMING.AFTERLPNODE)
     status = hdlr.optimize()
-    info = {"scip_status": status, "nodes": model.getNNodes(), "cuts": hdlr.ncuts}
+    info = {"scip_status": status, "nodes": model.getNNodes(), "cuts": hdlr.ncuts, "lp_ticks": hdlr.lp_ticks,
+            "lp_iters": model.getNLPIterations()}
     lb = model.getDualbound()
     if not math.isfinite(lb) and status != "infeasible":
         lb = 0.0

@@ -1,5 +1,4 @@
-"""Separation of directed Steiner cuts by max-flow (shared by the HiGHS cut
-LP and the SCIP branch and cut).
+"""Separation of directed Steiner cuts by max-flow (for the SCIP branch and cut).
 
 Problem: given arc values ``y >= 0`` of the bidirected graph with root
 ``r``, find node sets ``W`` (``r ∉ W``, ``W ∩ T ≠ ∅``) with

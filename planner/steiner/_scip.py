@@ -76,6 +76,7 @@ class ChargedCuts(Conshdlr):
         self.iters_seen = 0
         self.nodes_seen = 0
         self.stopped = False
+        self.lp_ticks = 0.0
 
     def per_iter(self, solving: bool = True) -> float:
         """Ticks per LP iteration: the base rows plus the current cut rows at the mean length of the cuts."""
@@ -91,6 +92,7 @@ class ChargedCuts(Conshdlr):
         """
         it, nd = self.model.getNLPIterations(), self.model.getNNodes()
         per_iter = self.per_iter(solving)
+        self.lp_ticks += per_iter * (it - self.iters_seen)
         self.work.spend(per_iter * (it - self.iters_seen) + self.node * (nd - self.nodes_seen))
         self.iters_seen, self.nodes_seen = it, nd
         if solving and math.isfinite(self.work.left):
@@ -114,6 +116,8 @@ class ChargedCuts(Conshdlr):
             self.model.setLongintParam("lp/iterlim", lim)
             self.model.setLongintParam("lp/rootiterlim", lim)
         self.model.optimize()
+        if os.environ.get("STEINER_SCIP_STATS"):  # calibration aid: SCIP's statistics to this file
+            self.model.writeStatistics(os.environ["STEINER_SCIP_STATS"])
         status = self.model.getStatus()
         self.charge(solving=False)
         if status == "timelimit":

@@ -13,17 +13,18 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spanning_tree
 
 from ._bound import dual_ascent, reduced_cost_elimination
-from ._branchcut import branch_and_cut
-from ._exact import CutModel, FlowModel
+from ._branchcut import branch_and_cut, orient_tree
 from ._graph import Problem
 from ._heuristics import SGraph, construct, heuristic, iterated, local_search
 from ._reduce import Reduced, reduce_problem
 from ._work import ARC, Work, limit_seconds, solve_work, ticks_for
 
-#: use the multi-commodity flow model when (k - 1) * 2m is at most this
-FLOW_MAX = int(os.environ.get("STEINER_FLOW_MAX", "0"))
 #: skip the LP/MIP (and polish heuristically) above this many terminals in the reduced graph
 LP_MAX_TERMINALS = int(os.environ.get("STEINER_LP_MAX_T", "300"))
+#: dual-ascent elimination rounds (each from the next root, see :func:`_da_root`) and the
+#: rounds in a row that may eliminate < 2 % of the edges before the loop stops
+DA_ROUNDS = int(os.environ.get("STEINER_DA_ROUNDS", "4"))
+DA_MISSES = int(os.environ.get("STEINER_DA_MISSES", "1"))
 
 
 class Outcome:
@@ -225,6 +226,16 @@ def _sgraph(red: Reduced) -> SGraph:
     return SGraph(red.n, red.eu, red.ev, red.ew, red.terminals)
 
 
+def _da_root(g: SGraph, rnd: int) -> int:
+    """Root of dual-ascent round ``rnd``: the terminals by decreasing degree (then index), in turn.
+
+    Each root gives other reduced costs, so elimination from several roots
+    removes more (Polzin & Vahdati Daneshmand 2001; Rehfeldt & Koch 2019)."""
+    deg = np.bincount(np.r_[g.eu, g.ev], minlength=g.n)[g.terminals]
+    order = np.lexsort((g.terminals, -deg))
+    return int(g.terminals[order[rnd % len(order)]])
+
+
 def _root(g: SGraph) -> int:
     deg = np.bincount(np.r_[g.eu, g.ev], minlength=g.n)
     return int(g.terminals[np.argmax(deg[g.terminals])])
@@ -343,11 +354,12 @@ def solve(
         offer(heuristic(g, work.share(0.2), seed, runs=8))
         trace("heuristic3", work)
 
-    # dual ascent + reduced-cost elimination, repeated while it shrinks the graph
-    for rnd in range(4):
+    # dual ascent + reduced-cost elimination from changing roots, repeated while it shrinks the graph
+    misses = 0
+    for rnd in range(DA_ROUNDS):
         if work.exhausted():
             break
-        root = _root(g)
+        root = _da_root(g, rnd)
         lb_l, rc, da_complete = dual_ascent(g, root, work.until(0.5, 60.0))
         lb = max(lb, chain.offset + lb_l)
         info.setdefault("da", []).append(chain.offset + lb_l)
@@ -370,7 +382,11 @@ def solve(
         edge_bad |= node_bad[g.eu] | node_bad[g.ev]
         info.setdefault("rc_elim", []).append(int(edge_bad.sum()))
         if edge_bad.sum() < max(1, 0.02 * g.m):
-            break
+            misses += 1
+            if misses >= DA_MISSES:
+                break
+            continue
+        misses = 0
         keep = ~edge_bad
         lvl = _level_problem(chain.last, keep)
         # guard against numerical trouble: the terminals must stay connected
@@ -399,50 +415,30 @@ def solve(
     reserve = 0.15 * T if finite else 0.0
     if (not closed() and not trivial_level() and mode != "heuristic" and not big and not work.exhausted()
             and not work.wall_out(reserve)):
-        k_red = len(g.terminals)
         root = _root(g)
-        use_flow = (k_red - 1) * 2 * g.m <= FLOW_MAX
-        model = FlowModel(g, root) if use_flow else CutModel(g, root)
-        info["model"] = type(model).__name__
+        # the cuts raised by dual ascent start the cut pool: the root LP is >= the DA bound at once
         da_cuts: list = []
-        if not use_flow:
-            # seed the cut LP with the cuts raised by dual ascent: LP >= DA bound at once
-            lb_l, _, _ = dual_ascent(g, root, work.until(0.6, 60.0), da_cuts)
-            lb = max(lb, chain.offset + lb_l)
-            model.add_arc_cuts(da_cuts)
-        ub_l = best_cost - chain.offset
-        trace("lp-setup", work)
-        bound, y, complete = model.solve_lp(work.share(0.5), ub_l - 1.0 if integral else ub_l)
-        trace("cut-lp", work)
-        info["lp_complete"] = complete
-        info["cuts"] = model.ncuts
-        if bound is not None:
-            lb = max(lb, chain.offset + bound)
-        if y is not None and not closed():
-            x = y[0::2] + y[1::2]
-            for r in range(2):
-                if work.exhausted():
-                    break
-                w2 = g.ew * (1.0 - np.clip(x, 0.0, 1.0)) + 1e-3 * g.ew * (1 + r)
-                la = work.share(0.15)
-                cand = construct(g, model.root, w2, la)
-                cand = local_search(g, cand, la)
-                offer(cand)
-        catch_up()
+        lb_l, _, _ = dual_ascent(g, root, work.until(0.6, 60.0), da_cuts)
+        lb = max(lb, chain.offset + lb_l)
+        trace("da-cuts", work)
         if not closed() and not work.exhausted() and not work.wall_out(reserve):
             ub_l = best_cost - chain.offset
-            # integer costs: only strictly better trees (cost <= ub - 1) are searched for
-            cutoff = ub_l - 1.0 + 1e-6 if integral else ub_l
-            fixed = None
-            if bound is not None and model.lp_optimal:
-                fixed = model.reduced_cost_mask(bound, cutoff)
-                info["rc_fixed"] = int(fixed.sum())
-            pool = model.pool if model.pool else [np.asarray(c, dtype=np.int64) for c in da_cuts]
+            pool = [np.asarray(c, dtype=np.int64) for c in da_cuts]
             inc = level_best["edges"] if level_best["level"] == len(chain.levels) else None
-            inc_arcs = model.orient(inc) if inc and not integral else None
+            inc_arcs = orient_tree(g, root, inc) if inc and not integral else None
+
+            def lp_guided(x: np.ndarray) -> set[int]:
+                """Shortest-path tree on LP-discounted weights, then local search (SCIP-Jack's TM-LP)."""
+                la = work.share(0.03)
+                w2 = g.ew * (1.0 - np.clip(x, 0.0, 1.0)) + 1e-3 * g.ew
+                cand = local_search(g, construct(g, root, w2, la), la)
+                offer(cand)
+                return cand
+
+            # integer costs: only strictly better trees (cost <= ub - 1) are searched for
             mlb, arcs, proven, binfo = branch_and_cut(
-                g, model.root, pool, inc_arcs, fixed, work.share(0.95), seed=0 if seed is None else seed,
-                integral=integral, cutoff=ub_l - 0.5 if integral else None,
+                g, root, pool, inc_arcs, None, work.share(0.95), seed=0 if seed is None else seed,
+                integral=integral, cutoff=ub_l - 0.5 if integral else None, lp_heuristic=lp_guided,
             )
             info["bc"] = binfo
             trace("branch-cut", work)
