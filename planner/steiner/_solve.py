@@ -23,8 +23,8 @@ from ._work import ARC, Work, limit_seconds, solve_work, ticks_for
 LP_MAX_TERMINALS = int(os.environ.get("STEINER_LP_MAX_T", "300"))
 #: dual-ascent elimination rounds (each from the next root, see :func:`_da_root`) and the
 #: rounds in a row that may eliminate < 2 % of the edges before the loop stops
-DA_ROUNDS = int(os.environ.get("STEINER_DA_ROUNDS", "4"))
-DA_MISSES = int(os.environ.get("STEINER_DA_MISSES", "1"))
+DA_ROUNDS = 4
+DA_MISSES = 1
 
 
 class Outcome:
@@ -377,7 +377,8 @@ def solve(
             if closed():
                 break
         ub_l = best_cost - chain.offset
-        edge_bad, node_bad = reduced_cost_elimination(g, root, lb_l, rc, ub_l)
+        # integer costs: keep only what a tree cheaper than the incumbent (<= ub - 1) may use
+        edge_bad, node_bad = reduced_cost_elimination(g, root, lb_l, rc, ub_l - 0.5 if integral else ub_l)
         work.spend(ARC * 6 * (g.m + g.n))
         edge_bad |= node_bad[g.eu] | node_bad[g.ev]
         info.setdefault("rc_elim", []).append(int(edge_bad.sum()))
@@ -394,6 +395,8 @@ def solve(
             A = sp.csr_matrix((np.ones(lvl.m), (lvl.eu, lvl.ev)), shape=(lvl.n, lvl.n))
             _, lab = connected_components(A, directed=False)
             if np.any(lab[lvl.terminals] != lab[lvl.terminals[0]]):
+                if integral:
+                    lb = max(lb, best_cost)  # no tree cheaper than the incumbent is left: it is optimal
                 break
         red2 = reduce_problem(lvl, work.child(min(0.05 * work.limit, ticks_for(1.0))) if finite else work.child(ticks_for(10.0)))
         chain.push(red2, np.flatnonzero(keep))
