@@ -21,10 +21,6 @@ from ._work import ARC, Work, limit_seconds, solve_work, ticks_for
 
 #: skip the LP/MIP (and polish heuristically) above this many terminals in the reduced graph
 LP_MAX_TERMINALS = int(os.environ.get("STEINER_LP_MAX_T", "300"))
-#: dual-ascent elimination rounds (each from the next root, see :func:`_da_root`) and the
-#: rounds in a row that may eliminate < 2 % of the edges before the loop stops
-DA_ROUNDS = 4
-DA_MISSES = 1
 
 
 class Outcome:
@@ -226,16 +222,6 @@ def _sgraph(red: Reduced) -> SGraph:
     return SGraph(red.n, red.eu, red.ev, red.ew, red.terminals)
 
 
-def _da_root(g: SGraph, rnd: int) -> int:
-    """Root of dual-ascent round ``rnd``: the terminals by decreasing degree (then index), in turn.
-
-    Each root gives other reduced costs, so elimination from several roots
-    removes more (Polzin & Vahdati Daneshmand 2001; Rehfeldt & Koch 2019)."""
-    deg = np.bincount(np.r_[g.eu, g.ev], minlength=g.n)[g.terminals]
-    order = np.lexsort((g.terminals, -deg))
-    return int(g.terminals[order[rnd % len(order)]])
-
-
 def _root(g: SGraph) -> int:
     deg = np.bincount(np.r_[g.eu, g.ev], minlength=g.n)
     return int(g.terminals[np.argmax(deg[g.terminals])])
@@ -354,12 +340,11 @@ def solve(
         offer(heuristic(g, work.share(0.2), seed, runs=8))
         trace("heuristic3", work)
 
-    # dual ascent + reduced-cost elimination from changing roots, repeated while it shrinks the graph
-    misses = 0
-    for rnd in range(DA_ROUNDS):
+    # dual ascent + reduced-cost elimination, repeated while it shrinks the graph
+    for rnd in range(4):
         if work.exhausted():
             break
-        root = _da_root(g, rnd)
+        root = _root(g)
         lb_l, rc, da_complete = dual_ascent(g, root, work.until(0.5, 60.0))
         lb = max(lb, chain.offset + lb_l)
         info.setdefault("da", []).append(chain.offset + lb_l)
@@ -383,11 +368,7 @@ def solve(
         edge_bad |= node_bad[g.eu] | node_bad[g.ev]
         info.setdefault("rc_elim", []).append(int(edge_bad.sum()))
         if edge_bad.sum() < max(1, 0.02 * g.m):
-            misses += 1
-            if misses >= DA_MISSES:
-                break
-            continue
-        misses = 0
+            break
         keep = ~edge_bad
         lvl = _level_problem(chain.last, keep)
         # guard against numerical trouble: the terminals must stay connected
