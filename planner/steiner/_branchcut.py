@@ -310,6 +310,11 @@ def branch_and_cut(
         seen.add(key)
         model.addCons(quicksum(y[int(a)] for a in arcs) >= 1, removable=True, initial=True)
     pool_nnz = sum(len(a) for a in pool)
+    deg = np.bincount(np.r_[g.eu, g.ev], minlength=n).astype(np.int64)
+    steiner = ~g.is_term
+    steiner[root] = False
+    # nonzeros of the rows above: z rows, in <= out, y_a <= in; terminal in-degree; anti-parallel pairs
+    base_nnz = int(((deg + 1) + 2 * deg + deg * (deg + 1))[steiner].sum() + deg[g.is_term].sum() + 2 * m)
     sep = Separator(n, tail, head, root, g.terminals)
     hdlr = _CutHandler(sep, y, work, pool_nnz)
     hdlr.base_rows = model.getNConss()
@@ -334,7 +339,8 @@ def branch_and_cut(
                           timingmask=SCIP_HEURTIMING.DURINGLPLOOP | SCIP_HEURTIMING.AFTERLPNODE)
     status = hdlr.optimize()
     info = {"scip_status": status, "nodes": model.getNNodes(), "cuts": hdlr.ncuts, "lp_ticks": hdlr.lp_ticks,
-            "lp_iters": model.getNLPIterations()}
+            "lp_iters": model.getNLPIterations(), "nnz": base_nnz + pool_nnz, "pool_nnz": pool_nnz,
+            "cut_nnz": hdlr.nnz_cuts, "ncuts": hdlr.ncuts}
     lb = model.getDualbound()
     if not math.isfinite(lb) and status != "infeasible":
         lb = 0.0
