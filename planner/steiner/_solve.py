@@ -407,7 +407,7 @@ def solve(
         trace("da-cuts", work)
         if not closed() and not work.exhausted() and not work.wall_out(reserve):
             ub_l = best_cost - chain.offset
-            pool = [np.asarray(c, dtype=np.int64) for c in da_cuts if len(c) <= int(os.environ.get("DAMAX", "1000000000"))]
+            pool = [np.asarray(c, dtype=np.int64) for c in da_cuts]
             inc = level_best["edges"] if level_best["level"] == len(chain.levels) else None
             inc_arcs = orient_tree(g, root, inc) if inc and not integral else None
 
