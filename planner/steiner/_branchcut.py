@@ -56,7 +56,7 @@ from ._heuristics import SGraph
 from ._scip import DIVING_HEURISTICS, GENERAL_SEPARATORS, ChargedCuts, scip_model, switch_off
 from ._work import Work
 
-__all__ = ["branch_and_cut", "orient_tree"]
+__all__ = ["branch_and_cut", "orient_tree", "root_lp_ticks"]
 
 #: ticks per iteration of SCIP's LP (SoPlex): ``SCIP_LP_ITER * (2 n + 2 m) ** SCIP_LP_EXP`` for the
 #: graph's ``n`` nodes and ``m`` edges, the least-squares fit of CPU microseconds per dual simplex
@@ -64,12 +64,24 @@ __all__ = ["branch_and_cut", "orient_tree"]
 #: factor of 2.3, measured on a loaded 2-core machine). The cut rows' length did not explain more.
 SCIP_LP_ITER = 1.08
 SCIP_LP_EXP = 0.63
+#: dual simplex iterations of a root LP, per node plus edge of the graph (measured on PACE track 3:
+#: 9,248 iterations for 783 nodes + 2,262 edges; more than 11,660 for 1,081 + 3,174)
+ROOT_LP_ITERS = 3.0
 #: ticks per node of the search tree (node overhead, Python callbacks)
 SCIP_NODE = 500.0
 #: branching priority of the vertex variables (arc variables have 0)
 VERTEX_PRIORITY = 10
 #: the LP-guided heuristic runs at the root and every this many nodes
 LP_HEUR_FREQ = 10
+
+
+def root_lp_ticks(n: int, m: int) -> float:
+    """Expected ticks of the root LP of a graph with ``n`` nodes and ``m`` edges.
+
+    :data:`ROOT_LP_ITERS` ``* (n + m)`` iterations at the charge of one
+    SCIP LP iteration (:data:`SCIP_LP_ITER` ``* (2 n + 2 m) **`` :data:`SCIP_LP_EXP`).
+    """
+    return ROOT_LP_ITERS * (n + m) * (SCIP_LP_ITER * (2 * (n + m)) ** SCIP_LP_EXP + 1.0)
 
 
 def orient_tree(g: SGraph, root: int, edges: set[int]) -> np.ndarray:

@@ -13,14 +13,16 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spanning_tree
 
 from ._bound import dual_ascent, reduced_cost_elimination
-from ._branchcut import branch_and_cut, orient_tree
+from ._branchcut import branch_and_cut, orient_tree, root_lp_ticks
 from ._graph import Problem
 from ._heuristics import SGraph, construct, heuristic, iterated, local_search
 from ._reduce import Reduced, reduce_problem
 from ._work import ARC, Work, limit_seconds, solve_work, ticks_for
 
-#: skip the LP/MIP (and polish heuristically) above this many terminals in the reduced graph
-LP_MAX_TERMINALS = int(os.environ.get("STEINER_LP_MAX_T", "300"))
+#: above this many terminals in the reduced graph the branch and cut runs only when its root LP is
+#: expected to finish within the work left (:func:`._branchcut.root_lp_ticks`); otherwise the
+#: work goes to the heuristics (the dual-ascent bound stands)
+LP_MAX_TERMINALS = 300
 
 
 class Outcome:
@@ -391,7 +393,7 @@ def solve(
         trace("heuristic2", work)
 
     info["final_graph"] = (chain.last.n, chain.last.m, len(chain.last.terminals))
-    big = len(g.terminals) > LP_MAX_TERMINALS
+    big = len(g.terminals) > LP_MAX_TERMINALS and root_lp_ticks(g.n, g.m) > 0.8 * work.left
     info["skip_lp"] = big
     if big:
         catch_up()
