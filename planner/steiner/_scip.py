@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 
-from pyscipopt import SCIP_PARAMSETTING, Conshdlr, Model
+from pyscipopt import SCIP_EVENTTYPE, SCIP_PARAMSETTING, Conshdlr, Eventhdlr, Model
 
 from ._work import Work
 
@@ -54,6 +54,29 @@ def switch_off(model: Model, kind: str, names: tuple[str, ...]) -> None:
             model.setIntParam(f"{kind}/{name}/freq", -1)
         except (KeyError, LookupError, ValueError):
             pass
+
+
+class _ChargeOnLP(Eventhdlr):
+    """Charges a :class:`ChargedCuts` handler after every LP solve.
+
+    Separation and enforcement callbacks are not called at every node (a
+    node whose LP is pruned by bound, or with no separation round left), so
+    the work would otherwise be counted only at the next callback; with this
+    event the budget is checked after each LP, whatever SCIP's settings.
+    """
+
+    def __init__(self, hdlr: "ChargedCuts") -> None:
+        self.hdlr = hdlr
+
+    def eventinit(self):
+        self.model.catchEvent(SCIP_EVENTTYPE.LPSOLVED, self)
+
+    def eventexit(self):
+        self.model.dropEvent(SCIP_EVENTTYPE.LPSOLVED, self)
+
+    def eventexec(self, event):
+        self.hdlr.charge()
+        return {}
 
 
 class ChargedCuts(Conshdlr):
@@ -111,6 +134,7 @@ class ChargedCuts(Conshdlr):
         it did, and records a stop by SCIP's time limit (the wall-clock
         safety net) on the work budget.
         """
+        self.model.includeEventhdlr(_ChargeOnLP(self), "chargelp", "work charged after every LP solve")
         if math.isfinite(self.work.left):
             lim = max(int(self.work.left / self.per_iter(False)), 1)
             self.model.setLongintParam("lp/iterlim", lim)

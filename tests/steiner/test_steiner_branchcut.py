@@ -102,3 +102,25 @@ def test_incumbent_with_vertex_variables_is_accepted():
     # a zero work budget: SCIP stops at once and only the start solution can be returned
     lb, arcs, proven, info = branch_and_cut(g, root, [], start, None, Work(0.0), seed=0, integral=False)
     assert arcs is not None and np.array_equal(arcs, start)
+
+
+def test_work_is_charged_after_every_lp_even_without_separation(monkeypatch):
+    """The budget stops SCIP within about one LP even when no cut callback runs at the nodes.
+
+    Without the charge on every LP solve, only the enforcement of integral LP
+    points counted the work here, and the search ran to 3 times its budget.
+    """
+    from pyscipopt import SCIP_RESULT
+
+    from planner.steiner import _branchcut
+
+    monkeypatch.setattr(_branchcut._CutHandler, "conssepalp",
+                        lambda self, constraints, nusefulconss: {"result": SCIP_RESULT.DIDNOTRUN})
+    g, terms = hypercube(6, 0)
+    root = terms[0]
+    unlimited = branch_and_cut(g, root, [], None, None, Work(math.inf), seed=0, integral=True)[3]
+    assert unlimited["nodes"] > 20  # a real search, not a root-node proof
+    work = Work(0.3 * unlimited["lp_ticks"])
+    lb, arcs, proven, info = branch_and_cut(g, root, [], None, None, work, seed=0, integral=True)
+    assert not proven
+    assert work.used < 1.2 * work.limit
