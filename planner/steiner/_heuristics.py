@@ -18,6 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import minimum_spanning_tree
 
+from ._anneal import anneal
 from ._localsearch import local_search
 from ._recombine import ElitePool, recombine
 from ._sgraph import SGraph, add_region_tree, induced_matrix, mst_prune, node_array, region_graph, search, tree_cost
@@ -107,19 +108,22 @@ def heuristic(g: SGraph, work: Work, seed: int | None, runs: int = 8) -> set[int
 
 
 def iterated(g: SGraph, start: set[int], work: Work, seed: int | None, max_stall: int = 40,
-             recombine_every: int = 3) -> set[int]:
-    """Iterated perturbation with an elite pool and recombination; the best tree wins.
+             recombine_every: int = 3, anneal_share: float = 0.6) -> set[int]:
+    """Simulated annealing, then iterated perturbation with an elite pool and recombination; the best tree wins.
 
-    Rounds of the shortest-path heuristic on randomly perturbed weights (the
-    incumbent's edges a little more expensive) + local search; every
-    ``recombine_every``-th round, once the pool holds three trees, the best
-    tree is recombined with two or three others of the pool
-    (:func:`._recombine.recombine`) instead. Stops when ``work`` is spent or
-    after ``max_stall`` rounds without improvement.
+    First :func:`._anneal.anneal` from ``start`` with ``anneal_share`` of the
+    ticks; then rounds of the shortest-path heuristic on randomly perturbed
+    weights (the incumbent's edges a little more expensive) + local search;
+    every ``recombine_every``-th round, once the pool holds three trees, the
+    best tree is recombined with two or three others of the pool
+    (:func:`._recombine.recombine`) instead. After ``max_stall`` rounds
+    without improvement the ticks left go to a last annealing from the best
+    tree.
 
     Complexity ``O(k (m + n log n))`` per perturbation round (``k``
     terminals), far less per recombination (the union of a few trees).
-    References: Ribeiro, Uchoa & Werneck (2002); Uchoa & Werneck (2010).
+    References: Ribeiro, Uchoa & Werneck (2002); Uchoa & Werneck (2010);
+    Dowsland (1991).
     """
     best = set(start)
     best_c = tree_cost(g, best) if best else np.inf
@@ -127,8 +131,14 @@ def iterated(g: SGraph, start: set[int], work: Work, seed: int | None, max_stall
         return best
     rng = np.random.default_rng(12345 if seed is None else seed + 12345)
     rrng = np.random.default_rng(54321 if seed is None else seed + 54321)
+    arng = np.random.default_rng(777 if seed is None else seed + 777)
     pool = ElitePool(8)
     pool.offer(g, best)
+    if best and anneal_share > 0:
+        t = anneal(g, best, work.share(anneal_share), arng)
+        pool.offer(g, t)
+        if tree_cost(g, t) < best_c * (1 - 1e-12):
+            best, best_c = t, tree_cost(g, t)
     last = 0.0
     stall = 0
     rounds = 0
@@ -159,6 +169,10 @@ def iterated(g: SGraph, start: set[int], work: Work, seed: int | None, max_stall
         else:
             stall += 1
         last = work.used - used0
+    if best and anneal_share > 0 and not work.exhausted():
+        t = anneal(g, best, work, arng)
+        if tree_cost(g, t) < best_c * (1 - 1e-12):
+            best = t
     return best
 
 

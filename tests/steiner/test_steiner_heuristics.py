@@ -12,6 +12,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from planner.steiner._anneal import anneal
 from planner.steiner._heuristics import SGraph, heuristic, iterated, local_search, mst_prune, sph, tree_cost, voronoi_tree
 from planner.steiner._localsearch import (
     key_path_exchange,
@@ -195,3 +196,26 @@ def test_vertex_elimination_drops_a_useless_steiner_node():
                np.array([0, 1, 2]))
     t = vertex_elimination(g, {0, 1, 2}, Work(1e6))
     assert tree_cost(g, t) == 2.0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_anneal_never_worsens_and_is_deterministic(seed):
+    g = random_graph(seed, n=25, p=0.2, k=7, unit=seed % 2 == 1)
+    t0 = start_tree(g)
+    a = anneal(g, t0, Work(2e5), np.random.default_rng(seed))
+    b = anneal(g, t0, Work(2e5), np.random.default_rng(seed))
+    assert_tree(g, a)
+    assert a == b
+    assert tree_cost(g, a) <= tree_cost(g, t0) + 1e-9
+
+
+@pytest.mark.parametrize("seed", SEEDS[:4])
+def test_anneal_reaches_brute_force_optimum_on_small_graphs(seed):
+    g = random_graph(seed, n=10, k=4)
+    t = anneal(g, start_tree(g), Work(3e5), np.random.default_rng(0))
+    assert tree_cost(g, local_search(g, t, Work(1e6))) <= brute_force(g) * 1.25
+
+
+def test_anneal_of_an_empty_start_is_empty():
+    g = random_graph(0)
+    assert anneal(g, set(), Work(1e5), np.random.default_rng(0)) == set()
