@@ -32,11 +32,6 @@ from ._work import Work
 __all__ = ["anneal"]
 
 
-def _by_weight(g: SGraph, ids) -> list[int]:
-    w = g.ewl
-    return sorted(ids, key=lambda e: (w[e], e))
-
-
 def anneal(g: SGraph, start: set[int], work: Work, rng: np.random.Generator,
            t_start: float = 0.15, t_end: float = 0.02) -> set[int]:
     """The best tree met by simulated annealing from ``start`` until ``work`` is spent.
@@ -70,6 +65,12 @@ def anneal(g: SGraph, start: set[int], work: Work, rng: np.random.Generator,
     budget = max(work.left, 1.0)
     used0 = work.used
     is_term = g.is_term
+    # ties between equal weights broken in a random order: on (near-)unit weights the plateau moves then vary
+    tie = rng.permutation(g.m).tolist()
+    w = g.ewl
+
+    def key(e: int) -> tuple[float, int]:
+        return (w[e], tie[e])
 
     def state(edges: set[int]):
         inn = np.zeros(g.n, dtype=bool)
@@ -81,7 +82,7 @@ def anneal(g: SGraph, start: set[int], work: Work, rng: np.random.Generator,
         adds = np.flatnonzero((cnt >= 2) & ~inn)
         dels = np.flatnonzero(inn & ~is_term)
         work.spend(20.0 + 0.01 * g.m + 0.5 * len(edges))
-        return inn, np.r_[adds, dels], len(adds), _by_weight(g, edges)
+        return inn, np.r_[adds, dels], len(adds), sorted(edges, key=key)
 
     inn, cands, n_add, sorted_tree = state(cur)
     induced: list[int] | None = None
@@ -92,11 +93,11 @@ def anneal(g: SGraph, start: set[int], work: Work, rng: np.random.Generator,
         v = int(cands[i])
         if i < n_add:
             ve = [e for e in g.nbrs[v] if inn[eu[e] if ev[e] == v else ev[e]]]
-            out = kruskal_prune(g, sorted(sorted_tree + ve, key=lambda e: (g.ewl[e], e)), work)
+            out = kruskal_prune(g, sorted(sorted_tree + ve, key=key), work)
         else:
             if induced is None:
                 ids = np.flatnonzero(inn[g.eu] & inn[g.ev])
-                induced = _by_weight(g, ids.tolist())
+                induced = sorted(ids.tolist(), key=key)
                 work.spend(0.02 * g.m + 1.3 * len(induced))
             out = kruskal_prune(g, [e for e in induced if eu[e] != v and ev[e] != v], work)
         if out is None:
