@@ -1,15 +1,19 @@
-"""Constructive heuristics and local search on a (reduced) STP instance.
+"""Constructive heuristics and the polish of a (reduced) STP instance.
 
 * Shortest-path heuristic of Takahashi & Matsuyama (1980), run from several
   roots and on randomly perturbed weights (seeded), with vectorised
-  multi-source Dijkstra (``scipy.sparse.csgraph.dijkstra``).
-* "MST + prune" (Rayward-Smith & Clare 1986): minimum spanning tree of the
-  subgraph induced by the tree nodes, then repeated removal of non-terminal
-  leaves.
-* Local search after Uchoa & Werneck (2012) / Polzin & Vahdati Daneshmand:
-  key-path exchange, Steiner-vertex elimination and insertion.
+  multi-source Dijkstra (``scipy.sparse.csgraph.dijkstra``), ``O(k (m + n log n))``.
+* Mehlhorn's (1988) Voronoi construction for large ``k * m``, ``O(m + n log n)``.
+* Local search (:mod:`._localsearch`, Uchoa & Werneck 2010): key-path
+  exchange, key-vertex elimination, Steiner-vertex insertion and elimination.
+* The polish (:func:`iterated`): simulated annealing over Steiner nodes
+  (:mod:`._anneal`, Dowsland 1991), then perturbed restarts with an elite pool
+  and recombination (:mod:`._recombine`, Ribeiro, Uchoa & Werneck 2002).
 
-All functions take and return sets of edge ids of an :class:`SGraph`.
+All functions take and return sets of edge ids of an :class:`SGraph`; the
+same seed and work budget give the same tree. ``local_search``,
+``voronoi_tree``, ``mst_prune``, ``induced_matrix`` and ``SGraph`` are
+re-exported for the prize-collecting solver.
 """
 
 from __future__ import annotations
