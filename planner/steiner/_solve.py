@@ -423,7 +423,8 @@ def solve(
 
             # integer costs: only strictly better trees (cost <= ub - 1) are searched for
             mlb, arcs, proven, binfo = branch_and_cut(
-                g, root, pool, inc_arcs, None, work.share(0.95), seed=0 if seed is None else seed,
+                g, root, pool, inc_arcs, None, work.share(0.75 if len(g.terminals) >= 40 and best_cost > 1.05 * lb else 0.95),
+                seed=0 if seed is None else seed,
                 integral=integral, cutoff=ub_l - 0.5 if integral else None, lp_heuristic=lp_guided,
             )
             info["bc"] = binfo
