@@ -416,7 +416,7 @@ def _stp_prune(p: PCProblem, terms: np.ndarray, work: Work, local: bool = True) 
 def pc_lp_tree(p: PCProblem, xval: np.ndarray, yval: np.ndarray, work: Work) -> tuple[set[int], set[int]]:
     """A tree guided by an LP point: node values ``xval``, edge values ``yval`` (both directions summed).
 
-    A Steiner tree (Voronoi construction and local search) over the prized
+    A Steiner tree (Voronoi construction) over the prized
     nodes with ``x >= 0.5`` (and the root) in the costs ``c (1 - y)``, then
     the minimum spanning tree of its nodes in the true costs and strong
     pruning. Near-linear; empty if fewer than two such nodes.
@@ -427,7 +427,7 @@ def pc_lp_tree(p: PCProblem, xval: np.ndarray, yval: np.ndarray, work: Work) -> 
     if len(terms) < 2:
         return set(), set()
     q = PCProblem(n=p.n, eu=p.eu, ev=p.ev, ew=p.ew * np.clip(1.0 - yval, 0.0, 1.0), prize=p.prize, root=p.root)
-    ns, _ = _stp_prune(q, terms, work)
+    ns, _ = _stp_prune(q, terms, work, local=False)
     if len(ns) < 2:
         return set(), set()
     ns, es = _mst_nodes(p, _matrix(p), ns)

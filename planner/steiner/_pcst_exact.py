@@ -30,7 +30,7 @@ __all__ = ["pc_branch_and_cut"]
 #: ticks per LP iteration and per nonzero in SCIP's LP
 SCIP_LP_ITER = 0.004
 #: ticks per node of the search tree
-SCIP_NODE = 300.0
+SCIP_NODE = 1500.0
 #: max-flow targets per separation round (the rest in later rounds, by rotation)
 SEP_TARGETS = 50
 #: root-asymmetry rows only up to this many prized nodes (their nonzeros grow quadratically)
@@ -56,6 +56,11 @@ class _PCHandler(ChargedCuts):
         self.avars, self.xvars = avars, xvars
         self.tv: list | None = None
         self.rot = 0
+        #: unrooted, the arc id after the last root arc a cut of node k may hold (root asymmetry: only the root
+        #: arcs of prized nodes ranked no later than k); set by the caller, None for all
+        self.root_end: np.ndarray | None = None
+        #: arc id of the root arc of each node (for the root row of the flow matrix)
+        self.root_ids = np.zeros(n + 1, dtype=np.int64)
 
     def _vals(self, sol=None) -> tuple[np.ndarray, np.ndarray]:
         m = self.model
@@ -63,8 +68,11 @@ class _PCHandler(ChargedCuts):
         x = np.fromiter((m.getSolVal(sol, v) for v in self.xvars), dtype=np.float64, count=len(self.xvars))
         return a, x
 
-    def _cut_arcs(self, W: np.ndarray) -> np.ndarray:
-        return np.flatnonzero(~W[self.tail] & W[self.head])
+    def _cut_arcs(self, W: np.ndarray, k: int) -> np.ndarray:
+        arcs = np.flatnonzero(~W[self.tail] & W[self.head])
+        if self.root_end is not None:
+            arcs = arcs[arcs < self.root_end[k]]
+        return arcs
 
     def _add(self, cuts: list[tuple[np.ndarray, int]], a: np.ndarray, x: np.ndarray) -> int:
         m = self.model
@@ -73,7 +81,7 @@ class _PCHandler(ChargedCuts):
         av, xv = self.tv
         added = 0
         for W, k in cuts:
-            arcs = self._cut_arcs(W)
+            arcs = self._cut_arcs(W, k)
             if a[arcs].sum() >= x[k] - 1e-6:
                 continue
             row = m.createEmptyRowUnspec(name="pccut", lhs=0.0, rhs=None, local=False, removable=True)
@@ -115,15 +123,23 @@ class _PCHandler(ChargedCuts):
             off = self.rot % len(targets)
             targets = targets[off:] + targets[:off]
         cuts = []
+        rs, re = C.indptr[self.n], C.indptr[self.n + 1]
         for i, k in enumerate(targets):
             if i > 0 and (work.exhausted() or i >= SEP_TARGETS):
                 self.rot += i
                 break
-            res = maximum_flow(C, self.n, k)
+            Ck = C
+            if self.root_end is not None:
+                # only the root arcs this target's cut may hold (arc ids of the root row: 2 m + rank)
+                data = C.data.copy()
+                ids = self.root_ids[C.indices[rs:re]]
+                data[rs:re][ids >= self.root_end[k]] = 0
+                Ck = sp.csr_matrix((data, C.indices, C.indptr), shape=C.shape)
+            res = maximum_flow(Ck, self.n, k)
             work.spend(FLOW_ARC * (C.nnz + n1))
             if res.flow_value >= (x[k] - 1e-6) * SCALE:
                 continue
-            R = (C - res.flow).tocsr()
+            R = (Ck - res.flow).tocsr()
             R.data[R.data < 0] = 0
             R.eliminate_zeros()
             # only the back cut (closest to k): short rows keep the LP fast
@@ -287,6 +303,11 @@ def pc_branch_and_cut(
             pool_nnz += len(ys) + len(plus) + len(minus)
     hdlr = _PCHandler(n, tail, head, av, xv, work, 12 * m + 4 * n + pool_nnz)
     hdlr.base_rows = model.getNConss()
+    if p.root is None:
+        hdlr.root_end = np.full(n + 1, na, dtype=np.int64)
+        hdlr.root_end[roots] = 2 * m + 1 + np.arange(len(roots))
+        hdlr.root_ids = np.full(n + 1, na, dtype=np.int64)
+        hdlr.root_ids[roots] = 2 * m + np.arange(len(roots))
     model.includeConshdlr(hdlr, "pccut", "prize-collecting cuts by max-flow", sepapriority=100, enfopriority=-100,
                           chckpriority=-100, sepafreq=1, propfreq=-1, eagerfreq=-1, maxprerounds=0, needscons=True)
     model.addPyCons(model.createCons(hdlr, "pc", initial=False, separate=True, enforce=True, check=True,

@@ -296,11 +296,12 @@ def pcst_tree(
         if red.n:
             hn, he = pc_heuristic(red, work.until(0.2, 30.0), seed)
             offer(*_expand(p0, red, hn, he))
+            info["heur"] = (best, work.used, time.process_time())
             # bounds of the problem after the reduced-cost tests count only up to the best tree then known
             ub_cut = math.inf
             dual = pc_da_best(red, work.until(0.45, 60.0), cut_cap=DA_CUT_CAP * (red.n + red.m))
             lb = max(lb, dual.bound)
-            info["da"] = (dual.bound, dual.lam, dual.complete)
+            info["da"] = (dual.bound, dual.lam, dual.complete, work.used, time.process_time())
             if not _closed(min(lb, single_val), best, integral):
                 eb, nb = pc_bound_tests(red, dual, best)
                 if eb.any() or nb.any():
@@ -320,7 +321,7 @@ def pcst_tree(
                 start = _restrict(p0, red, best_n, best_e)
                 blb, sol, proven, binfo = pc_branch_and_cut(red, start, work.share(0.97), 0 if seed is None else seed,
                                                             integral, dual.cuts)
-                info["bc"] = binfo
+                info["bc"] = (binfo, best, blb, work.used, time.process_time())
                 if sol is not None:
                     offer(*_expand(p0, red, *sol))
                 if proven:
@@ -332,6 +333,8 @@ def pcst_tree(
     if integral:
         lb = float(math.ceil(lb - 1e-6))
     lb = min(lb, best)
+    if os.environ.get("PCST_TRACE"):  # calibration aid: the phases' results, ticks and CPU seconds
+        print("pcst", info, work.used, time.process_time(), flush=True)
     optimal = _closed(lb, best, integral)
     if optimal:
         lb = best
