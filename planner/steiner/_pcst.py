@@ -28,7 +28,7 @@ import scipy.sparse as sp
 from ._heuristics import induced_matrix
 from ._work import ARC, Work, dijkstra_counted
 
-__all__ = ["PCProblem", "reduce_pc", "long_edges", "drop_edges", "fix_out", "pc_lp_tree", "pc_heuristic", "strong_prune", "objective"]
+__all__ = ["PCProblem", "reduce_pc", "long_edges", "drop_edges", "fix_out", "pc_lp_tree", "pc_guided_tree", "pc_heuristic", "strong_prune", "objective"]
 
 
 @dataclass
@@ -416,17 +416,22 @@ def _stp_prune(p: PCProblem, terms: np.ndarray, work: Work, local: bool = True) 
 def pc_lp_tree(p: PCProblem, xval: np.ndarray, yval: np.ndarray, work: Work) -> tuple[set[int], set[int]]:
     """A tree guided by an LP point: node values ``xval``, edge values ``yval`` (both directions summed).
 
-    A Steiner tree (Voronoi construction) over the prized
-    nodes with ``x >= 0.5`` (and the root) in the costs ``c (1 - y)``, then
-    the minimum spanning tree of its nodes in the true costs and strong
-    pruning. Near-linear; empty if fewer than two such nodes.
+    :func:`pc_guided_tree` over the prized nodes with ``x >= 0.5`` in the
+    costs ``c (1 - y)``.
     """
     terms = np.flatnonzero((xval >= 0.5) & (p.prize > 0))
+    return pc_guided_tree(p, terms, p.ew * np.clip(1.0 - yval, 0.0, 1.0), work)
+
+
+def pc_guided_tree(p: PCProblem, terms: np.ndarray, cost: np.ndarray, work: Work) -> tuple[set[int], set[int]]:
+    """A Steiner tree (Voronoi construction) over ``terms`` (and the root) in the edge costs ``cost``, then the
+    minimum spanning tree of its nodes in the true costs and strong pruning. Near-linear; empty if fewer
+    than two terminals."""
     if p.root is not None:
         terms = np.union1d(terms, [p.root])
     if len(terms) < 2:
         return set(), set()
-    q = PCProblem(n=p.n, eu=p.eu, ev=p.ev, ew=p.ew * np.clip(1.0 - yval, 0.0, 1.0), prize=p.prize, root=p.root)
+    q = PCProblem(n=p.n, eu=p.eu, ev=p.ev, ew=np.maximum(cost, 0.0), prize=p.prize, root=p.root)
     ns, _ = _stp_prune(q, terms, work, local=False)
     if len(ns) < 2:
         return set(), set()

@@ -41,10 +41,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
-from ._pcst import PCProblem
+from ._pcst import PCProblem, pc_guided_tree
 from ._work import Work
 
-__all__ = ["PCDual", "pc_rank", "pc_da", "pc_da_best", "pc_bound_tests"]
+__all__ = ["PCDual", "pc_rank", "pc_da", "pc_da_best", "pc_bound_tests", "pc_da_tree"]
 
 #: ticks per arc scanned by the (pure Python) ascent; fitted to 0.7 ticks per CPU µs
 DA_ARC = 0.35
@@ -66,6 +66,8 @@ class PCDual:
         Reduced costs of the ``2 m`` arcs (``e``: ``eu -> ev``, ``m + e`` the reverse).
     rz : numpy.ndarray
         Reduced costs of the root arcs per node (``inf`` for nodes that cannot be the top).
+    rp : numpy.ndarray
+        Reduced costs of the prize arcs per node (0 where the ascent paid the prize in full).
     cuts : list
         The raised cuts as ``(arc ids, [], [t])`` in the variables of the
         branch and cut: ids below ``2 m`` are arcs, ``2 m + i`` the root arc
@@ -78,6 +80,7 @@ class PCDual:
     lam: float
     rc: np.ndarray
     rz: np.ndarray
+    rp: np.ndarray
     cuts: list
     complete: bool
 
@@ -120,6 +123,8 @@ def pc_da(p: PCProblem, work: Work, lam: float | None = None, cut_cap: float | N
     in_arcs = [srt_l[ptr[v]:ptr[v + 1]] for v in range(n)]
     tail_l = tail.tolist()
     rank_l = rank.tolist()
+    # possible tops (unrooted): the prized nodes ranked no later than the active one; rooted: none
+    top_rank = rank_l if not rooted else [len(order) + 1] * n
     root = -1 if not rooted else int(p.root)
     zid = {v: 2 * m + i for i, v in enumerate(order)}
     total = 0.0
@@ -172,7 +177,7 @@ def pc_da(p: PCProblem, work: Work, lam: float | None = None, cut_cap: float | N
             if v == root:
                 found = True
                 break
-            if rank_l[v] <= rt:
+            if top_rank[v] <= rt:
                 if rz[v] <= eps:
                     found = True
                     break
@@ -198,12 +203,10 @@ def pc_da(p: PCProblem, work: Work, lam: float | None = None, cut_cap: float | N
             heapq.heappush(heap, (size, rt, t))
             continue
         delta = rp[t]
-        for a in cut:
-            if rc[a] < delta:
-                delta = rc[a]
-        for v in zs:
-            if rz[v] < delta:
-                delta = rz[v]
+        if cut:
+            delta = min(delta, min(map(rc.__getitem__, cut)))
+        if zs:
+            delta = min(delta, min(map(rz.__getitem__, zs)))
         raises += 1
         total += delta
         rp[t] -= delta
@@ -220,7 +223,7 @@ def pc_da(p: PCProblem, work: Work, lam: float | None = None, cut_cap: float | N
             recorded += size
         heapq.heappush(heap, (size, rt, t))
     work.spend(DA_ARC * scanned + DA_RAISE * (raises & 31) + 2.0 * (n + m))
-    return PCDual(bound=p.offset + total - lam, lam=lam, rc=np.asarray(rc), rz=np.asarray(rz), cuts=cuts,
+    return PCDual(bound=p.offset + total - lam, lam=lam, rc=np.asarray(rc), rz=np.asarray(rz), rp=np.asarray(rp), cuts=cuts,
                   complete=complete)
 
 
@@ -279,3 +282,11 @@ def pc_bound_tests(p: PCProblem, d: PCDual, ub: float) -> tuple[np.ndarray, np.n
     if p.root is not None:
         node_bad[p.root] = False
     return edge_bad, node_bad
+
+
+def pc_da_tree(p: PCProblem, d: PCDual, work: Work) -> tuple[set[int], set[int]]:
+    """A start tree from the ascent (SCIP-Jack's dual-ascent heuristic, simplified): a Steiner tree over the
+    prized nodes whose prize arc kept a positive reduced cost (the ascent connected them rather than paying
+    their prize) in the edges' smaller reduced cost, then true costs and strong pruning."""
+    terms = np.flatnonzero((p.prize > 0) & (d.rp > 1e-12 * max(1.0, float(p.prize.max()))))
+    return pc_guided_tree(p, terms, np.minimum(d.rc[: p.m], d.rc[p.m :]), work)

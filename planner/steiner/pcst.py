@@ -55,8 +55,9 @@ from planner._errors import InputError
 from ._api import SolveOptions, TreeResult, solve_options
 from ._pcst import (PCProblem, drop_edges, fix_out, long_edges, objective, pc_heuristic, reduce_pc,
                     strong_prune)
-from ._pcst_da import pc_bound_tests, pc_da, pc_da_best
+from ._pcst_da import pc_bound_tests, pc_da, pc_da_best, pc_da_tree
 from ._pcst_exact import pc_branch_and_cut
+from ._pcst_heur import pc_toggle
 from ._work import limit_seconds, solve_work, ticks_for
 
 __all__ = ["PCSTResult", "pcst_tree", "read_pcstp", "PCST_METHODS"]
@@ -296,11 +297,14 @@ def pcst_tree(
         if red.n:
             hn, he = pc_heuristic(red, work.until(0.2, 30.0), seed)
             offer(*_expand(p0, red, hn, he))
+            tn, te = _restrict(p0, red, best_n, best_e) or (hn, he)
+            offer(*_expand(p0, red, *pc_toggle(red, tn, te, work.until(0.3, 30.0))))
             info["heur"] = (best, work.used, time.process_time())
             # bounds of the problem after the reduced-cost tests count only up to the best tree then known
             ub_cut = math.inf
-            dual = pc_da_best(red, work.until(0.45, 60.0), cut_cap=DA_CUT_CAP * (red.n + red.m))
+            dual = pc_da_best(red, work.until(0.5, 60.0), cut_cap=DA_CUT_CAP * (red.n + red.m))
             lb = max(lb, dual.bound)
+            offer(*_expand(p0, red, *pc_da_tree(red, dual, work.child(ticks_for(1.0)))))
             info["da"] = (dual.bound, dual.lam, dual.complete, work.used, time.process_time())
             if not _closed(min(lb, single_val), best, integral):
                 eb, nb = pc_bound_tests(red, dual, best)
@@ -313,9 +317,10 @@ def pcst_tree(
                     if red.n == 0:
                         lb = max(lb, ub_cut)
                     else:
-                        dual = pc_da(red, work.until(0.55, 60.0), dual.lam,
+                        dual = pc_da(red, work.until(0.6, 60.0), dual.lam,
                                      DA_CUT_CAP * (red.n + red.m))
                         lb = max(lb, min(dual.bound, ub_cut))
+                        offer(*_expand(p0, red, *pc_da_tree(red, dual, work.child(ticks_for(1.0)))))
             if red.n and method != "heuristic" and not work.exhausted() and not _closed(min(lb, single_val), best,
                                                                                        integral):
                 start = _restrict(p0, red, best_n, best_e)
