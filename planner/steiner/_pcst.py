@@ -28,7 +28,7 @@ import scipy.sparse as sp
 from ._heuristics import induced_matrix
 from ._work import ARC, Work, dijkstra_counted
 
-__all__ = ["PCProblem", "reduce_pc", "long_edges", "drop_edges", "fix_out", "pc_lp_tree", "pc_guided_tree", "pc_heuristic", "strong_prune", "objective"]
+__all__ = ["PCProblem", "reduce_pc", "long_edges", "drop_edges", "fix_out", "pc_lp_tree", "pc_guided_tree", "pc_guided_sph", "pc_heuristic", "strong_prune", "objective"]
 
 
 @dataclass
@@ -433,6 +433,18 @@ def pc_guided_tree(p: PCProblem, terms: np.ndarray, cost: np.ndarray, work: Work
         return set(), set()
     q = PCProblem(n=p.n, eu=p.eu, ev=p.ev, ew=np.maximum(cost, 0.0), prize=p.prize, root=p.root)
     ns, _ = _stp_prune(q, terms, work, local=False)
+    if len(ns) < 2:
+        return set(), set()
+    ns, es = _mst_nodes(p, _matrix(p), ns)
+    work.spend(ARC * 4 * p.m)
+    return strong_prune(p, ns, es)
+
+
+def pc_guided_sph(p: PCProblem, start: int, cost: np.ndarray, work: Work) -> tuple[set[int], set[int]]:
+    """:func:`pc_sph` from ``start`` in the edge costs ``cost`` (e.g. reduced costs), then the minimum
+    spanning tree of its nodes in the true costs and strong pruning."""
+    q = PCProblem(n=p.n, eu=p.eu, ev=p.ev, ew=np.maximum(cost, 0.0), prize=p.prize, root=p.root)
+    ns, _ = pc_sph(q, _matrix(q), start, work)
     if len(ns) < 2:
         return set(), set()
     ns, es = _mst_nodes(p, _matrix(p), ns)

@@ -41,7 +41,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
-from ._pcst import PCProblem, pc_guided_tree
+from ._pcst import PCProblem, objective, pc_guided_sph, pc_guided_tree
 from ._work import Work
 
 __all__ = ["PCDual", "pc_rank", "pc_da", "pc_da_best", "pc_bound_tests", "pc_da_tree"]
@@ -287,6 +287,15 @@ def pc_bound_tests(p: PCProblem, d: PCDual, ub: float) -> tuple[np.ndarray, np.n
 def pc_da_tree(p: PCProblem, d: PCDual, work: Work) -> tuple[set[int], set[int]]:
     """A start tree from the ascent (SCIP-Jack's dual-ascent heuristic, simplified): a Steiner tree over the
     prized nodes whose prize arc kept a positive reduced cost (the ascent connected them rather than paying
-    their prize) in the edges' smaller reduced cost, then true costs and strong pruning."""
+    their prize) in the edges' smaller reduced cost, and the prize-collecting shortest-path construction in
+    the same costs from the largest such prize; then true costs and strong pruning; the better tree."""
     terms = np.flatnonzero((p.prize > 0) & (d.rp > 1e-12 * max(1.0, float(p.prize.max()))))
-    return pc_guided_tree(p, terms, np.minimum(d.rc[: p.m], d.rc[p.m :]), work)
+    cost = np.minimum(d.rc[: p.m], d.rc[p.m :])
+    best = pc_guided_tree(p, terms, cost, work)
+    start = p.root if p.root is not None else (int(terms[np.argmax(p.prize[terms])]) if len(terms) else None)
+    if start is not None and not work.exhausted():
+        # the prize-collecting shortest-path construction in reduced costs: it chooses the prizes itself
+        ns, es = pc_guided_sph(p, start, cost, work)
+        if ns and (not best[0] or objective(p, ns, es) < objective(p, *best)):
+            best = ns, es
+    return best

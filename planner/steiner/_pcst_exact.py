@@ -28,7 +28,7 @@ from ._work import Work
 __all__ = ["pc_branch_and_cut"]
 
 #: ticks per LP iteration and per nonzero in SCIP's LP
-SCIP_LP_ITER = 0.004
+SCIP_LP_ITER = 0.003
 #: ticks per node of the search tree
 SCIP_NODE = 1500.0
 #: max-flow targets per separation round (the rest in later rounds, by rotation)
@@ -40,7 +40,7 @@ TAIL_ROWS_MAX = 5000
 #: branching priority of the node variables (arc variables have 0)
 VERTEX_PRIORITY = 10
 #: dual-ascent cuts put in the LP: up to this many times the model's nonzeros
-POOL_FACTOR = 3.0
+POOL_FACTOR = 1.0
 #: the LP-guided heuristic runs at the root and every this many nodes
 LP_HEUR_FREQ = 10
 
@@ -329,5 +329,6 @@ def pc_branch_and_cut(
         xs = {v for v in range(n) if model.getSolVal(s, xv[v]) > 0.5}
         es = {e for e in range(m) if model.getSolVal(s, av[e]) > 0.5 or model.getSolVal(s, av[m + e]) > 0.5}
         best = (xs, es)
-    info = {"scip_status": status, "nodes": model.getNNodes(), "cuts": hdlr.ncuts}
+    info = {"scip_status": status, "nodes": model.getNNodes(), "cuts": hdlr.ncuts, "lp_iters": model.getNLPIterations(),
+            "lp_ticks": hdlr.lp_ticks, "nnz": hdlr.nnz, "rows": model.getNLPRows() if False else hdlr.base_rows}
     return lb, best, status == "optimal", info
