@@ -238,7 +238,7 @@ def pc_da_best(p: PCProblem, work: Work, tries: int = 3, cut_cap: float | None =
         return pc_da(p, work, cut_cap=cut_cap)
     pr = p.prize[p.prize > 0]
     lams = list(dict.fromkeys([float(pr.max()), float(np.median(pr)), float(np.quantile(pr, 0.9))]))[:tries]
-    best = pc_da(p, work.share(0.6), lams[0], cut_cap)
+    best = pc_da(p, work.share(0.85), lams[0], cut_cap)
     for lam in lams[1:]:
         # the others only while cheap: the first run complete within a fifth of the budget left
         if not best.complete or work.exhausted():

@@ -298,10 +298,10 @@ def pcst_tree(
         single_val = best  # every tree the reductions took out is a single node or in red.dropped: covered here
         lb = red.offset if red.n else best
         if red.n:
-            hn, he = pc_heuristic(red, work.until(0.2, 30.0), seed, starts=HEUR_STARTS)
+            hn, he = pc_heuristic(red, work.until(0.15, 30.0), seed, starts=HEUR_STARTS)
             offer(*_expand(p0, red, hn, he))
             tn, te = _restrict(p0, red, best_n, best_e) or (hn, he)
-            offer(*_expand(p0, red, *pc_toggle(red, tn, te, work.until(0.3, 30.0))))
+            offer(*_expand(p0, red, *pc_toggle(red, tn, te, work.until(0.22, 30.0))))
             info["heur"] = (best, work.used, time.process_time())
             # bounds of the problem after the reduced-cost tests count only up to the best tree then known
             ub_cut = math.inf
