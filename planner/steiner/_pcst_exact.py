@@ -331,5 +331,5 @@ def pc_branch_and_cut(
         es = {e for e in range(m) if model.getSolVal(s, av[e]) > 0.5 or model.getSolVal(s, av[m + e]) > 0.5}
         best = (xs, es)
     info = {"scip_status": status, "nodes": model.getNNodes(), "cuts": hdlr.ncuts, "lp_iters": model.getNLPIterations(),
-            "lp_ticks": hdlr.lp_ticks, "nnz": hdlr.nnz, "rows": model.getNLPRows() if False else hdlr.base_rows}
+            "lp_ticks": hdlr.lp_ticks, "nnz": hdlr.nnz, "base_rows": hdlr.base_rows}
     return lb, best, status == "optimal", info
