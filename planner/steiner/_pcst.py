@@ -28,7 +28,7 @@ import scipy.sparse as sp
 from ._heuristics import induced_matrix
 from ._work import ARC, Work, dijkstra_counted
 
-__all__ = ["PCProblem", "reduce_pc", "long_edges", "drop_edges", "pc_heuristic", "strong_prune", "objective"]
+__all__ = ["PCProblem", "reduce_pc", "long_edges", "drop_edges", "fix_out", "pc_lp_tree", "pc_guided_tree", "pc_guided_sph", "pc_heuristic", "strong_prune", "objective"]
 
 
 @dataclass
@@ -204,6 +204,18 @@ def drop_edges(p: PCProblem, bad: np.ndarray) -> PCProblem:
         eorig=[p.eorig[i] for i in keep], node_edges=p.node_edges, offset=p.offset, orig=p.orig,
         dropped=p.dropped,
     )
+
+
+def fix_out(p: PCProblem, edge_bad: np.ndarray, node_bad: np.ndarray) -> PCProblem:
+    """``p`` without the edges in ``edge_bad`` and the nodes in ``node_bad`` (their prizes become constant
+    losses, their edges go; the nodes stay, isolated and without prize, for :func:`reduce_pc` to drop)."""
+    bad = edge_bad | node_bad[p.eu] | node_bad[p.ev]
+    q = drop_edges(p, bad)
+    q.prize = p.prize.copy()
+    q.offset = p.offset + float(p.prize[node_bad].sum())
+    q.prize[node_bad] = 0.0
+    q.node_edges = [[] if node_bad[v] else list(es) for v, es in enumerate(p.node_edges)]
+    return q
 
 
 # -- trees ----------------------------------------------------------------------
@@ -399,3 +411,42 @@ def _stp_prune(p: PCProblem, terms: np.ndarray, work: Work, local: bool = True) 
         es = local_search(g, es, work.share(0.3))
     ns = {int(v) for e in es for v in (p.eu[e], p.ev[e])}
     return strong_prune(p, ns, set(es))
+
+
+def pc_lp_tree(p: PCProblem, xval: np.ndarray, yval: np.ndarray, work: Work) -> tuple[set[int], set[int]]:
+    """A tree guided by an LP point: node values ``xval``, edge values ``yval`` (both directions summed).
+
+    :func:`pc_guided_tree` over the prized nodes with ``x >= 0.5`` in the
+    costs ``c (1 - y)``.
+    """
+    terms = np.flatnonzero((xval >= 0.5) & (p.prize > 0))
+    return pc_guided_tree(p, terms, p.ew * np.clip(1.0 - yval, 0.0, 1.0), work)
+
+
+def pc_guided_tree(p: PCProblem, terms: np.ndarray, cost: np.ndarray, work: Work) -> tuple[set[int], set[int]]:
+    """A Steiner tree (Voronoi construction) over ``terms`` (and the root) in the edge costs ``cost``, then the
+    minimum spanning tree of its nodes in the true costs and strong pruning. Near-linear; empty if fewer
+    than two terminals."""
+    if p.root is not None:
+        terms = np.union1d(terms, [p.root])
+    if len(terms) < 2:
+        return set(), set()
+    q = PCProblem(n=p.n, eu=p.eu, ev=p.ev, ew=np.maximum(cost, 0.0), prize=p.prize, root=p.root)
+    ns, _ = _stp_prune(q, terms, work, local=False)
+    if len(ns) < 2:
+        return set(), set()
+    ns, es = _mst_nodes(p, _matrix(p), ns)
+    work.spend(ARC * 4 * p.m)
+    return strong_prune(p, ns, es)
+
+
+def pc_guided_sph(p: PCProblem, start: int, cost: np.ndarray, work: Work) -> tuple[set[int], set[int]]:
+    """:func:`pc_sph` from ``start`` in the edge costs ``cost`` (e.g. reduced costs), then the minimum
+    spanning tree of its nodes in the true costs and strong pruning."""
+    q = PCProblem(n=p.n, eu=p.eu, ev=p.ev, ew=np.maximum(cost, 0.0), prize=p.prize, root=p.root)
+    ns, _ = pc_sph(q, _matrix(q), start, work)
+    if len(ns) < 2:
+        return set(), set()
+    ns, es = _mst_nodes(p, _matrix(p), ns)
+    work.spend(ARC * 4 * p.m)
+    return strong_prune(p, ns, es)

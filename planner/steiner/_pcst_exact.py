@@ -1,4 +1,4 @@
-"""Prize-collecting Steiner tree: dual ascent and branch and cut.
+"""Prize-collecting Steiner tree: branch and cut (the dual ascent is in :mod:`._pcst_da`).
 
 Exact stage of :func:`planner.steiner.pcst.pcst_tree`: the transformation to
 a rooted arborescence with an artificial root ``R`` and arcs ``R -> v`` for
@@ -16,64 +16,34 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
-from pyscipopt import SCIP_RESULT, quicksum
+from pyscipopt import SCIP_HEURTIMING, SCIP_LPSOLSTAT, SCIP_RESULT, Heur, quicksum
 from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
-from ._bound import dual_ascent_arcs
 from ._cuts import FLOW_ARC, SCALE
-from ._pcst import PCProblem
-from ._scip import ChargedCuts, scip_model
+from ._pcst import PCProblem, pc_lp_tree
+from ._pcst_da import pc_rank
+from ._scip import DIVING_HEURISTICS, ChargedCuts, scip_model, switch_off
 from ._work import Work
 
-__all__ = ["pc_branch_and_cut", "pc_dual_ascent"]
+__all__ = ["pc_branch_and_cut"]
 
 #: ticks per LP iteration and per nonzero in SCIP's LP
-SCIP_LP_ITER = 0.004
+SCIP_LP_ITER = 0.003
 #: ticks per node of the search tree
-SCIP_NODE = 300.0
+SCIP_NODE = 1500.0
 #: max-flow targets per separation round (the rest in later rounds, by rotation)
 SEP_TARGETS = 50
-#: root-asymmetry rows only up to this many prized nodes (their count grows quadratically)
+#: root-asymmetry rows only up to this many prized nodes (their nonzeros grow quadratically)
 ASYM_MAX = 120
-
-
-# -- dual ascent ----------------------------------------------------------------
-def pc_dual_ascent(p: PCProblem, work: Work) -> tuple[float, list[tuple[list[int], list[int], list[int]]]]:
-    """Dual ascent on the Steiner arborescence transformation; returns the
-    bound (offset included) and the raised cuts in PCST variables.
-
-    Transformation (Ljubić et al. 2006; Rehfeldt & Koch): artificial root
-    ``R``, arcs ``R -> v`` of cost 0 for the possible tree roots, a terminal
-    copy ``t_v`` per prized node with arcs ``v -> t_v`` (cost 0) and
-    ``R -> t_v`` (cost ``p_v``). An arborescence costs exactly the GW
-    objective of its tree, so the dual-ascent bound is valid. A cut
-    ``δ⁻(W)`` reads ``y(A_W) + x(V⁺) + (1 - x)(V⁻) >= 1`` in the variables of
-    :func:`pc_branch_and_cut`; returned as ``(arc ids, V⁺, V⁻)``.
-    """
-    n, m = p.n, p.m
-    R = n
-    prized = np.flatnonzero(p.prize > 0)
-    roots = [p.root] if p.root is not None else prized.tolist()
-    tcopy = n + 1 + np.arange(len(prized))
-    tail = np.r_[p.eu, p.ev, np.full(len(roots), R), prized, np.full(len(prized), R)].astype(np.int64)
-    head = np.r_[p.ev, p.eu, np.array(roots, dtype=np.int64), tcopy, tcopy].astype(np.int64)
-    cost = np.r_[p.ew, p.ew, np.zeros(len(roots)), np.zeros(len(prized)), p.prize[prized]]
-    raw: list = []
-    lb, _, _ = dual_ascent_arcs(n + 1 + len(prized), tail, head, cost, tcopy, R, work, raw)
-    na = 2 * m + len(roots)
-    k = len(prized)
-    cuts = []
-    for arcs in raw:
-        ys, plus, minus = [], [], []
-        for a in arcs:
-            if a < na:
-                ys.append(int(a))
-            elif a < na + k:
-                plus.append(int(prized[a - na]))
-            else:
-                minus.append(int(prized[a - na - k]))
-        cuts.append((ys, plus, minus))
-    return p.offset + lb, cuts
+#: the rows ``y_(u,v) <= x_u`` only up to this many edges (beyond, they slow the LP more than they tighten it)
+TAIL_ROWS_MAX = 5000
+#: branching priority of the node variables (arc variables have 0)
+VERTEX_PRIORITY = 10
+#: dual-ascent cuts put in the LP: up to this many times the model's nonzeros (1 left Cologne1 i101M2 unproven:
+#: its LP stayed below the ascent's bound, which is the optimum)
+POOL_FACTOR = 3.0
+#: the LP-guided heuristic runs at the root and every this many nodes
+LP_HEUR_FREQ = 10
 
 
 # -- branch and cut -----------------------------------------------------------
@@ -87,6 +57,11 @@ class _PCHandler(ChargedCuts):
         self.avars, self.xvars = avars, xvars
         self.tv: list | None = None
         self.rot = 0
+        #: unrooted, the arc id after the last root arc a cut of node k may hold (root asymmetry: only the root
+        #: arcs of prized nodes ranked no later than k); set by the caller, None for all
+        self.root_end: np.ndarray | None = None
+        #: arc id of the root arc of each node (for the root row of the flow matrix)
+        self.root_ids = np.zeros(n + 1, dtype=np.int64)
 
     def _vals(self, sol=None) -> tuple[np.ndarray, np.ndarray]:
         m = self.model
@@ -94,8 +69,11 @@ class _PCHandler(ChargedCuts):
         x = np.fromiter((m.getSolVal(sol, v) for v in self.xvars), dtype=np.float64, count=len(self.xvars))
         return a, x
 
-    def _cut_arcs(self, W: np.ndarray) -> np.ndarray:
-        return np.flatnonzero(~W[self.tail] & W[self.head])
+    def _cut_arcs(self, W: np.ndarray, k: int) -> np.ndarray:
+        arcs = np.flatnonzero(~W[self.tail] & W[self.head])
+        if self.root_end is not None:
+            arcs = arcs[arcs < self.root_end[k]]
+        return arcs
 
     def _add(self, cuts: list[tuple[np.ndarray, int]], a: np.ndarray, x: np.ndarray) -> int:
         m = self.model
@@ -104,7 +82,7 @@ class _PCHandler(ChargedCuts):
         av, xv = self.tv
         added = 0
         for W, k in cuts:
-            arcs = self._cut_arcs(W)
+            arcs = self._cut_arcs(W, k)
             if a[arcs].sum() >= x[k] - 1e-6:
                 continue
             row = m.createEmptyRowUnspec(name="pccut", lhs=0.0, rhs=None, local=False, removable=True)
@@ -146,15 +124,23 @@ class _PCHandler(ChargedCuts):
             off = self.rot % len(targets)
             targets = targets[off:] + targets[:off]
         cuts = []
+        rs, re = C.indptr[self.n], C.indptr[self.n + 1]
         for i, k in enumerate(targets):
             if i > 0 and (work.exhausted() or i >= SEP_TARGETS):
                 self.rot += i
                 break
-            res = maximum_flow(C, self.n, k)
+            Ck = C
+            if self.root_end is not None:
+                # only the root arcs this target's cut may hold (arc ids of the root row: 2 m + rank)
+                data = C.data.copy()
+                ids = self.root_ids[C.indices[rs:re]]
+                data[rs:re][ids >= self.root_end[k]] = 0
+                Ck = sp.csr_matrix((data, C.indices, C.indptr), shape=C.shape)
+            res = maximum_flow(Ck, self.n, k)
             work.spend(FLOW_ARC * (C.nnz + n1))
             if res.flow_value >= (x[k] - 1e-6) * SCALE:
                 continue
-            R = (C - res.flow).tocsr()
+            R = (Ck - res.flow).tocsr()
             R.data[R.data < 0] = 0
             R.eliminate_zeros()
             # only the back cut (closest to k): short rows keep the LP fast
@@ -194,6 +180,63 @@ class _PCHandler(ChargedCuts):
             self.model.addVarLocks(v, nlocksneg, nlockspos)
 
 
+def _offer_tree(model, p: PCProblem, roots: list[int], av: list, xv: list, ns: set[int], es: set[int],
+                heur=None) -> bool:
+    """Give SCIP the tree (``ns``, ``es``) hung from its first prized node in ``roots`` order (or the root)."""
+    m = p.m
+    rank = {v: i for i, v in enumerate(roots)}
+    top = p.root if p.root is not None else min((v for v in ns if v in rank), key=rank.get, default=None)
+    if top is None or top not in ns:
+        return False
+    sol = model.createSol(heur)
+    adj: dict[int, list[int]] = {v: [] for v in ns}
+    for e in es:
+        adj[int(p.eu[e])].append(e)
+        adj[int(p.ev[e])].append(e)
+    seen, stack = {top}, [top]
+    for v in ns:
+        model.setSolVal(sol, xv[v], 1.0)
+    model.setSolVal(sol, av[2 * m + rank[top]], 1.0)
+    while stack:
+        v = stack.pop()
+        for e in adj[v]:
+            u = int(p.ev[e]) if int(p.eu[e]) == v else int(p.eu[e])
+            if u in seen:
+                continue
+            seen.add(u)
+            model.setSolVal(sol, av[e if int(p.eu[e]) == v else m + e], 1.0)
+            stack.append(u)
+    if heur is None:
+        return bool(model.addSol(sol, free=True))
+    return bool(model.trySol(sol, free=True))
+
+
+class _LPTree(Heur):
+    """Trees from the LP point (:func:`~._pcst.pc_lp_tree`), offered to SCIP; charged to ``work``."""
+
+    def __init__(self, p: PCProblem, roots: list[int], av: list, xv: list, work: Work) -> None:
+        self.p, self.roots, self.av, self.xv, self.work = p, roots, av, xv, work
+        self.node, self.rounds = -1, 0
+
+    def heurexec(self, heurtiming, nodeinfeasible):
+        m = self.model
+        if m.getLPSolstat() != SCIP_LPSOLSTAT.OPTIMAL or self.work.exhausted():
+            return {"result": SCIP_RESULT.DIDNOTRUN}
+        node = m.getCurrentNode().getNumber()
+        self.rounds = self.rounds + 1 if node == self.node else 1
+        self.node = node
+        if self.rounds & (self.rounds - 1):
+            # within a node's cut loop only at rounds 1, 2, 4, 8, ...: the LP moves little in between
+            return {"result": SCIP_RESULT.DIDNOTRUN}
+        pm = self.p.m
+        a = np.fromiter((m.getSolVal(None, v) for v in self.av[: 2 * pm]), dtype=np.float64, count=2 * pm)
+        x = np.fromiter((m.getSolVal(None, v) for v in self.xv), dtype=np.float64, count=len(self.xv))
+        ns, es = pc_lp_tree(self.p, x, a[:pm] + a[pm:], self.work.share(0.05))
+        if not ns or not _offer_tree(m, self.p, self.roots, self.av, self.xv, ns, es, self):
+            return {"result": SCIP_RESULT.DIDNOTFIND}
+        return {"result": SCIP_RESULT.FOUNDSOL}
+
+
 def pc_branch_and_cut(
     p: PCProblem,
     start: tuple[set[int], set[int]] | None,
@@ -209,7 +252,7 @@ def pc_branch_and_cut(
     n, m = p.n, p.m
     R = n
     prized = np.flatnonzero(p.prize > 0)
-    roots = [p.root] if p.root is not None else prized.tolist()
+    roots = [p.root] if p.root is not None else pc_rank(p)
     tail = np.r_[p.eu, p.ev, np.full(len(roots), R)].astype(np.int64)
     head = np.r_[p.ev, p.eu, np.array(roots, dtype=np.int64)].astype(np.int64)
     na = len(tail)
@@ -225,34 +268,47 @@ def pc_branch_and_cut(
                 pass
     model.setIntParam("separating/maxroundsroot", -1)
     model.setIntParam("separating/maxstallroundsroot", 20)
-    model.setIntParam("separating/maxrounds", 3)
+    # measured on the DIMACS sets: re-separating at every node and SCIP's dives cost more than they gave
+    model.setIntParam("separating/maxrounds", 0)
+    switch_off(model, "heuristics", DIVING_HEURISTICS)
     cost = np.r_[p.ew, p.ew, np.zeros(len(roots))]
     av = [model.addVar(name=f"a{j}", vtype="B", obj=float(cost[j])) for j in range(na)]
     xv = [model.addVar(name=f"x{v}", vtype="B", obj=-float(p.prize[v]), lb=1.0 if v == p.root else 0.0)
           for v in range(n)]
+    for v in range(n):
+        # vertex branching (as SCIP-Jack and :mod:`._branchcut`): nodes before arcs
+        model.chgVarBranchPriority(xv[v], VERTEX_PRIORITY)
     ins: list[list[int]] = [[] for _ in range(n)]
     for j in range(na):
         ins[int(head[j])].append(j)
     for v in range(n):
         model.addCons(quicksum(av[j] for j in ins[v]) == xv[v] if ins[v] else xv[v] == 0)
     model.addCons(quicksum(av[j] for j in range(2 * m, na)) == 1)
-    for j in range(2 * m):
-        model.addCons(av[j] <= xv[int(tail[j])])
+    if m <= TAIL_ROWS_MAX:
+        for j in range(2 * m):
+            model.addCons(av[j] <= xv[int(tail[j])])
     for e in range(m):
         model.addCons(av[e] + av[m + e] <= xv[int(p.eu[e])])
     if p.root is None and len(roots) <= ASYM_MAX:
-        # root asymmetry: the artificial root picks the smallest prized node in the tree
-        for i, v in enumerate(roots):
-            for u in roots[:i]:
-                model.addCons(av[2 * m + i] + xv[u] <= 1)
+        # root asymmetry: the top of the tree is its first prized node in :func:`pc_rank` order
+        for i, u in enumerate(roots[:-1]):
+            model.addCons(quicksum(av[2 * m + j] for j in range(i + 1, len(roots))) + xv[u] <= 1)
     pool_nnz = 0
+    cap = POOL_FACTOR * (12 * m + 4 * n)
     for ys, plus, minus in pool or []:
+        if pool_nnz > cap:
+            break
         if ys or plus or minus:
             expr = quicksum(av[j] for j in ys) + quicksum(xv[v] for v in plus) - quicksum(xv[v] for v in minus)
             model.addCons(expr >= 1 - len(minus), removable=True)
             pool_nnz += len(ys) + len(plus) + len(minus)
     hdlr = _PCHandler(n, tail, head, av, xv, work, 12 * m + 4 * n + pool_nnz)
     hdlr.base_rows = model.getNConss()
+    if p.root is None:
+        hdlr.root_end = np.full(n + 1, na, dtype=np.int64)
+        hdlr.root_end[roots] = 2 * m + 1 + np.arange(len(roots))
+        hdlr.root_ids = np.full(n + 1, na, dtype=np.int64)
+        hdlr.root_ids[roots] = 2 * m + np.arange(len(roots))
     model.includeConshdlr(hdlr, "pccut", "prize-collecting cuts by max-flow", sepapriority=100, enfopriority=-100,
                           chckpriority=-100, sepafreq=1, propfreq=-1, eagerfreq=-1, maxprerounds=0, needscons=True)
     model.addPyCons(model.createCons(hdlr, "pc", initial=False, separate=True, enforce=True, check=True,
@@ -260,28 +316,10 @@ def pc_branch_and_cut(
     if integral:
         model.setObjIntegral()
     if start is not None and start[0]:
-        ns, es = start
-        top = p.root if p.root is not None else min(v for v in ns if p.prize[v] > 0) if any(p.prize[v] > 0 for v in ns) else None
-        if top is not None and (p.root is not None or top in roots):
-            sol = model.createSol()
-            adj: dict[int, list[int]] = {v: [] for v in ns}
-            for e in es:
-                adj[int(p.eu[e])].append(e)
-                adj[int(p.ev[e])].append(e)
-            seen, stack = {top}, [top]
-            for v in ns:
-                model.setSolVal(sol, xv[v], 1.0)
-            model.setSolVal(sol, av[2 * m + roots.index(top)], 1.0)
-            while stack:
-                v = stack.pop()
-                for e in adj[v]:
-                    u = int(p.ev[e]) if int(p.eu[e]) == v else int(p.eu[e])
-                    if u in seen:
-                        continue
-                    seen.add(u)
-                    model.setSolVal(sol, av[e if int(p.eu[e]) == v else m + e], 1.0)
-                    stack.append(u)
-            model.addSol(sol, free=True)
+        _offer_tree(model, p, roots, av, xv, *start)
+    heur = _LPTree(p, roots, av, xv, work)
+    model.includeHeur(heur, "pclp", "LP-guided prize-collecting tree", "Y", priority=1_000_000, freq=LP_HEUR_FREQ,
+                      freqofs=0, maxdepth=-1, timingmask=SCIP_HEURTIMING.DURINGLPLOOP | SCIP_HEURTIMING.AFTERLPNODE)
     status = hdlr.optimize()
     psum = float(p.prize.sum())
     lb = model.getDualbound()
@@ -292,5 +330,6 @@ def pc_branch_and_cut(
         xs = {v for v in range(n) if model.getSolVal(s, xv[v]) > 0.5}
         es = {e for e in range(m) if model.getSolVal(s, av[e]) > 0.5 or model.getSolVal(s, av[m + e]) > 0.5}
         best = (xs, es)
-    info = {"scip_status": status, "nodes": model.getNNodes(), "cuts": hdlr.ncuts}
+    info = {"scip_status": status, "nodes": model.getNNodes(), "cuts": hdlr.ncuts, "lp_iters": model.getNLPIterations(),
+            "lp_ticks": hdlr.lp_ticks, "nnz": hdlr.nnz, "base_rows": hdlr.base_rows}
     return lb, best, status == "optimal", info
